@@ -1,0 +1,1 @@
+"""Results to tables: replicate summaries with uncertainty (charts come later, here too)."""

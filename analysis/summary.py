@@ -1,0 +1,59 @@
+"""Summaries over replicates: mean and a 95% t-interval per metric.
+
+With one replicate there is no interval: ``ci_low`` and ``ci_high`` are None
+(null in JSON), never a made-up width.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+CONFIDENCE = 0.95
+
+
+def interval(values: np.ndarray | list[float]) -> dict[str, float | None]:
+    """Mean and 95% t-interval of the mean of ``values``."""
+    values = np.asarray(values, dtype=float)
+    mean = float(values.mean())
+    if len(values) < 2:
+        return {"mean": mean, "ci_low": None, "ci_high": None}
+    half = float(stats.t.ppf((1 + CONFIDENCE) / 2, len(values) - 1)
+                 * values.std(ddof=1) / math.sqrt(len(values)))
+    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half}
+
+
+def summarise(metrics: pd.DataFrame) -> dict[str, dict]:
+    """For each metric column: mean, ci_low, ci_high and the per-replicate values."""
+    return {name: {**interval(column.to_numpy()), "values": column.astype(float).tolist()}
+            for name, column in metrics.items()}
+
+
+def summary_frame(summary: dict[str, dict]) -> pd.DataFrame:
+    """The summary as a table: one row per metric."""
+    rows = [{"metric": name, "mean": s["mean"], "ci_low": s["ci_low"], "ci_high": s["ci_high"],
+             "replicates": len(s["values"])} for name, s in summary.items()]
+    return pd.DataFrame(rows)
+
+
+def format_table(summary: dict[str, dict], descriptions: dict[str, str]) -> str:
+    """A readable fixed-width table of the summary."""
+    lines = [f"{'metric':<38} {'mean':>12} {'95% interval':>25}  meaning"]
+    for name, s in summary.items():
+        if s["ci_low"] is None:
+            band = "n/a (1 replicate)"
+        else:
+            band = f"[{_fmt(s['ci_low'])}, {_fmt(s['ci_high'])}]"
+        lines.append(f"{name:<38} {_fmt(s['mean']):>12} {band:>25}  {descriptions.get(name, '')}")
+    return "\n".join(lines)
+
+
+def _fmt(value: float) -> str:
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3f}"

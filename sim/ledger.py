@@ -1,0 +1,66 @@
+"""The model's books: weekly counts and hours per community, and run totals per task type.
+
+Flows (issued, hours worked, ...) are added up over each week; stocks
+(backlog, open items, staff) are the values at the week's last day. Everything
+is a numpy array indexed [week, field, community], so recording a day costs a
+few ``bincount`` calls whatever the number of instances.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.catalog import KINDS
+
+FLOWS = (
+    "issued", "refused", "accepted", "deadlines", "completed", "completed_late", "lapsed",
+    "hours_administrative", "hours_service", "hours_self_governance",
+    "overtime_hours", "purchased_hours", "grid_hours", "zone_hours",
+    "selfgov_hours_issued", "unmet_selfgov_hours", "staff_days", "quits", "hires",
+)
+STOCKS = ("backlog_hours", "open_items", "overdue_open", "staff")
+FIELDS = FLOWS + STOCKS
+TASK_FIELDS = ("issued", "refused", "completed", "completed_late", "lapsed", "hours")
+DAYS_PER_WEEK = 5
+
+
+class Ledger:
+    """Weekly per-community records and per-task totals of one run."""
+
+    def __init__(self, days: int, n_communities: int, n_tasks: int):
+        self.n_weeks = -(-days // DAYS_PER_WEEK)
+        self.n_communities = n_communities
+        self.weekly = np.zeros((self.n_weeks, len(FIELDS), n_communities))
+        self.by_task = np.zeros((len(TASK_FIELDS), n_tasks))
+        self._field = {name: i for i, name in enumerate(FIELDS)}
+        self._task_field = {name: i for i, name in enumerate(TASK_FIELDS)}
+
+    def add(self, day: int, field: str, community: np.ndarray,
+            amount: np.ndarray | None = None) -> None:
+        """Add ``amount`` (default 1 each) to ``field`` of each listed community."""
+        counts = np.bincount(community, weights=amount, minlength=self.n_communities)
+        self.weekly[day // DAYS_PER_WEEK, self._field[field]] += counts
+
+    def add_hours_by_kind(self, day: int, community: np.ndarray, kind: np.ndarray,
+                          hours: np.ndarray) -> None:
+        """Staff hours worked, split by the instance's kind."""
+        n = self.n_communities
+        index = kind.astype(np.int64) * n + community
+        split = np.bincount(index, weights=hours, minlength=len(KINDS) * n)
+        first = self._field["hours_administrative"]
+        self.weekly[day // DAYS_PER_WEEK, first:first + len(KINDS)] += split.reshape(len(KINDS), n)
+
+    def set_stock(self, day: int, field: str, values: np.ndarray) -> None:
+        self.weekly[day // DAYS_PER_WEEK, self._field[field]] = values
+
+    def add_task(self, field: str, task: np.ndarray, amount: np.ndarray | None = None) -> None:
+        self.by_task[self._task_field[field]] += np.bincount(
+            task, weights=amount, minlength=self.by_task.shape[1])
+
+    def total(self, field: str) -> float:
+        """A flow summed over weeks and communities."""
+        return float(self.weekly[:, self._field[field]].sum())
+
+    def final(self, field: str) -> np.ndarray:
+        """A stock at the end of the run, per community."""
+        return self.weekly[-1, self._field[field]]

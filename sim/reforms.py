@@ -1,0 +1,251 @@
+"""Reforms as small objects, each changing one mechanism of the model.
+
+A reform overrides only the hooks of the mechanism it changes; the model calls
+every hook of every active reform, so reforms compose freely:
+
+- ``reshape_city``: who the communities are (splitting oversized ones);
+- ``effort_factor``: effort per task type (digital service, merged forms);
+- ``gate``: from which day a task type may reach communities (access list);
+- ``leak``: refused instances that reach communities anyway;
+- ``add_pools`` / ``reroute``: extra hands and the work sent to them (grid);
+- ``purchased_hours`` / ``on_accept``: hours bought with the task's money;
+- ``protected_share``: regular hours administrative work may not take.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.catalog import ADMIN, TaskCatalog
+from sim.city import CityLayout
+from sim.scenario import Scenario
+from sim.staff import GRID, Workforce, make_pools
+from sim.streams import Streams
+
+NEVER = np.iinfo(np.int32).max
+
+
+class Reform:
+    """Base class: every hook leaves the model as it is."""
+
+    name = ""
+    protected_share = 0.0
+
+    def reshape_city(self, city: CityLayout) -> CityLayout:
+        return city
+
+    def start(self, city: CityLayout) -> None:
+        """Called once the city's final layout is known."""
+
+    def effort_factor(self, catalog: TaskCatalog) -> np.ndarray:
+        return np.ones(len(catalog))
+
+    def gate(self, catalog: TaskCatalog, allowed_from: np.ndarray) -> np.ndarray:
+        return allowed_from
+
+    def leak(self, refused: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Which refused instances still get through (none by default)."""
+        return np.zeros_like(refused)
+
+    def add_pools(self, city: CityLayout, workforce: Workforce) -> Workforce:
+        return workforce
+
+    def reroute(self, catalog: TaskCatalog, routes: np.ndarray,
+                workforce: Workforce) -> np.ndarray:
+        return routes
+
+    def on_accept(self, day: int, community: np.ndarray, kind: np.ndarray,
+                  effort: np.ndarray) -> None:
+        """Told of every instance that reaches a community."""
+
+    def purchased_hours(self, day: int) -> np.ndarray | None:
+        """Hours per community bought for administrative work today, if any."""
+        return None
+
+    def __repr__(self) -> str:
+        settings = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if not k.startswith("_"))
+        return f"{type(self).__name__}({settings})"
+
+
+class AccessList(Reform):
+    """Task access list (社区工作事项准入): only listed types reach communities.
+
+    The list keeps the catalog types marked ``on_access_list`` (most assessed
+    first) up to ``max_admin_tasks``. A type created during the run must pass an
+    approval gate: it waits ``approval_days`` and is approved with probability
+    ``approval_rate`` while the list has room. Refused instances stay with the
+    department, except a ``leakage`` share pushed down through informal
+    channels (messaging groups, ad-hoc requests), as field studies report.
+    """
+
+    name = "access_list"
+
+    def __init__(self, max_admin_tasks: int, approval_days: int, approval_rate: float,
+                 leakage: float, rng: np.random.Generator):
+        self.max_admin_tasks = max_admin_tasks
+        self.approval_days = approval_days
+        self.approval_rate = approval_rate
+        self.leakage = leakage
+        self._rng = rng
+
+    def gate(self, catalog: TaskCatalog, allowed_from: np.ndarray) -> np.ndarray:
+        allowed = allowed_from.copy()
+        admin = catalog.kind == ADMIN
+        allowed[admin] = NEVER
+        listed = np.flatnonzero(admin & catalog.on_access_list & (catalog.start_day == 0))
+        listed = listed[np.argsort(-catalog.assessment_weight[listed], kind="stable")]
+        kept = listed[: self.max_admin_tasks]
+        allowed[kept] = allowed_from[kept]
+        room = self.max_admin_tasks - len(kept)
+        new = np.flatnonzero(admin & (catalog.start_day > 0))
+        approved = self._rng.random(len(new)) < self.approval_rate
+        for task in new[approved][np.argsort(catalog.start_day[new[approved]], kind="stable")]:
+            if room <= 0:
+                break
+            allowed[task] = allowed_from[task] + self.approval_days
+            room -= 1
+        return allowed
+
+    def leak(self, refused: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        return refused & (rng.random(len(refused)) < self.leakage)
+
+
+class FundingFollowsTask(Reform):
+    """Funding follows the task (费随事转): departments pay for the hours they push down.
+
+    Each day a community receives ``coverage`` of the administrative hours
+    pushed to it over the last ``window_days``, averaged per day, as purchased
+    help (staff on contract or a social-work organisation) delivering
+    ``purchase_efficiency`` hours per paid hour. Purchased hours take
+    administrative work first, so committee staff keep more of their own time.
+    """
+
+    name = "funding"
+
+    def __init__(self, coverage: float, purchase_efficiency: float, window_days: int):
+        self.coverage = coverage
+        self.purchase_efficiency = purchase_efficiency
+        self.window_days = window_days
+        self._window = np.zeros((window_days, 0))
+
+    def start(self, city):
+        self._window = np.zeros((self.window_days, city.n_communities))
+
+    def on_accept(self, day, community, kind, effort):
+        admin = kind == ADMIN
+        self._window[day % self.window_days] = np.bincount(
+            community[admin], weights=effort[admin], minlength=self._window.shape[1])
+
+    def purchased_hours(self, day):
+        paid = self._window.sum(axis=0) / self.window_days
+        return paid * self.coverage * self.purchase_efficiency
+
+
+class GridDelegation(Reform):
+    """Grid workers (网格员) take the grid-eligible administrative tasks.
+
+    Each community gets a grid pool: its share of the city's grid workers, in
+    proportion to households, each giving ``hours_per_worker_day`` to
+    delegated work (they also keep their own grid duties), without overtime.
+    """
+
+    name = "grid_delegation"
+
+    def __init__(self, grid_workers: int, hours_per_worker_day: float):
+        self.grid_workers = grid_workers
+        self.hours_per_worker_day = hours_per_worker_day
+
+    def add_pools(self, city, workforce):
+        share = city.households / city.households.sum()
+        workers = np.round(self.grid_workers * share)
+        grid = make_pools(np.arange(city.n_communities), city.relay, GRID, workers,
+                          self.hours_per_worker_day, 0.0)
+        return workforce.add_pools(grid)
+
+    def reroute(self, catalog, routes, workforce):
+        grid_pools = np.flatnonzero(workforce.role == GRID)
+        grid_of = np.empty(routes.shape[0], dtype=np.int64)
+        grid_of[workforce.community[grid_pools]] = grid_pools
+        delegated = (catalog.kind == ADMIN) & catalog.grid_eligible
+        routes = routes.copy()
+        routes[:, delegated] = grid_of[:, None]
+        return routes
+
+
+class DigitalService(Reform):
+    """Digital one-stop service and merged forms (多表合一): less effort per report.
+
+    Digitisable types lose ``effort_cut`` of their effort: data entered once
+    instead of into several systems, duplicate ledgers merged.
+    """
+
+    name = "digital"
+
+    def __init__(self, effort_cut: float):
+        self.effort_cut = effort_cut
+
+    def effort_factor(self, catalog):
+        return np.where(catalog.digitisable, 1.0 - self.effort_cut, 1.0)
+
+
+class SplitCommunities(Reform):
+    """Split every community above ``max_households`` into equal parts.
+
+    Each part becomes a community with its own committee and the staffing the
+    scenario gives a community, under the same relay.
+    """
+
+    name = "split"
+
+    def __init__(self, max_households: float):
+        self.max_households = max_households
+
+    def reshape_city(self, city):
+        parts = np.maximum(np.ceil(city.households / self.max_households), 1).astype(np.int64)
+        return CityLayout(
+            households=np.repeat(np.round(city.households / parts), parts),
+            relay=np.repeat(city.relay, parts),
+            relay_kind=city.relay_kind,
+            origin=np.repeat(city.origin, parts),
+        )
+
+
+class ProtectedTime(Reform):
+    """A ``share`` of every pool's regular hours that administrative work may not take.
+
+    Protected hours go to self-governance first, then to services; what is
+    left of them stays with residents (unplanned contact), not with admin work.
+    """
+
+    name = "protected_time"
+
+    def __init__(self, share: float):
+        self.protected_share = share
+
+
+def build_reforms(scenario: Scenario, streams: Streams) -> list[Reform]:
+    """The reforms a scenario switches on, in a fixed order."""
+    def on(name: str) -> bool:
+        return scenario[f"reforms.{name}.enabled"]
+
+    reforms: list[Reform] = []
+    if on("split"):
+        reforms.append(SplitCommunities(scenario["reforms.split.max_households"]))
+    if on("access_list"):
+        reforms.append(AccessList(scenario["reforms.access_list.max_admin_tasks"],
+                                  scenario["reforms.access_list.approval_days"],
+                                  scenario["reforms.access_list.approval_rate"],
+                                  scenario["reforms.access_list.leakage"],
+                                  streams.get("access_list", "approval")))
+    if on("funding"):
+        reforms.append(FundingFollowsTask(scenario["reforms.funding.coverage"],
+                                          scenario["reforms.funding.purchase_efficiency"],
+                                          scenario["reforms.funding.window_days"]))
+    if on("digital"):
+        reforms.append(DigitalService(scenario["reforms.digital.effort_cut"]))
+    if on("grid_delegation"):
+        reforms.append(GridDelegation(scenario["city.grid_workers"],
+                                      scenario["reforms.grid_delegation.hours_per_worker_day"]))
+    if on("protected_time"):
+        reforms.append(ProtectedTime(scenario["reforms.protected_time.share"]))
+    return reforms

@@ -1,0 +1,190 @@
+"""Scenario files: TOML that extends a parent, flattened to dotted keys and validated.
+
+A scenario file holds tables whose dotted paths are the keys of
+``sim.parameters``; ``extends = "other.toml"`` inherits everything from a parent
+file first. ``--set KEY=VALUE`` overrides are applied last. Validation happens
+here, once, so the model can trust every value it reads.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sim.errors import UserError
+from sim.parameters import BY_KEY, Param, defaults
+
+META_KEYS = ("name", "description", "extends")
+PATH_KEYS = ("tasks.catalog",)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: every parameter resolved to a value."""
+
+    name: str
+    values: dict[str, Any]
+    path: Path | None = None
+    description: str = ""
+    overrides: tuple[str, ...] = field(default=())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def with_values(self, **changes: Any) -> Scenario:
+        """A copy with some dotted keys changed (keys given with '__' for '.')."""
+        values = dict(self.values)
+        for key, value in changes.items():
+            dotted = key.replace("__", ".")
+            values[dotted] = validate_value(BY_KEY[dotted], value, "with_values")
+        check_consistency(values, "with_values")
+        return Scenario(self.name, values, self.path, self.description, self.overrides)
+
+    def nested(self) -> dict[str, Any]:
+        """The resolved values as nested tables, as a TOML file would hold them."""
+        tree: dict[str, Any] = {"name": self.name, "description": self.description}
+        for key, value in self.values.items():
+            node = tree
+            *parents, leaf = key.split(".")
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = value
+        return tree
+
+
+def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
+    """Read, merge, override and validate a scenario file."""
+    path = Path(path)
+    raw, meta = _read_chain(path, seen=())
+    values = defaults()
+    values.update(raw)
+    for text in overrides:
+        key, value = parse_override(text)
+        values[key] = value
+    check_consistency(values, str(path))
+    name = str(meta.get("name") or path.stem)
+    return Scenario(name, values, path.resolve(), str(meta.get("description", "")),
+                    tuple(overrides))
+
+
+def default_scenario() -> Scenario:
+    """The model defaults (the Hefei baseline) without any file."""
+    return Scenario("defaults", defaults())
+
+
+def _read_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Values of a file merged over those of its ``extends`` ancestors, and its own meta keys."""
+    if not path.is_file():
+        raise UserError(f"{path}: scenario file not found")
+    resolved = path.resolve()
+    if resolved in seen:
+        chain = " -> ".join(str(p) for p in (*seen, resolved))
+        raise UserError(f"{path}: 'extends' forms a cycle: {chain}")
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise UserError(f"{path}: TOML syntax error: {err}") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not UTF-8 text") from None
+    meta = {k: document.pop(k) for k in META_KEYS if k in document}
+    values: dict[str, Any] = {}
+    if "extends" in meta:
+        parent = meta["extends"]
+        if not isinstance(parent, str):
+            raise UserError(f"{path}: key 'extends' must be a file name string, got {parent!r}")
+        values, _ = _read_chain(path.parent / parent, (*seen, resolved))
+    for key, value in _flatten(document):
+        param = _param_for(key, f"{path}")
+        value = validate_value(param, value, f"{path}: key '{key}'")
+        if key in PATH_KEYS and value:
+            value = str((path.parent / value).resolve())
+        values[key] = value
+    return values, meta
+
+
+def _flatten(table: dict[str, Any], prefix: str = ""):
+    for key, value in table.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield from _flatten(value, dotted + ".")
+        else:
+            yield dotted, value
+
+
+def _param_for(key: str, where: str) -> Param:
+    if key in BY_KEY:
+        return BY_KEY[key]
+    close = difflib.get_close_matches(key, BY_KEY.keys(), n=1, cutoff=0.5)
+    hint = f"; did you mean '{close[0]}'?" if close else "; run 'commsim params' for the list"
+    raise UserError(f"{where}: unknown key '{key}'{hint}")
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Parse one ``KEY=VALUE`` override; VALUE is a TOML literal (bare words allowed)."""
+    where = f"--set {text}"
+    if "=" not in text:
+        raise UserError(f"{where}: expected KEY=VALUE, e.g. city.communities=40")
+    key, literal = (part.strip() for part in text.split("=", 1))
+    param = _param_for(key, where)
+    try:
+        value = tomllib.loads(f"v = {literal}")["v"]
+    except tomllib.TOMLDecodeError:
+        if param.kind is str:
+            value = literal
+        elif param.kind is list:
+            value = [item.strip() for item in literal.split(",") if item.strip()]
+        else:
+            raise UserError(f"{where}: '{literal}' is not a value; expected "
+                            f"{param.allowed()}") from None
+    value = validate_value(param, value, where)
+    if key in PATH_KEYS and value:
+        value = str(Path(value).resolve())
+    return key, value
+
+
+def check_consistency(values: dict[str, Any], where: str) -> None:
+    """Rules that tie several keys together (single keys are checked on their own)."""
+    low, high = values["city.households_min"], values["city.households_max"]
+    median = values["city.households_median"]
+    if not low <= median <= high:
+        raise UserError(f"{where}: city.households_median = {median:g} must lie between "
+                        f"city.households_min ({low:g}) and city.households_max ({high:g})")
+    relays = values["city.street_offices"] + values["city.zone_committees"]
+    if relays < 1:
+        raise UserError(f"{where}: city.street_offices + city.zone_committees must be at least "
+                        f"1 (got {relays})")
+
+
+def validate_value(param: Param, value: Any, where: str) -> Any:
+    """Check one value against its parameter; return it in canonical type."""
+    def fail() -> UserError:
+        return UserError(f"{where}: bad value {value!r} for '{param.key}'; "
+                         f"expected {param.allowed()}")
+
+    if param.kind is bool:
+        if not isinstance(value, bool):
+            raise fail()
+        return value
+    if param.kind is list:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail()
+        return list(value)
+    if param.kind is str:
+        if not isinstance(value, str) or (param.choices and value not in param.choices):
+            raise fail()
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise fail()
+    if param.kind is int:
+        if isinstance(value, float) and not value.is_integer():
+            raise fail()
+        value = int(value)
+    else:
+        value = float(value)
+    if (param.low is not None and value < param.low) or (
+            param.high is not None and value > param.high):
+        raise fail()
+    return value

@@ -1,0 +1,70 @@
+"""Open work of every pool as sorted column arrays, and the allocation of hours to it.
+
+No Python object per task instance: a day's arrivals are merged into arrays
+kept sorted by (pool, priority key), and hours are handed out to a whole city
+at once with a cumulative sum per pool. Ties keep arrival order because new
+items are inserted after existing items with an equal key.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+COLUMNS = ("key", "pool", "community", "task", "kind", "due", "arrival", "remaining", "effort")
+DTYPES = (np.int64, np.int64, np.int64, np.int32, np.int8, np.int32, np.int32, float, float)
+DONE_TOLERANCE = 1e-7  # hours; below this an instance counts as finished
+
+
+class WorkQueue:
+    """Open task instances, sorted by key (pool first)."""
+
+    def __init__(self):
+        for name, dtype in zip(COLUMNS, DTYPES, strict=True):
+            setattr(self, name, np.empty(0, dtype=dtype))
+        self._first: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.key)
+
+    def add(self, **columns: np.ndarray) -> None:
+        """Merge new instances (any order) into the sorted queue."""
+        order = np.argsort(columns["key"], kind="stable")
+        position = np.searchsorted(self.key, columns["key"][order], side="right")
+        for name in COLUMNS:
+            merged = np.insert(getattr(self, name), position, columns[name][order])
+            setattr(self, name, merged)
+        self._first = None
+
+    def remove(self, mask: np.ndarray) -> dict[str, np.ndarray]:
+        """Take out the instances where ``mask`` holds; return their columns."""
+        taken = {name: getattr(self, name)[mask] for name in COLUMNS}
+        keep = ~mask
+        for name in COLUMNS:
+            setattr(self, name, getattr(self, name)[keep])
+        self._first = None
+        return taken
+
+    def allocate(self, capacity: np.ndarray, eligible: np.ndarray | None = None) -> np.ndarray:
+        """Spend up to ``capacity[pool]`` hours on each pool's eligible work in key order.
+
+        Returns hours worked per instance (already deducted from ``remaining``).
+        """
+        if not len(self):
+            return np.zeros(0)
+        want = self.remaining if eligible is None else np.where(eligible, self.remaining, 0.0)
+        ahead = np.cumsum(want) - want
+        ahead -= ahead[self._segment_first()]
+        worked = np.clip(capacity[self.pool] - ahead, 0.0, want)
+        self.remaining -= worked
+        return worked
+
+    def finished(self) -> np.ndarray:
+        return self.remaining <= DONE_TOLERANCE
+
+    def _segment_first(self) -> np.ndarray:
+        """Index of the first instance of each instance's pool."""
+        if self._first is None:
+            n = len(self.pool)
+            starts = np.flatnonzero(np.r_[True, self.pool[1:] != self.pool[:-1]])
+            self._first = np.repeat(starts, np.diff(np.r_[starts, n]))
+        return self._first
