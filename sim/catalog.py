@@ -95,8 +95,9 @@ class TaskCatalog:
         return replace(self, **columns)
 
     def table(self) -> pd.DataFrame:
-        """The catalog as a DataFrame with readable kind and arrival names."""
+        """The catalog as a DataFrame in the CSV's own columns and codes (it round-trips)."""
         frame = pd.DataFrame({c: getattr(self, c) for c in COLUMNS if c not in ("kind", "arrival")})
+        frame[list(FLAG_COLUMNS)] = frame[list(FLAG_COLUMNS)].astype(int)
         frame.insert(3, "kind", np.array(KINDS)[self.kind])
         frame.insert(6, "arrival", np.array(ARRIVALS)[self.arrival])
         return frame

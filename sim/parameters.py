@@ -133,7 +133,7 @@ PARAMETERS: tuple[Param, ...] = (
           "docs/catalog.md"),
     Param("tasks.effort_scale", 1.0, float, "multiplier on every catalog effort",
           "calibrated: see docs/model.md, Calibration", 0, 100),
-    Param("tasks.demand_scale", 1.0, float, "multiplier on every demand-driven arrival rate",
+    Param("tasks.demand_scale", 0.87, float, "multiplier on every demand-driven arrival rate",
           "calibrated: see docs/model.md, Calibration", 0, 100),
     Param("tasks.campaign_scale", 1.0, float, "multiplier on every campaign launch rate",
           ASSUMPTION, 0, 100),

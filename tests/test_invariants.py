@@ -1,0 +1,72 @@
+"""Invariants that must hold on real runs of the packaged catalog, whatever the scenario."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.ledger import FIELDS
+from tests.conftest import run_model
+
+SCENARIOS = {
+    "baseline": {},
+    "workstation": {"governance__model": "workstation"},
+    "zone": {"governance__model": "zone_committee"},
+    "reforms": {"reforms__access_list__enabled": True, "reforms__funding__enabled": True,
+                "reforms__grid_delegation__enabled": True, "reforms__digital__enabled": True,
+                "reforms__protected_time__enabled": True, "reforms__split__enabled": True},
+    "overloaded": {"tasks__effort_scale": 1.6, "policy__priority": "earliest_deadline"},
+}
+
+
+@pytest.fixture(scope="module", params=sorted(SCENARIOS))
+def model(request):
+    from sim.scenario import default_scenario
+    scenario = default_scenario().with_values(city__communities=30, city__street_offices=4,
+                                              city__zone_committees=1, simulation__days=60,
+                                              **SCENARIOS[request.param])
+    return run_model(scenario, seed=4)
+
+
+def weekly(model, field):
+    return model.ledger.weekly[:, FIELDS.index(field)]
+
+
+def test_staff_never_work_more_than_capacity_plus_overtime(model):
+    worked = sum(weekly(model, f"hours_{k}") for k in ("administrative", "service",
+                                                       "self_governance"))
+    scenario = model.scenario
+    ceiling = weekly(model, "staff_days") * (scenario["staffing.hours_per_day"]
+                                             + scenario["staffing.overtime_cap_hours"])
+    assert np.all(worked <= ceiling + 1e-6)
+
+
+def test_overtime_never_exceeds_its_cap(model):
+    cap = weekly(model, "staff_days") * model.scenario["staffing.overtime_cap_hours"]
+    assert np.all(weekly(model, "overtime_hours") <= cap + 1e-6)
+
+
+def test_every_issued_instance_is_refused_or_accepted(model):
+    issued = weekly(model, "issued").sum(axis=0)
+    assert np.array_equal(issued, weekly(model, "refused").sum(axis=0)
+                          + weekly(model, "accepted").sum(axis=0))
+
+
+def test_every_accepted_instance_ends_completed_lapsed_or_open(model):
+    n = model.city.n_communities
+    accepted = weekly(model, "accepted").sum(axis=0)
+    ended = weekly(model, "completed").sum(axis=0) + weekly(model, "lapsed").sum(axis=0)
+    still_open = np.bincount(model.queue.community, minlength=n)
+    assert np.array_equal(accepted, ended + still_open)
+    assert np.array_equal(model.ledger.final("open_items"), still_open)
+
+
+def test_task_totals_agree_with_community_totals(model):
+    by_task = dict(zip(("issued", "refused", "completed"), model.ledger.by_task[:3], strict=True))
+    for field, totals in by_task.items():
+        assert totals.sum() == model.ledger.total(field)
+
+
+def test_only_resident_demand_lapses(model):
+    lapsed_tasks = model.ledger.by_task[4] > 0
+    assert not np.any(lapsed_tasks & (model.catalog.kind == 0))

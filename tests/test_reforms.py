@@ -1,0 +1,129 @@
+"""Each reform changes the mechanism it names, and only that."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.catalog import ADMIN
+from sim.metrics import compute_metrics
+from sim.model import CommunityWorkloadModel
+from sim.reforms import NEVER
+from sim.staff import GRID
+from tests.conftest import quiet_scenario, run_model, write_catalog
+
+DAILY = {"period_days": "1", "effort_spread": "0"}
+
+
+def listed_and_unlisted(tmp_path, n_listed=5, n_unlisted=5):
+    rows = [{**DAILY, "on_access_list": "1", "assessment_weight": f"0.{i + 1}"}
+            for i in range(n_listed)]
+    rows += [{**DAILY, "on_access_list": "0"} for _ in range(n_unlisted)]
+    return write_catalog(tmp_path / "c.csv", rows)
+
+
+def test_access_list_keeps_only_listed_types_up_to_the_bound(tmp_path):
+    scenario = quiet_scenario(listed_and_unlisted(tmp_path), reforms__access_list__enabled=True,
+                              reforms__access_list__max_admin_tasks=3,
+                              reforms__access_list__leakage=0.0)
+    model = run_model(scenario)
+    metrics = compute_metrics(model)
+    assert metrics["admin_task_types"] == 3
+    in_effect = np.flatnonzero(model.allowed_from < model.days)
+    assert model.catalog.assessment_weight[in_effect].tolist() == [0.3, 0.4, 0.5]
+    assert metrics["refused_share"] == 7 / 10
+
+
+def test_refused_work_leaks_through_informal_channels(tmp_path):
+    scenario = quiet_scenario(listed_and_unlisted(tmp_path), reforms__access_list__enabled=True,
+                              reforms__access_list__max_admin_tasks=5,
+                              reforms__access_list__leakage=0.3, city__communities=40)
+    metrics = compute_metrics(run_model(scenario))
+    assert 0.5 * 0.6 < metrics["refused_share"] < 0.5 * 0.8
+
+
+def test_new_task_types_wait_at_the_approval_gate(tmp_path):
+    catalog = write_catalog(tmp_path / "c.csv", [DAILY])
+    common = dict(tasks__new_per_year=200.0, simulation__days=100)
+    free = CommunityWorkloadModel(quiet_scenario(catalog, **common))
+    gated = CommunityWorkloadModel(quiet_scenario(
+        catalog, **common, reforms__access_list__enabled=True,
+        reforms__access_list__approval_days=30, reforms__access_list__approval_rate=0.5))
+    new = np.flatnonzero(gated.catalog.start_day > 0)
+    approved = new[gated.allowed_from[new] != NEVER]
+    assert 0 < len(approved) < len(new)
+    assert np.all(gated.allowed_from[approved] == free.allowed_from[approved] + 30)
+
+
+def test_funding_buys_hours_that_take_administrative_work(tmp_path):
+    catalog = write_catalog(tmp_path / "c.csv", [{**DAILY, "effort_hours": "10",
+                                                  "deadline_days": "30"}])
+    plain = run_model(quiet_scenario(catalog, staffing__overtime_cap_hours=0.0))
+    funded = run_model(quiet_scenario(catalog, staffing__overtime_cap_hours=0.0,
+                                      reforms__funding__enabled=True,
+                                      reforms__funding__coverage=0.5,
+                                      reforms__funding__purchase_efficiency=1.0,
+                                      reforms__funding__window_days=1))
+    assert np.isclose(funded.ledger.total("purchased_hours"), 4 * 20 * 5.0)
+    assert funded.ledger.final("backlog_hours").sum() == 0
+    assert plain.ledger.final("backlog_hours").sum() > 0
+
+
+def test_grid_workers_take_grid_eligible_admin_work(tmp_path):
+    catalog = write_catalog(tmp_path / "c.csv", [{**DAILY, "grid_eligible": "1"}, DAILY])
+    scenario = quiet_scenario(catalog, reforms__grid_delegation__enabled=True,
+                              city__grid_workers=40)
+    model = run_model(scenario)
+    assert model.workforce.role[model.routes[:, 0]].tolist() == [GRID] * 4
+    assert model.workforce.role[model.routes[:, 1]].tolist() != [GRID] * 4
+    assert np.isclose(model.ledger.total("grid_hours"), 4 * 20 * 4.0)
+    assert np.isclose(model.ledger.total("hours_administrative"), 4 * 20 * 4.0)
+
+
+def test_digital_service_cuts_effort_of_digitisable_types_only(tmp_path):
+    catalog = write_catalog(tmp_path / "c.csv", [{**DAILY, "digitisable": "1"}, DAILY])
+    scenario = quiet_scenario(catalog, reforms__digital__enabled=True,
+                              reforms__digital__effort_cut=0.25)
+    department = CommunityWorkloadModel(scenario).departments[0]
+    _, task, effort = department.issue(0)
+    assert np.allclose(effort[task == 0], 3.0) and np.allclose(effort[task == 1], 4.0)
+
+
+def test_splitting_divides_oversized_communities(tmp_path):
+    catalog = write_catalog(tmp_path / "c.csv", [DAILY])
+    common = dict(city__households_median=9000, city__households_max=10000)
+    whole = CommunityWorkloadModel(quiet_scenario(catalog, **common))
+    split = CommunityWorkloadModel(quiet_scenario(
+        catalog, **common, reforms__split__enabled=True, reforms__split__max_households=5000))
+    assert split.city.n_communities == 2 * whole.city.n_communities
+    assert np.all(split.city.households == 4500)
+    assert compute_metrics(run_model(split.scenario))["staff_per_community"] == 1.0
+
+
+def test_protected_time_gives_self_governance_hours_despite_assessed_work(tmp_path):
+    catalog = write_catalog(tmp_path / "c.csv", [
+        {**DAILY, "effort_hours": "10", "assessment_weight": "0.9"},
+        {**DAILY, "kind": "self_governance", "department": "residents",
+         "category": "self_governance", "effort_hours": "1"},
+    ])
+    common = dict(staffing__overtime_cap_hours=0.0)
+    plain = compute_metrics(run_model(quiet_scenario(catalog, **common)))
+    protected = compute_metrics(run_model(quiet_scenario(
+        catalog, **common, reforms__protected_time__enabled=True,
+        reforms__protected_time__share=0.25)))
+    assert plain["selfgov_share"] == 0.0
+    # 2 protected hours a day: 1 for the day's self-governance, 1 left to residents
+    # (never to admin work); the other 6 hours go to admin: share 1 / (1 + 6)
+    assert np.isclose(protected["selfgov_share"], 1 / 7)
+
+
+def test_reforms_compose(tmp_path):
+    catalog = write_catalog(tmp_path / "c.csv", [{**DAILY, "grid_eligible": "1",
+                                                  "digitisable": "1"}])
+    scenario = quiet_scenario(catalog, reforms__grid_delegation__enabled=True,
+                              reforms__digital__enabled=True, reforms__funding__enabled=True,
+                              reforms__access_list__enabled=True,
+                              reforms__protected_time__enabled=True)
+    model = CommunityWorkloadModel(scenario)
+    assert [r.name for r in model.reforms] == ["access_list", "funding", "digital",
+                                               "grid_delegation", "protected_time"]
+    assert np.all(model.catalog.kind[model.allowed_from < model.days] == ADMIN)

@@ -1,0 +1,131 @@
+"""Scenario files: inheritance, overrides and clear errors for bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.errors import UserError
+from sim.parameters import PARAMETERS
+from sim.scenario import load_scenario, parse_override
+from tests.conftest import SCENARIOS
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_baseline_holds_the_report_city():
+    scenario = load_scenario(SCENARIOS / "baseline.toml")
+    assert scenario["city.communities"] == 362
+    assert scenario["city.street_offices"] == 38
+    assert scenario["city.zone_committees"] == 13
+    assert scenario["staffing.staff_per_community"] == 15
+    assert scenario["city.grids"] == 3262 and scenario["city.grid_workers"] == 5716
+
+
+def test_required_dotted_keys_exist():
+    keys = {p.key for p in PARAMETERS}
+    for key in ("city.communities", "simulation.days", "staffing.staff_per_community",
+                "governance.model", "reforms.access_list.max_admin_tasks"):
+        assert key in keys
+
+
+def test_every_shipped_scenario_loads_and_extends_the_baseline():
+    files = sorted(SCENARIOS.glob("*.toml"))
+    assert len(files) >= 9
+    for path in files:
+        scenario = load_scenario(path)
+        assert scenario.name
+        if path.name != "baseline.toml":
+            assert 'extends = "baseline.toml"' in path.read_text(encoding="utf-8")
+
+
+def test_child_overrides_parent_and_keeps_the_rest(tmp_path):
+    write(tmp_path, "parent.toml", "[city]\ncommunities = 50\nstreet_offices = 5\n")
+    child = write(tmp_path, "child.toml", 'extends = "parent.toml"\ncity.communities = 7\n')
+    scenario = load_scenario(child)
+    assert scenario["city.communities"] == 7
+    assert scenario["city.street_offices"] == 5
+    assert scenario.name == "child"
+
+
+def test_set_overrides_any_key_with_toml_literals():
+    scenario = load_scenario(SCENARIOS / "baseline.toml",
+                             ["city.communities=40", "governance.model=workstation",
+                              "reforms.access_list.enabled=true"])
+    assert scenario["city.communities"] == 40
+    assert scenario["governance.model"] == "workstation"
+    assert scenario["reforms.access_list.enabled"] is True
+
+
+def test_unknown_key_is_named_with_the_nearest_valid_one(tmp_path):
+    path = write(tmp_path, "bad.toml", "[city]\ncomunities = 40\n")
+    with pytest.raises(UserError, match=r"unknown key 'city.comunities'.*'city.communities'"):
+        load_scenario(path)
+
+
+def test_wrong_type_names_key_value_and_allowed(tmp_path):
+    path = write(tmp_path, "bad.toml", '[city]\ncommunities = "many"\n')
+    with pytest.raises(UserError, match=r"bad.toml.*'many'.*city.communities.*integer in \[1"):
+        load_scenario(path)
+
+
+def test_out_of_range_value_names_the_range(tmp_path):
+    path = write(tmp_path, "bad.toml", "[reforms.protected_time]\nshare = 1.5\n")
+    with pytest.raises(UserError, match=r"1.5.*reforms.protected_time.share.*\[0, 1\]"):
+        load_scenario(path)
+
+
+def test_unknown_choice_lists_the_choices(tmp_path):
+    path = write(tmp_path, "bad.toml", 'governance.model = "anarchy"\n')
+    with pytest.raises(UserError, match="'two_committees', 'workstation', 'zone_committee'"):
+        load_scenario(path)
+
+
+def test_toml_syntax_error_names_file_and_line(tmp_path):
+    path = write(tmp_path, "broken.toml", "[city]\ncommunities = 4\nstreet_offices = = 2\n")
+    with pytest.raises(UserError, match=r"broken.toml: TOML syntax error.*line 3"):
+        load_scenario(path)
+
+
+def test_missing_file_names_the_path(tmp_path):
+    with pytest.raises(UserError, match=r"nowhere.toml: scenario file not found"):
+        load_scenario(tmp_path / "nowhere.toml")
+
+
+def test_missing_parent_names_the_parent_path(tmp_path):
+    path = write(tmp_path, "child.toml", 'extends = "gone.toml"\n')
+    with pytest.raises(UserError, match=r"gone.toml: scenario file not found"):
+        load_scenario(path)
+
+
+def test_extends_cycle_is_refused(tmp_path):
+    write(tmp_path, "a.toml", 'extends = "b.toml"\n')
+    write(tmp_path, "b.toml", 'extends = "a.toml"\n')
+    with pytest.raises(UserError, match="cycle"):
+        load_scenario(tmp_path / "a.toml")
+
+
+def test_inconsistent_sizes_are_refused(tmp_path):
+    path = write(tmp_path, "bad.toml", "[city]\nhouseholds_min = 9000\nhouseholds_max = 8000\n")
+    with pytest.raises(UserError, match="households_median"):
+        load_scenario(path)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("city.communities", "expected KEY=VALUE"),
+    ("city.comunities=4", "did you mean 'city.communities'"),
+    ("city.communities=abc", "not a value; expected an integer"),
+    ("city.communities=0", r"bad value 0 .*\[1, 20000\]"),
+])
+def test_bad_set_gets_a_clear_message(text, message):
+    with pytest.raises(UserError, match=message):
+        parse_override(text)
+
+
+def test_catalog_path_is_relative_to_the_scenario_file(tmp_path):
+    (tmp_path / "sub").mkdir()
+    path = write(tmp_path / "sub", "s.toml", 'tasks.catalog = "my.csv"\n')
+    assert load_scenario(path)["tasks.catalog"] == str((tmp_path / "sub" / "my.csv").resolve())
