@@ -57,3 +57,46 @@ def _fmt(value: float) -> str:
     if abs(value) >= 1:
         return f"{value:.2f}"
     return f"{value:.3f}"
+
+
+def paired_differences(metrics: pd.DataFrame, names: list[str]) -> list[dict]:
+    """Each scenario's summary and its replicate-by-replicate difference from the first.
+
+    ``metrics`` has one row per (scenario, rep) with a column per metric.
+    """
+    columns = [c for c in metrics.columns if c not in ("scenario", "rep", "seed", "status",
+                                                       "error")]
+    by_name = {name: metrics[metrics["scenario"] == name].set_index("rep")[columns]
+               for name in names}
+    first = by_name[names[0]]
+    results = []
+    for name in names:
+        table = by_name[name]
+        diff = table - first.loc[table.index]
+        results.append({
+            "name": name,
+            "metrics": summarise(table),
+            "diff_vs_first": {m: interval(diff[m].to_numpy()) for m in columns},
+        })
+    return results
+
+
+def format_comparison(results: list[dict], descriptions: dict[str, str]) -> str:
+    """Per metric: each scenario's mean [interval] and its paired difference from the first."""
+    base = results[0]["name"]
+    lines = []
+    for metric in results[0]["metrics"]:
+        lines.append(f"{metric}  ({descriptions.get(metric, '')})")
+        for result in results:
+            mean = _band(result["metrics"][metric])
+            diff = "" if result["name"] == base else \
+                f"   diff vs {base}: {_band(result['diff_vs_first'][metric], sign=True)}"
+            lines.append(f"  {result['name']:<24} {mean:<34}{diff}")
+    return "\n".join(lines)
+
+
+def _band(summary: dict, sign: bool = False) -> str:
+    mean = ("+" if sign and summary["mean"] > 0 else "") + _fmt(summary["mean"])
+    if summary["ci_low"] is None:
+        return mean
+    return f"{mean} [{_fmt(summary['ci_low'])}, {_fmt(summary['ci_high'])}]"

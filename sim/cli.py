@@ -15,14 +15,23 @@ import click
 import numpy as np
 import pandas as pd
 
-from analysis.summary import format_table, summarise, summary_frame
+from analysis.summary import (
+    format_comparison,
+    format_table,
+    paired_differences,
+    summarise,
+    summary_frame,
+)
 from sim.catalog import ARRIVALS, CAMPAIGN, DEMAND, KINDS, PERIODIC, TaskCatalog, load_catalog
+from sim.compare import Comparison, compare
+from sim.design import SAMPLES, parse_vary
 from sim.errors import UserError
 from sim.metrics import METRICS
 from sim.output import check_target, manifest, write_folder, write_json
 from sim.parameters import PARAMETERS
 from sim.runner import RunResult, run
 from sim.scenario import default_scenario, load_scenario
+from sim.sweep import Progress, plan_sweep, run_sweep
 
 
 class CommsimGroup(click.Group):
@@ -47,12 +56,18 @@ set_option = click.option("--set", "overrides", multiple=True, metavar="KEY=VALU
                           help="Override a dotted scenario key (TOML literal), repeatable.")
 format_option = click.option("--format", "fmt", type=click.Choice(["table", "json"]),
                              default="table", show_default=True)
+seed_option = click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+                           help="Master seed; replicate r draws from SeedSequence(seed, r, ...).")
+workers_option = click.option("--workers", type=click.IntRange(min=1), default=None,
+                              help="Local worker processes (default: all cores).")
+scheduler_option = click.option("--scheduler", metavar="ADDRESS",
+                                help="Dask scheduler, e.g. tcp://host:8786, instead of local "
+                                     "processes.")
 
 
 @main.command("run")
 @scenario_argument
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Master seed; replicate r draws from SeedSequence(seed, r, ...).")
+@seed_option
 @click.option("--reps", type=click.IntRange(min=1), default=3, show_default=True,
               help="Independent replicates.")
 @set_option
@@ -106,6 +121,114 @@ def _write_run(folder: Path, result: RunResult, summary: dict, elapsed: float) -
                "summary.csv": "mean and 95% interval per metric",
                "replicates.csv": "each metric per replicate"},
     ))
+
+
+@main.command("compare")
+@click.argument("scenarios", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--reps", type=click.IntRange(min=2), default=5, show_default=True,
+              help="Replicates per scenario (paired across scenarios).")
+@seed_option
+@set_option
+@workers_option
+@scheduler_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Write replicate metrics, weekly and per-community tables and a manifest.")
+@click.option("--overwrite", is_flag=True, help="Replace a non-empty --out folder (atomically).")
+@format_option
+def compare_command(scenarios: tuple[Path, ...], reps: int, seed: int,
+                    overrides: tuple[str, ...], workers: int | None, scheduler: str | None,
+                    out: Path | None, overwrite: bool, fmt: str) -> None:
+    """Run SCENARIOS on the same replicate seeds; show each and its paired difference
+    from the first."""
+    loaded = [load_scenario(path, overrides) for path in scenarios]
+    if out is not None:
+        check_target(out, overwrite)
+    comparison = compare(loaded, reps=reps, seed=seed, workers=workers, scheduler=scheduler,
+                         tables=out is not None)
+    results = paired_differences(comparison.metrics, comparison.names)
+    document = {"seed": seed, "reps": reps, "scenarios": results}
+    if out is not None:
+        write_folder(out, lambda tmp: _write_comparison(tmp, comparison, loaded, document),
+                     overwrite)
+    if fmt == "json":
+        click.echo(json.dumps(document, indent=2))
+        return
+    click.echo(f"{len(loaded)} scenarios, {reps} paired replicates each, seed {seed}")
+    click.echo(format_comparison(results, METRICS))
+    if out is not None:
+        click.echo(f"results written to {out}")
+
+
+def _write_comparison(folder: Path, comparison: Comparison, scenarios: list,
+                      document: dict) -> None:
+    comparison.metrics.to_csv(folder / "replicates.csv", index=False)
+    comparison.city_weekly.to_parquet(folder / "city_weekly.parquet", index=False)
+    comparison.communities.to_parquet(folder / "communities.parquet", index=False)
+    write_json(folder / "comparison.json", document)
+    write_json(folder / "manifest.json", manifest(
+        command="compare", argv=sys.argv, seed=document["seed"], reps=document["reps"],
+        scenarios={name: {"file": str(s.path), "overrides": list(s.overrides),
+                          "resolved": s.nested()}
+                   for name, s in zip(comparison.names, scenarios, strict=True)},
+        files={"replicates.csv": "each metric per scenario and replicate",
+               "comparison.json": "means, 95% intervals and paired differences",
+               "city_weekly.parquet": "city totals per scenario, replicate and week",
+               "communities.parquet": "per-community totals per scenario and replicate"},
+    ))
+
+
+@main.command("sweep")
+@scenario_argument
+@click.option("--vary", "varies", multiple=True, required=True,
+              metavar="KEY=V1,V2,...|KEY=LO:HI:STEP", help="A key to vary, repeatable.")
+@click.option("--sample", type=click.Choice(SAMPLES), default="grid", show_default=True,
+              help="Full grid, or a Latin hypercube of --n points over the ranges.")
+@click.option("--n", "n_points", type=int, default=None, help="Design points for --sample lhs.")
+@click.option("--reps", type=click.IntRange(min=1), default=1, show_default=True)
+@seed_option
+@set_option
+@workers_option
+@scheduler_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--resume", is_flag=True, help="Continue an interrupted sweep in --out.")
+@click.option("--independent-seeds", is_flag=True,
+              help="Give every design point its own seed (default: common random numbers).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@format_option
+def sweep_command(scenario: Path, varies: tuple[str, ...], sample: str, n_points: int | None,
+                  reps: int, seed: int, overrides: tuple[str, ...], workers: int | None,
+                  scheduler: str | None, out: Path, resume: bool, independent_seeds: bool,
+                  quiet: bool, fmt: str) -> None:
+    """Run SCENARIO over a design of varied keys; results stream to OUT/runs.parquet."""
+    plan = plan_sweep(load_scenario(scenario, overrides), [parse_vary(v) for v in varies],
+                      sample=sample, n=n_points, reps=reps, seed=seed,
+                      common_random_numbers=not independent_seeds)
+    progress = Progress(enabled=not quiet and sys.stderr.isatty())
+    try:
+        runs = run_sweep(plan, out, resume=resume, workers=workers, scheduler=scheduler,
+                         progress=progress)
+    except KeyboardInterrupt:
+        click.echo(f"\ninterrupted; finished runs are in {out}; continue with --resume",
+                   err=True)
+        sys.exit(130)
+    keys = [v.key for v in plan.varies]
+    ok = runs[runs["status"] == "ok"]
+    means = ok.groupby(["point", *keys], dropna=False)[list(METRICS)].mean().reset_index()
+    failed = int((runs["status"] != "ok").sum())
+    if fmt == "json":
+        click.echo(json.dumps({"out": str(out), "runs": len(runs), "failed": failed,
+                               "points": means.to_dict(orient="records")}, indent=2,
+                              default=str))
+    else:
+        shown = ["admin_share", "selfgov_share", "overdue_rate",
+                 "overtime_hours_per_staff_week", "backlog_hours_per_community"]
+        click.echo(means[[*keys, *shown]].to_string(index=False))
+        click.echo(f"{len(runs)} runs in {out / 'runs.parquet'}")
+    if failed:
+        click.echo(f"commsim: {failed} of {len(runs)} runs failed; see the 'error' column "
+                   f"of {out / 'runs.parquet'}", err=True)
+        sys.exit(1)
 
 
 @main.command("params")

@@ -7,13 +7,15 @@ re-run alone with the same numbers.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sim.catalog import KINDS
-from sim.ledger import FIELDS, TASK_FIELDS
+from sim.ledger import FIELDS, FLOWS, STOCKS, TASK_FIELDS
 from sim.metrics import compute_metrics
 from sim.model import CommunityWorkloadModel
 from sim.scenario import Scenario
@@ -63,6 +65,49 @@ def run_replicate(scenario: Scenario, seed: int, replicate: int) -> Replicate:
 def run(scenario: Scenario, seed: int = 0, reps: int = 1) -> RunResult:
     """Run ``reps`` replicates of ``scenario`` one after another."""
     return RunResult(scenario, seed, [run_replicate(scenario, seed, r) for r in range(reps)])
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run to execute anywhere (a local process or a Dask worker): it pickles."""
+
+    scenario: Scenario
+    seed: int
+    replicate: int
+    key: str = ""
+    tables: bool = False
+
+
+def execute(spec: RunSpec) -> dict[str, Any]:
+    """Run one spec and return a plain record; an error becomes data, not an abort.
+
+    The record holds ``status`` ("ok" or "failed"), ``error``, ``seconds``, every
+    metric, and with ``spec.tables`` the city's weekly totals and each
+    community's yearly totals for charts.
+    """
+    started = time.perf_counter()
+    record: dict[str, Any] = {"key": spec.key, "status": "ok", "error": ""}
+    try:
+        model = CommunityWorkloadModel(spec.scenario, seed=spec.seed, replicate=spec.replicate)
+        model.run_model()
+        record.update(compute_metrics(model))
+        if spec.tables:
+            weekly = weekly_table(model, spec.replicate)
+            record["city_weekly"] = weekly.drop(columns=["community", "households", "relay"]) \
+                .groupby(["rep", "week"], as_index=False).sum()
+            record["communities"] = community_totals(weekly)
+    except Exception as err:
+        record.update(status="failed", error=f"{type(err).__name__}: {err}")
+    record["seconds"] = time.perf_counter() - started
+    return record
+
+
+def community_totals(weekly: pd.DataFrame) -> pd.DataFrame:
+    """Each community's flows summed over the run (stocks taken at the end)."""
+    last = weekly[weekly["week"] == weekly["week"].max()]
+    flows = weekly.groupby(["rep", "community"], as_index=False)[list(FLOWS)].sum()
+    stocks = last[["rep", "community", "households", "relay", *STOCKS]]
+    return stocks.merge(flows, on=["rep", "community"])
 
 
 def weekly_table(model: CommunityWorkloadModel, replicate: int) -> pd.DataFrame:

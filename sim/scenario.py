@@ -35,12 +35,19 @@ class Scenario:
         return self.values[key]
 
     def with_values(self, **changes: Any) -> Scenario:
-        """A copy with some dotted keys changed (keys given with '__' for '.')."""
+        """A copy with some keys changed, written with '__' for '.' (``city__communities=4``)."""
+        return self.updated({key.replace("__", "."): value for key, value in changes.items()},
+                            "with_values")
+
+    def updated(self, changes: dict[str, Any], where: str) -> Scenario:
+        """A copy with the dotted keys in ``changes`` set, each value validated."""
         values = dict(self.values)
         for key, value in changes.items():
-            dotted = key.replace("__", ".")
-            values[dotted] = validate_value(BY_KEY[dotted], value, "with_values")
-        check_consistency(values, "with_values")
+            value = validate_value(param_for(key, where), value, f"{where}: key '{key}'")
+            if key in PATH_KEYS and value:
+                value = str(Path(value).resolve())
+            values[key] = value
+        check_consistency(values, where)
         return Scenario(self.name, values, self.path, self.description, self.overrides)
 
     def nested(self) -> dict[str, Any]:
@@ -97,7 +104,7 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], dic
             raise UserError(f"{path}: key 'extends' must be a file name string, got {parent!r}")
         values, _ = _read_chain(path.parent / parent, (*seen, resolved))
     for key, value in _flatten(document):
-        param = _param_for(key, f"{path}")
+        param = param_for(key, f"{path}")
         value = validate_value(param, value, f"{path}: key '{key}'")
         if key in PATH_KEYS and value:
             value = str((path.parent / value).resolve())
@@ -114,7 +121,7 @@ def _flatten(table: dict[str, Any], prefix: str = ""):
             yield dotted, value
 
 
-def _param_for(key: str, where: str) -> Param:
+def param_for(key: str, where: str) -> Param:
     if key in BY_KEY:
         return BY_KEY[key]
     close = difflib.get_close_matches(key, BY_KEY.keys(), n=1, cutoff=0.5)
@@ -128,7 +135,7 @@ def parse_override(text: str) -> tuple[str, Any]:
     if "=" not in text:
         raise UserError(f"{where}: expected KEY=VALUE, e.g. city.communities=40")
     key, literal = (part.strip() for part in text.split("=", 1))
-    param = _param_for(key, where)
+    param = param_for(key, where)
     try:
         value = tomllib.loads(f"v = {literal}")["v"]
     except tomllib.TOMLDecodeError:

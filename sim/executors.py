@@ -1,0 +1,90 @@
+"""Where runs execute: in this process, a local process pool, or a Dask cluster.
+
+All three are ``concurrent.futures`` executors, so the sweep and comparison
+code has one path whatever the parallelism; results do not depend on it
+because every run carries its own seed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from typing import Any
+
+from sim.errors import UserError
+
+SCHEDULER_TIMEOUT_S = 5
+
+
+class InlineExecutor(Executor):
+    """Runs each call at submit time in this process (``--workers 1``)."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as err:
+            future.set_exception(err)
+        return future
+
+
+@contextmanager
+def open_executor(workers: int | None = None, scheduler: str | None = None):
+    """An executor for ``workers`` local processes (default: all cores) or a Dask scheduler."""
+    if scheduler:
+        with _dask_executor(scheduler) as executor:
+            yield executor
+        return
+    workers = workers or os.cpu_count() or 1
+    if workers == 1:
+        yield InlineExecutor()
+        return
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _dask_executor(address: str):
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise UserError("--scheduler needs Dask: pip install 'commsim[dask]'") from None
+    try:
+        client = Client(address, timeout=f"{SCHEDULER_TIMEOUT_S}s")
+    except (OSError, TimeoutError, ValueError) as err:
+        raise UserError(f"--scheduler {address}: cannot reach the Dask scheduler within "
+                        f"{SCHEDULER_TIMEOUT_S} s ({type(err).__name__}: {err})") from None
+    try:
+        yield client.get_executor(pure=False)
+    finally:
+        client.close()
+
+
+def map_unordered(executor: Executor, fn: Callable[[Any], Any], items: Iterable[Any],
+                  in_flight: int) -> Iterator[tuple[Any, Any]]:
+    """Yield (item, result) as runs finish, keeping at most ``in_flight`` submitted at once.
+
+    Bounding the queue keeps memory flat however many runs a sweep has.
+    """
+    pending: dict[Future, Any] = {}
+    iterator = iter(items)
+    try:
+        while True:
+            while len(pending) < in_flight:
+                item = next(iterator, None)
+                if item is None:
+                    break
+                pending[executor.submit(fn, item)] = item
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield pending.pop(future), future.result()
+    finally:
+        for future in pending:
+            future.cancel()

@@ -1,0 +1,239 @@
+"""Parameter sweeps that survive interruption: every finished run reaches disk at once.
+
+A sweep folder holds ``sweep.json`` (the design, scenario, seeds and versions:
+enough to re-run it), ``runs.jsonl`` (a journal: one line per finished run,
+appended and synced as each run ends) and, when the sweep completes,
+``runs.parquet`` (the journal in design order). If the sweep is killed, at
+most the runs in flight are lost; ``resume`` reads the journal, drops a torn
+last line, and runs only the keys it lacks. A run that raises is a row with
+``status = failed`` and its error, and the sweep goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.design import Vary, design_points, point_seed, run_key
+from sim.errors import UserError
+from sim.executors import map_unordered, open_executor
+from sim.metrics import METRICS
+from sim.output import manifest, write_json
+from sim.runner import RunSpec, execute
+from sim.scenario import Scenario
+
+JOURNAL, RESULTS, DESCRIPTION = "runs.jsonl", "runs.parquet", "sweep.json"
+CHUNK_ROWS = 2000
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """Every run of a sweep, in design order, with its key."""
+
+    scenario: Scenario
+    varies: list[Vary]
+    points: list[dict[str, Any]]
+    reps: int
+    seed: int
+    common_random_numbers: bool
+    sample: str
+    n: int | None
+
+    def runs(self) -> Iterator[tuple[int, dict[str, Any], RunSpec]]:
+        for index, point in enumerate(self.points):
+            scenario = self.scenario.updated(point, "--vary")
+            seed = point_seed(self.seed, point, self.common_random_numbers)
+            for rep in range(self.reps):
+                yield index, point, RunSpec(scenario, seed, rep, run_key(scenario, seed, rep))
+
+    def description(self) -> dict[str, Any]:
+        return {
+            "design": {"sample": self.sample, "n": self.n,
+                       "vary": [_vary_text(v) for v in self.varies],
+                       "points": self.points},
+            "scenario_name": self.scenario.name,
+            "scenario_file": str(self.scenario.path),
+            "scenario": self.scenario.nested(),
+            "reps": self.reps, "seed": self.seed,
+            "common_random_numbers": self.common_random_numbers,
+            "seeding": "run seed = master seed (common random numbers) or "
+                       "SeedSequence(master, spawn_key=(hash of point,)); replicate r draws "
+                       "from SeedSequence(run seed, spawn_key=(r, ...))",
+        }
+
+
+def plan_sweep(scenario: Scenario, varies: list[Vary], *, sample: str = "grid",
+               n: int | None = None, reps: int = 1, seed: int = 0,
+               common_random_numbers: bool = True) -> SweepPlan:
+    if not varies:
+        raise UserError("a sweep needs at least one --vary KEY=...")
+    points = design_points(varies, sample, n, seed)
+    for point in points:                       # refuse bad combinations before running any
+        scenario.updated(point, "--vary")
+    return SweepPlan(scenario, varies, points, reps, seed, common_random_numbers, sample, n)
+
+
+def run_sweep(plan: SweepPlan, out: Path, *, resume: bool = False, workers: int | None = None,
+              scheduler: str | None = None, progress: Progress | None = None) -> pd.DataFrame:
+    """Run every missing run of ``plan`` into ``out``; return the runs table."""
+    out = Path(out)
+    done = _prepare_folder(plan, out, resume)
+    todo = (spec for _, _, spec in plan.runs() if spec.key not in done)
+    where = {spec.key: (index, point) for index, point, spec in plan.runs()}
+    progress = progress or Progress(0, enabled=False)
+    progress.start(len(plan.points) * plan.reps - len(done), already=len(done))
+    in_flight = 2 * (workers or os.cpu_count() or 1)
+    with open_executor(workers, scheduler) as executor, \
+            (out / JOURNAL).open("a", encoding="utf-8") as journal:
+        for spec, record in map_unordered(executor, execute, todo, in_flight):
+            _append(journal, _row(*where[spec.key], spec, record))
+            progress.advance()
+    progress.finish()
+    _write_results(out, plan)
+    return pd.read_parquet(out / RESULTS)
+
+
+def _prepare_folder(plan: SweepPlan, out: Path, resume: bool) -> set[str]:
+    """Create or check the sweep folder; return the keys already on disk."""
+    description = plan.description()
+    if resume:
+        stored_path = out / DESCRIPTION
+        if not stored_path.is_file():
+            raise UserError(f"--resume {out}: no {DESCRIPTION} there; nothing to resume")
+        stored = json.loads(stored_path.read_text(encoding="utf-8"))
+        for field in ("design", "scenario", "reps", "seed", "common_random_numbers"):
+            if json.dumps(stored.get(field), sort_keys=True, default=str) != json.dumps(
+                    description[field], sort_keys=True, default=str):
+                raise UserError(f"--resume {out}: the sweep there differs in '{field}'; "
+                                "resume with the same scenario, --vary, --reps and --seed")
+        return _clean_journal(out / JOURNAL)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise UserError(f"--out {out}: not empty; pass --resume to continue the sweep there, "
+                        "or choose a new folder")
+    out.mkdir(parents=True, exist_ok=True)
+    _atomic_json(out / DESCRIPTION, manifest(command="sweep", argv=sys.argv, **description))
+    (out / JOURNAL).touch()
+    return set()
+
+
+def _clean_journal(path: Path) -> set[str]:
+    """Rewrite the journal without a torn last line; return the keys it holds."""
+    keys: set[str] = set()
+    lines: list[str] = []
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                keys.add(json.loads(line)["run_key"])
+            except (json.JSONDecodeError, KeyError):
+                continue                            # a line torn by a kill mid-write
+            lines.append(line)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    os.replace(tmp, path)
+    return keys
+
+
+def _row(index: int, point: dict[str, Any], spec: RunSpec,
+         record: dict[str, Any]) -> dict[str, Any]:
+    metrics = {name: record.get(name) for name in METRICS}
+    return {"point": index, **point, "rep": spec.replicate, "seed": spec.seed, **metrics,
+            "status": record["status"], "error": record["error"],
+            "seconds": record["seconds"], "run_key": spec.key}
+
+
+def _append(journal, row: dict[str, Any]) -> None:
+    journal.write(json.dumps(row, default=str) + "\n")
+    journal.flush()
+    os.fsync(journal.fileno())
+
+
+def _write_results(out: Path, plan: SweepPlan) -> None:
+    """The journal as a Parquet table in design order, written in chunks, then renamed."""
+    journal = out / JOURNAL
+    order = []
+    with journal.open("rb") as handle:
+        offset = 0
+        for line in handle:
+            row = json.loads(line)
+            order.append((row["point"], row["rep"], offset))
+            offset += len(line)
+    order.sort()
+    columns = ["point", *(v.key for v in plan.varies), "rep", "seed", *METRICS,
+               "status", "error", "seconds", "run_key"]
+    tmp = out / (RESULTS + ".tmp")
+    writer = None
+    with journal.open("rb") as handle:
+        for start in range(0, len(order), CHUNK_ROWS):
+            rows = []
+            for _, _, position in order[start:start + CHUNK_ROWS]:
+                handle.seek(position)
+                rows.append(json.loads(handle.readline()))
+            table = _arrow_table(pd.DataFrame(rows, columns=columns))
+            writer = writer or pq.ParquetWriter(tmp, table.schema)
+            writer.write_table(table)
+    if writer is None:
+        writer = pq.ParquetWriter(tmp, _arrow_table(pd.DataFrame(columns=columns)).schema)
+    writer.close()
+    os.replace(tmp, out / RESULTS)
+
+
+def _arrow_table(frame: pd.DataFrame) -> pa.Table:
+    for name in METRICS:
+        frame[name] = frame[name].astype(float)
+    frame["seconds"] = frame["seconds"].astype(float)
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _atomic_json(path: Path, data: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    write_json(tmp, data)
+    os.replace(tmp, path)
+
+
+def _vary_text(vary: Vary) -> str:
+    if vary.is_range:
+        step = "" if vary.step is None else f":{vary.step:g}"
+        return f"{vary.key}={vary.low:g}:{vary.high:g}{step}"
+    return f"{vary.key}=" + ",".join(json.dumps(v) for v in vary.values)
+
+
+class Progress:
+    """Runs done, rate and ETA on one stderr line; silent unless enabled."""
+
+    def __init__(self, total: int = 0, enabled: bool = True,
+                 write: Callable[[str], Any] = sys.stderr.write):
+        self.total, self.enabled, self._write = total, enabled, write
+        self.done, self.already, self._started = 0, 0, time.monotonic()
+
+    def start(self, total: int, already: int = 0) -> None:
+        self.total, self.already, self.done = total, already, 0
+        self._started = time.monotonic()
+        self._show()
+
+    def advance(self) -> None:
+        self.done += 1
+        self._show()
+
+    def finish(self) -> None:
+        if self.enabled:
+            self._write("\n")
+
+    def _show(self) -> None:
+        if not self.enabled:
+            return
+        elapsed = max(time.monotonic() - self._started, 1e-9)
+        rate = self.done / elapsed
+        eta = (self.total - self.done) / rate if rate else float("nan")
+        resumed = f" (+{self.already} on disk)" if self.already else ""
+        self._write(f"\r{self.done}/{self.total} runs{resumed}  {rate:.2f} runs/s  "
+                    f"ETA {eta:.0f} s   ")
