@@ -148,20 +148,31 @@ class CommunityWorkloadModel(mesa.Model):
         accepted = ~refused
         community, task, effort = community[accepted], task[accepted], effort[accepted]
         kind = catalog.kind[task]
+        pool = self._dispatch(community, task, effort)
+        own = self.workforce.is_community_staff[pool]
         for reform in self.reforms:
-            reform.on_accept(day, community, kind, effort)
+            reform.on_accept(day, community[own], kind[own], effort[own])
         due = day + catalog.deadline_days[task] - 1
         ledger.add(day, "accepted", community)
         ledger.add(day, "deadlines", community[due < self.days])
         selfgov = kind == SELFGOV
         ledger.add(day, "selfgov_hours_issued", community[selfgov], effort[selfgov])
-        pool = self.routes[community, task]
         arrival = np.full(len(task), day, dtype=np.int32)
         self.queue.add(
             key=self.policy.key(pool, catalog.assessment_weight[task], due, arrival),
             pool=pool, community=community, task=task.astype(np.int32), kind=kind,
             due=due.astype(np.int32), arrival=arrival, remaining=effort.copy(), effort=effort,
         )
+
+    def _dispatch(self, community: np.ndarray, task: np.ndarray,
+                  effort: np.ndarray) -> np.ndarray:
+        """The pool each arriving instance joins: its route, as reforms adjust it today."""
+        pool = self.routes[community, task]
+        open_hours = np.bincount(self.queue.pool, self.queue.remaining,
+                                 minlength=len(self.workforce))
+        for reform in self.reforms:
+            pool = reform.dispatch(pool, community, task, effort, open_hours)
+        return pool
 
     def _work(self, day: int) -> None:
         """Spend the day's hours in passes; record who worked on what."""
@@ -190,19 +201,19 @@ class CommunityWorkloadModel(mesa.Model):
         self._record(day, overtime, "overtime")
 
     def _regular_hours(self) -> np.ndarray:
-        """Each pool's regular hours less the cost of juggling many open task types."""
+        """Each pool's regular hours less the cost of juggling the task types it has open.
+
+        Only community staff pay it: the committee and the workstation each for
+        their own open types.
+        """
         workforce, queue = self.workforce, self.queue
         hours = workforce.regular_hours().astype(float)
         cost = self.scenario["staffing.switch_cost_hours"]
         if cost and len(queue):
-            n, n_tasks = self.city.n_communities, len(self.catalog)
-            pairs = np.unique(queue.community * n_tasks + queue.task)
-            open_types = np.bincount(pairs // n_tasks, minlength=n)
-            own = workforce.is_community_staff
-            staff = np.bincount(workforce.community[own], workforce.staff[own], minlength=n)
-            share = np.zeros(len(workforce))
-            share[own] = workforce.staff[own] / np.maximum(staff[workforce.community[own]], 1)
-            loss = cost * open_types[workforce.community.clip(0)] * share
+            n_tasks = len(self.catalog)
+            pairs = np.unique(queue.pool * n_tasks + queue.task)
+            open_types = np.bincount(pairs // n_tasks, minlength=len(workforce))
+            loss = cost * open_types * workforce.is_community_staff
             hours = np.maximum(hours - loss, 0.0)
         return hours
 

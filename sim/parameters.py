@@ -64,7 +64,7 @@ PARAMETERS: tuple[Param, ...] = (
           "Hefei report: most communities have 3,000-5,000 households", 100, 100000),
     Param("city.households_sigma", 0.2, float,
           "log-normal spread of households in ordinary communities",
-          ASSUMPTION + ": puts about 60% of communities in 3,000-5,000", 0, 2),
+          ASSUMPTION + ": puts about three in four communities in 3,000-5,000", 0, 2),
     Param("city.large_share", 0.05, float,
           "share of communities drawn from the large-community tail",
           ASSUMPTION + ": the report says 'a few' are much larger", 0, 1),
@@ -72,8 +72,6 @@ PARAMETERS: tuple[Param, ...] = (
           ASSUMPTION, 1, 100000),
     Param("city.households_max", 15000, float, "largest community (households)",
           "Hefei report: up to 15,000 households", 1, 1000000),
-    Param("city.grids", 3262, int, "management grids in the city", "Hefei report: 3,262 grids",
-          0, 10**7),
     Param("city.grid_workers", 5716, int, "grid workers (网格责任人) in the city",
           "Hefei report: 5,716 grid workers", 0, 10**7),
     # --- staffing ---------------------------------------------------------
@@ -85,7 +83,7 @@ PARAMETERS: tuple[Param, ...] = (
     Param("staffing.staff_per_1000_households", 3.75, float,
           "staff per 1,000 households when staffing.basis = per_households",
           "15 staff for a median 4,000-household community; the 2021-25 national target "
-          "(18 per 10,000 residents, 2.8 per household) is about 5.0", 0, 100),
+          "(18 per 10,000 residents, 2.8 persons per household) is about 5.0", 0, 100),
     Param("staffing.hours_per_day", 8.0, float, "regular working hours per staff member per day",
           "statutory working day", 1, 24),
     Param("staffing.overtime_cap_hours", 2.0, float,
@@ -181,6 +179,9 @@ PARAMETERS: tuple[Param, ...] = (
           "grid workers take the grid-eligible tasks", "Hefei report: grid management"),
     Param("reforms.grid_delegation.hours_per_worker_day", 1.5, float,
           "hours a grid worker gives to delegated tasks per working day", ASSUMPTION, 0, 24),
+    Param("reforms.grid_delegation.buffer_days", 5.0, float,
+          "most open work handed to grid workers, in days of their hours; the rest stays "
+          "with the committee", ASSUMPTION, 0, 250),
     Param("reforms.digital.enabled", False, bool,
           "digital one-stop service and merged forms (多表合一)", "DOMAIN.md"),
     Param("reforms.digital.effort_cut", 0.35, float,

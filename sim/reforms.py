@@ -7,7 +7,7 @@ every hook of every active reform, so reforms compose freely:
 - ``effort_factor``: effort per task type (digital service, merged forms);
 - ``gate``: from which day a task type may reach communities (access list);
 - ``leak``: refused instances that reach communities anyway;
-- ``add_pools`` / ``reroute``: extra hands and the work sent to them (grid);
+- ``add_pools`` / ``reroute`` / ``dispatch``: extra hands and the work sent to them (grid);
 - ``purchased_hours`` / ``on_accept``: hours bought with the task's money;
 - ``protected_share``: regular hours administrative work may not take.
 """
@@ -21,6 +21,7 @@ from sim.city import CityLayout
 from sim.scenario import Scenario
 from sim.staff import GRID, Workforce, make_pools
 from sim.streams import Streams
+from sim.workqueue import first_of_group, hours_ahead
 
 NEVER = np.iinfo(np.int32).max
 
@@ -54,9 +55,14 @@ class Reform:
                 workforce: Workforce) -> np.ndarray:
         return routes
 
+    def dispatch(self, pool: np.ndarray, community: np.ndarray, task: np.ndarray,
+                 effort: np.ndarray, open_hours: np.ndarray) -> np.ndarray:
+        """Today's pool for each arriving instance, given each pool's open hours."""
+        return pool
+
     def on_accept(self, day: int, community: np.ndarray, kind: np.ndarray,
                   effort: np.ndarray) -> None:
-        """Told of every instance that reaches a community."""
+        """Told of every instance that reaches a community's own staff."""
 
     def purchased_hours(self, day: int) -> np.ndarray | None:
         """Hours per community bought for administrative work today, if any."""
@@ -137,7 +143,7 @@ class FundingFollowsTask(Reform):
             community[admin], weights=effort[admin], minlength=self._window.shape[1])
 
     def purchased_hours(self, day):
-        paid = self._window.sum(axis=0) / self.window_days
+        paid = self._window.sum(axis=0) / min(day + 1, self.window_days)
         return paid * self.coverage * self.purchase_efficiency
 
 
@@ -147,13 +153,19 @@ class GridDelegation(Reform):
     Each community gets a grid pool: its share of the city's grid workers, in
     proportion to households, each giving ``hours_per_worker_day`` to
     delegated work (they also keep their own grid duties), without overtime.
+    The committee hands grid workers no more than ``buffer_days`` of their
+    hours: grid-eligible work beyond that stays with the committee, so the
+    reform relieves staff by what grid workers can really absorb.
     """
 
     name = "grid_delegation"
 
-    def __init__(self, grid_workers: int, hours_per_worker_day: float):
+    def __init__(self, grid_workers: int, hours_per_worker_day: float, buffer_days: float):
         self.grid_workers = grid_workers
         self.hours_per_worker_day = hours_per_worker_day
+        self.buffer_days = buffer_days
+        self._original = np.empty((0, 0), dtype=np.int64)
+        self._room = np.empty(0)
 
     def add_pools(self, city, workforce):
         share = city.households / city.households.sum()
@@ -167,9 +179,24 @@ class GridDelegation(Reform):
         grid_of = np.empty(routes.shape[0], dtype=np.int64)
         grid_of[workforce.community[grid_pools]] = grid_pools
         delegated = (catalog.kind == ADMIN) & catalog.grid_eligible
+        self._original = routes
+        self._room = np.where(workforce.role == GRID,
+                              workforce.regular_hours() * self.buffer_days, 0.0)
         routes = routes.copy()
         routes[:, delegated] = grid_of[:, None]
         return routes
+
+    def dispatch(self, pool, community, task, effort, open_hours):
+        to_grid = np.flatnonzero(self._room[pool] > 0)
+        if not len(to_grid):
+            return pool
+        order = to_grid[np.argsort(pool[to_grid], kind="stable")]
+        ahead = hours_ahead(effort[order], first_of_group(pool[order]))
+        overflow = order[open_hours[pool[order]] + ahead + effort[order]
+                         > self._room[pool[order]]]
+        pool = pool.copy()
+        pool[overflow] = self._original[community[overflow], task[overflow]]
+        return pool
 
 
 class DigitalService(Reform):
@@ -245,7 +272,8 @@ def build_reforms(scenario: Scenario, streams: Streams) -> list[Reform]:
         reforms.append(DigitalService(scenario["reforms.digital.effort_cut"]))
     if on("grid_delegation"):
         reforms.append(GridDelegation(scenario["city.grid_workers"],
-                                      scenario["reforms.grid_delegation.hours_per_worker_day"]))
+                                      scenario["reforms.grid_delegation.hours_per_worker_day"],
+                                      scenario["reforms.grid_delegation.buffer_days"]))
     if on("protected_time"):
         reforms.append(ProtectedTime(scenario["reforms.protected_time.share"]))
     return reforms

@@ -52,8 +52,7 @@ class WorkQueue:
         if not len(self):
             return np.zeros(0)
         want = self.remaining if eligible is None else np.where(eligible, self.remaining, 0.0)
-        ahead = np.cumsum(want) - want
-        ahead -= ahead[self._segment_first()]
+        ahead = hours_ahead(want, self._segment_first())
         worked = np.clip(capacity[self.pool] - ahead, 0.0, want)
         self.remaining -= worked
         return worked
@@ -62,9 +61,19 @@ class WorkQueue:
         return self.remaining <= DONE_TOLERANCE
 
     def _segment_first(self) -> np.ndarray:
-        """Index of the first instance of each instance's pool."""
         if self._first is None:
-            n = len(self.pool)
-            starts = np.flatnonzero(np.r_[True, self.pool[1:] != self.pool[:-1]])
-            self._first = np.repeat(starts, np.diff(np.r_[starts, n]))
+            self._first = first_of_group(self.pool)
         return self._first
+
+
+def first_of_group(sorted_groups: np.ndarray) -> np.ndarray:
+    """For each element of a sorted array, the index where its run of equal values starts."""
+    n = len(sorted_groups)
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
+    return np.repeat(starts, np.diff(np.r_[starts, n]))
+
+
+def hours_ahead(hours: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Sum of the earlier values in each value's group (groups contiguous, starting at first)."""
+    ahead = np.cumsum(hours) - hours
+    return ahead - ahead[first]

@@ -127,3 +127,17 @@ def test_reforms_compose(tmp_path):
     assert [r.name for r in model.reforms] == ["access_list", "funding", "digital",
                                                "grid_delegation", "protected_time"]
     assert np.all(model.catalog.kind[model.allowed_from < model.days] == ADMIN)
+
+
+def test_grid_work_beyond_what_grid_workers_can_absorb_stays_with_the_committee(tmp_path):
+    catalog = write_catalog(tmp_path / "c.csv", [{**DAILY, "grid_eligible": "1",
+                                                  "effort_hours": "6", "deadline_days": "30"}])
+    scenario = quiet_scenario(catalog, reforms__grid_delegation__enabled=True,
+                              city__grid_workers=4, staffing__overtime_cap_hours=0.0,
+                              reforms__grid_delegation__hours_per_worker_day=2.0,
+                              reforms__grid_delegation__buffer_days=5.0)
+    model = run_model(scenario)
+    grid = model.workforce.role[model.queue.pool] == GRID
+    assert model.queue.remaining[grid].sum() <= 4 * 2.0 * 5.0 + 1e-9   # 5 days of 2 h/day each
+    assert model.ledger.total("hours_administrative") > 0               # the rest, by staff
+    assert np.isclose(model.ledger.total("grid_hours"), 4 * 20 * 2.0)
