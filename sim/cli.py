@@ -165,6 +165,7 @@ def _write_comparison(folder: Path, comparison: Comparison, scenarios: list,
     comparison.metrics.to_csv(folder / "replicates.csv", index=False)
     comparison.city_weekly.to_parquet(folder / "city_weekly.parquet", index=False)
     comparison.communities.to_parquet(folder / "communities.parquet", index=False)
+    comparison.categories.to_parquet(folder / "categories.parquet", index=False)
     write_json(folder / "comparison.json", document)
     write_json(folder / "manifest.json", manifest(
         command="compare", argv=sys.argv, seed=document["seed"], reps=document["reps"],
@@ -174,7 +175,9 @@ def _write_comparison(folder: Path, comparison: Comparison, scenarios: list,
         files={"replicates.csv": "each metric per scenario and replicate",
                "comparison.json": "means, 95% intervals and paired differences",
                "city_weekly.parquet": "city totals per scenario, replicate and week",
-               "communities.parquet": "per-community totals per scenario and replicate"},
+               "communities.parquet": "per-community totals per scenario and replicate",
+               "categories.parquet": "instances and hours per task category, scenario and "
+                                     "replicate"},
     ))
 
 

@@ -27,6 +27,7 @@ class Comparison:
     metrics: pd.DataFrame                 # columns: scenario, rep, seed, status, error, metrics
     city_weekly: pd.DataFrame = field(default_factory=pd.DataFrame)
     communities: pd.DataFrame = field(default_factory=pd.DataFrame)
+    categories: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def compare(scenarios: list[Scenario], *, reps: int = 5, seed: int = 0,
@@ -36,7 +37,9 @@ def compare(scenarios: list[Scenario], *, reps: int = 5, seed: int = 0,
     names = unique_names(scenarios)
     specs = [RunSpec(scenario, seed, rep, key=f"{name}/{rep}", tables=tables)
              for name, scenario in zip(names, scenarios, strict=True) for rep in range(reps)]
-    rows, weekly, communities = [], [], []
+    rows: list[dict] = []
+    collected: dict[str, list[pd.DataFrame]] = {"city_weekly": [], "communities": [],
+                                                "categories": []}
     with open_executor(workers, scheduler) as executor:
         in_flight = 2 * (workers or os.cpu_count() or 1)
         for spec, record in map_unordered(executor, execute, specs, in_flight):
@@ -44,9 +47,9 @@ def compare(scenarios: list[Scenario], *, reps: int = 5, seed: int = 0,
             rows.append({"scenario": name, "rep": spec.replicate, "seed": spec.seed,
                          "status": record["status"], "error": record["error"],
                          **{m: record.get(m) for m in METRICS}})
-            for bucket, table in ((weekly, "city_weekly"), (communities, "communities")):
+            for table, frames in collected.items():
                 if table in record:
-                    bucket.append(record[table].assign(scenario=name))
+                    frames.append(record[table].assign(scenario=name))
     order = {name: i for i, name in enumerate(names)}
     metrics = pd.DataFrame(rows).sort_values(["scenario", "rep"], key=lambda c: c.map(
         order) if c.name == "scenario" else c).reset_index(drop=True)
@@ -55,7 +58,8 @@ def compare(scenarios: list[Scenario], *, reps: int = 5, seed: int = 0,
         first = failed.iloc[0]
         raise UserError(f"{len(failed)} run(s) failed, e.g. scenario {first['scenario']} "
                         f"replicate {first['rep']}: {first['error']}")
-    return Comparison(names, metrics, _concat(weekly), _concat(communities))
+    return Comparison(names, metrics, **{table: _concat(frames)
+                                         for table, frames in collected.items()})
 
 
 def unique_names(scenarios: list[Scenario]) -> list[str]:

@@ -82,8 +82,8 @@ def execute(spec: RunSpec) -> dict[str, Any]:
     """Run one spec and return a plain record; an error becomes data, not an abort.
 
     The record holds ``status`` ("ok" or "failed"), ``error``, ``seconds``, every
-    metric, and with ``spec.tables`` the city's weekly totals and each
-    community's yearly totals for charts.
+    metric, and with ``spec.tables`` the city's weekly totals, each community's
+    totals and the hours per task category, for charts.
     """
     started = time.perf_counter()
     record: dict[str, Any] = {"key": spec.key, "status": "ok", "error": ""}
@@ -96,6 +96,8 @@ def execute(spec: RunSpec) -> dict[str, Any]:
             record["city_weekly"] = weekly.drop(columns=["community", "households", "relay"]) \
                 .groupby(["rep", "week"], as_index=False).sum()
             record["communities"] = community_totals(weekly)
+            record["categories"] = task_table(model, spec.replicate).groupby(
+                ["rep", "kind", "category"], as_index=False)[list(TASK_FIELDS)].sum()
     except Exception as err:
         record.update(status="failed", error=f"{type(err).__name__}: {err}")
     record["seconds"] = time.perf_counter() - started
