@@ -17,6 +17,8 @@ FLOWS = (
     "hours_administrative", "hours_service", "hours_self_governance",
     "overtime_hours", "purchased_hours", "grid_hours", "zone_hours",
     "selfgov_hours_issued", "unmet_selfgov_hours", "staff_days", "quits", "hires",
+    "effort_accepted", "lapsed_hours", "perfunctory_hours", "open_item_days",
+    "days_open_finished",
 )
 STOCKS = ("backlog_hours", "open_items", "overdue_open", "staff")
 FIELDS = FLOWS + STOCKS
@@ -56,6 +58,9 @@ class Ledger:
     def add_task(self, field: str, task: np.ndarray, amount: np.ndarray | None = None) -> None:
         self.by_task[self._task_field[field]] += np.bincount(
             task, weights=amount, minlength=self.by_task.shape[1])
+
+    def field_index(self, field: str) -> int:
+        return self._field[field]
 
     def total(self, field: str) -> float:
         """A flow summed over weeks and communities."""

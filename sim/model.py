@@ -154,6 +154,7 @@ class CommunityWorkloadModel(mesa.Model):
             reform.on_accept(day, community[own], kind[own], effort[own])
         due = day + catalog.deadline_days[task] - 1
         ledger.add(day, "accepted", community)
+        ledger.add(day, "effort_accepted", community, effort)
         ledger.add(day, "deadlines", community[due < self.days])
         selfgov = kind == SELFGOV
         ledger.add(day, "selfgov_hours_issued", community[selfgov], effort[selfgov])
@@ -240,6 +241,7 @@ class CommunityWorkloadModel(mesa.Model):
 
     def _close(self, day: int) -> None:
         queue, ledger = self.queue, self.ledger
+        self._cut_corners(day)
         done = queue.finished()
         overdue = day - queue.due
         lapse = ~done & (queue.kind != ADMIN) & (overdue >= self.scenario[
@@ -251,6 +253,10 @@ class CommunityWorkloadModel(mesa.Model):
         ledger.add(day, "completed", finished["community"][was_done])
         ledger.add(day, "completed_late", finished["community"][late])
         ledger.add(day, "lapsed", finished["community"][gone])
+        ledger.add(day, "lapsed_hours", finished["community"][gone], finished["remaining"][gone])
+        ledger.add(day, "days_open_finished", finished["community"],
+                   (day - finished["arrival"]).astype(float))
+        ledger.add(day, "open_item_days", queue.community)
         unmet = gone & (finished["kind"] == SELFGOV)
         ledger.add(day, "unmet_selfgov_hours", finished["community"][unmet],
                    finished["remaining"][unmet])
@@ -259,6 +265,27 @@ class CommunityWorkloadModel(mesa.Model):
         ledger.add_task("lapsed", finished["task"][gone])
         own = self.workforce.is_community_staff
         ledger.add(day, "staff_days", self.workforce.community[own], self.workforce.staff[own])
+
+    def _cut_corners(self, day: int) -> None:
+        """Administrative work that misses its deadline today is chased, then done for form's sake.
+
+        Field studies: departments chase overdue items (催办), and unassessed
+        tasks are done perfunctorily once late. So a missed task's priority
+        weight rises to at least ``policy.overdue_weight`` (nothing waits
+        forever), and ``perfunctory_cut x (1 - assessment weight)`` of what is
+        left of it is dropped, once: closely checked work keeps its full effort.
+        """
+        queue = self.queue
+        missed = (queue.kind == ADMIN) & (queue.due == day) & ~queue.finished()
+        if not missed.any():
+            return
+        weight = self.catalog.assessment_weight[queue.task[missed]]
+        skipped = queue.remaining[missed] * self.scenario["policy.perfunctory_cut"] * (1 - weight)
+        queue.remaining[missed] -= skipped
+        self.ledger.add(day, "perfunctory_hours", queue.community[missed], skipped)
+        chased = np.maximum(weight, self.scenario["policy.overdue_weight"])
+        queue.rekey(missed, self.policy.key(queue.pool[missed], chased, queue.due[missed],
+                                            queue.arrival[missed]))
 
     def _end_week(self, day: int) -> None:
         queue, ledger, workforce = self.queue, self.ledger, self.workforce

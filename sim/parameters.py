@@ -48,7 +48,7 @@ ASSUMPTION = "assumption (docs/model.md)"
 
 PARAMETERS: tuple[Param, ...] = (
     # --- simulation -------------------------------------------------------
-    Param("simulation.days", 250, int, "working days simulated", "one working year", 5, 5000),
+    Param("simulation.days", 250, int, "working days simulated", "one working year", 5, 20000),
     Param("simulation.working_days_per_year", 250, int,
           "working days in a year; converts yearly rates to daily ones",
           "Chinese calendar: about 250 working days", 200, 300),
@@ -152,6 +152,13 @@ PARAMETERS: tuple[Param, ...] = (
           "order in which staff take up open work",
           "field studies: assessed tasks first, self-governance squeezed out",
           choices=PRIORITY_POLICIES),
+    Param("policy.perfunctory_cut", 0.5, float,
+          "share of an overdue administrative task's remaining effort dropped when it is done "
+          "for form's sake, scaled by (1 - assessment weight)",
+          ASSUMPTION + ": field studies: unassessed tasks are done perfunctorily", 0, 1),
+    Param("policy.overdue_weight", 0.8, float,
+          "priority weight an administrative task gets once overdue and chased (催办), "
+          "if its own is lower", ASSUMPTION + ": departments chase overdue items", 0, 1),
     # --- reforms ------------------------------------------------------------
     Param("reforms.access_list.enabled", False, bool,
           "task access list (社区工作事项准入)", "2015 national notice; DOMAIN.md"),

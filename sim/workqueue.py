@@ -44,6 +44,12 @@ class WorkQueue:
         self._first = None
         return taken
 
+    def rekey(self, mask: np.ndarray, keys: np.ndarray) -> None:
+        """Give the instances where ``mask`` holds new keys (they move to their new place)."""
+        moved = self.remove(mask)
+        moved["key"] = keys
+        self.add(**moved)
+
     def allocate(self, capacity: np.ndarray, eligible: np.ndarray | None = None) -> np.ndarray:
         """Spend up to ``capacity[pool]`` hours on each pool's eligible work in key order.
 
