@@ -18,10 +18,12 @@ import pandas as pd
 from analysis.summary import (
     format_comparison,
     format_table,
+    interval,
     paired_differences,
     summarise,
     summary_frame,
 )
+from sim.calibration import calibrate, parse_free, parse_target, write_calibrated
 from sim.catalog import ARRIVALS, CAMPAIGN, DEMAND, KINDS, PERIODIC, TaskCatalog, load_catalog
 from sim.compare import Comparison, compare
 from sim.design import SAMPLES, parse_vary
@@ -232,6 +234,57 @@ def sweep_command(scenario: Path, varies: tuple[str, ...], sample: str, n_points
         click.echo(f"commsim: {failed} of {len(runs)} runs failed; see the 'error' column "
                    f"of {out / 'runs.parquet'}", err=True)
         sys.exit(1)
+
+
+@main.command("calibrate")
+@scenario_argument
+@click.option("--target", "targets", multiple=True, required=True, metavar="METRIC=VALUE",
+              help="A metric and the value to reach, repeatable.")
+@click.option("--free", "frees", multiple=True, required=True, metavar="KEY=LO:HI",
+              help="A numeric key to fit within bounds, repeatable.")
+@click.option("--reps", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Replicates per evaluation (the same seeds every time).")
+@seed_option
+@set_option
+@workers_option
+@scheduler_option
+@click.option("--max-evaluations", type=click.IntRange(min=3), default=60, show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Calibrated scenario file (default: SCENARIO_calibrated.toml beside it).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing --out file.")
+@format_option
+def calibrate_command(scenario: Path, targets: tuple[str, ...], frees: tuple[str, ...],
+                      reps: int, seed: int, overrides: tuple[str, ...], workers: int | None,
+                      scheduler: str | None, max_evaluations: int, out: Path | None,
+                      overwrite: bool, fmt: str) -> None:
+    """Fit the --free keys of SCENARIO so its metrics hit the --target values."""
+    loaded = load_scenario(scenario, overrides)
+    wanted = [parse_target(t) for t in targets]
+    free = [parse_free(f) for f in frees]
+    out = out or scenario.with_name(f"{scenario.stem}_calibrated.toml")
+    if out.exists() and not overwrite:
+        raise UserError(f"--out {out}: file exists; choose another or pass --overwrite")
+
+    def report(values: dict, loss: float) -> None:
+        if sys.stderr.isatty():
+            shown = ", ".join(f"{k}={v:.4g}" for k, v in values.items())
+            click.echo(f"  {shown}: loss {loss:.3g}", err=True)
+
+    fit = calibrate(loaded, wanted, free, reps=reps, seed=seed, workers=workers,
+                    scheduler=scheduler, max_evaluations=max_evaluations, report=report)
+    write_calibrated(out, loaded, fit, wanted)
+    achieved = {m: interval(values) for m, values in fit.achieved.items()}
+    if fmt == "json":
+        click.echo(json.dumps({"free": fit.free, "achieved": achieved,
+                               "scenario_file": str(out)}, indent=2))
+        return
+    click.echo(f"fit after {fit.evaluations} evaluations ({reps} replicates each, seed {seed}), "
+               f"loss {fit.loss:.3g}:")
+    for key, value in fit.free.items():
+        click.echo(f"  {key} = {value:.6g}")
+    click.echo(format_table({t.metric: {**achieved[t.metric], "values": []} for t in wanted},
+                            {t.metric: f"target {t.value:g}" for t in wanted}))
+    click.echo(f"calibrated scenario written to {out}")
 
 
 @main.command("params")
