@@ -15,6 +15,7 @@ import click
 import numpy as np
 import pandas as pd
 
+from analysis import sensitivity
 from analysis.summary import (
     format_comparison,
     format_table,
@@ -285,6 +286,75 @@ def calibrate_command(scenario: Path, targets: tuple[str, ...], frees: tuple[str
     click.echo(format_table({t.metric: {**achieved[t.metric], "values": []} for t in wanted},
                             {t.metric: f"target {t.value:g}" for t in wanted}))
     click.echo(f"calibrated scenario written to {out}")
+
+
+@main.command("sensitivity")
+@scenario_argument
+@click.option("--method", type=click.Choice(sensitivity.METHODS), required=True)
+@click.option("--param", "params", multiple=True, required=True, metavar="KEY=LO:HI",
+              help="A numeric key and its range, repeatable.")
+@click.option("--n", "n_base", type=int, default=8, show_default=True,
+              help="Morris trajectories, or Sobol base samples (a power of two).")
+@click.option("--reps", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Replicates per design point, averaged before the analysis.")
+@click.option("--metric", "metrics", multiple=True, type=click.Choice(list(METRICS)),
+              help="Metrics to analyse (default: admin share, overdue rate and three more).")
+@seed_option
+@set_option
+@workers_option
+@scheduler_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--resume", is_flag=True, help="Continue an interrupted analysis in --out.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@format_option
+def sensitivity_command(scenario: Path, method: str, params: tuple[str, ...], n_base: int,
+                        reps: int, metrics: tuple[str, ...], seed: int,
+                        overrides: tuple[str, ...], workers: int | None, scheduler: str | None,
+                        out: Path, resume: bool, quiet: bool, fmt: str) -> None:
+    """Which parameters drive the findings: Morris or Sobol indices over --param ranges."""
+    loaded = load_scenario(scenario, overrides)
+    varies = [parse_vary(p) for p in params]
+    problem = sensitivity.problem_for(varies)
+    matrix = sensitivity.sample(method, problem, n_base, seed)
+    points, rows = sensitivity.rows_to_points(matrix, varies)
+    plan = plan_sweep(loaded, varies, sample=method, n=n_base, reps=reps, seed=seed,
+                      points=points)
+    stored = {"problem": problem, "sampler": sensitivity.settings(method, n_base, seed),
+              "design_rows": len(matrix), "design_points": len(points)}
+    _prepare_sensitivity(out, stored, resume)
+    progress = Progress(enabled=not quiet and sys.stderr.isatty())
+    runs = run_sweep(plan, out / "runs", resume=resume and (out / "runs").exists(),
+                     workers=workers, scheduler=scheduler, progress=progress)
+    chosen = list(metrics) or list(sensitivity.DEFAULT_METRICS)
+    indices = sensitivity.analyse(method, problem, matrix, runs, rows, chosen, seed)
+    indices.to_csv(out / "indices.csv", index=False)
+    source = (f"commsim sensitivity, scenario {loaded.name}, {method}, n={n_base}, "
+              f"{len(points)} points x {reps} replicates, seed {seed}")
+    sensitivity.draw(indices, method, out / "indices.png", source)
+    if fmt == "json":
+        click.echo(json.dumps({"out": str(out), "method": method,
+                               "indices": indices.to_dict(orient="records")}, indent=2))
+        return
+    click.echo(indices.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
+    click.echo(f"indices in {out / 'indices.csv'}, chart {out / 'indices.png'}")
+
+
+def _prepare_sensitivity(out: Path, stored: dict, resume: bool) -> None:
+    """Record the SALib problem and sampler with the results; on resume, check they match."""
+    path = out / "problem.json"
+    if resume:
+        if not path.is_file():
+            raise UserError(f"--resume {out}: no problem.json there; nothing to resume")
+        before = json.loads(path.read_text(encoding="utf-8"))
+        if {k: before.get(k) for k in stored} != json.loads(json.dumps(stored)):
+            raise UserError(f"--resume {out}: the analysis there used another --method, "
+                            "--param, --n or --seed")
+        return
+    if out.exists() and any(out.iterdir()):
+        raise UserError(f"--out {out}: not empty; pass --resume to continue, or choose a "
+                        "new folder")
+    out.mkdir(parents=True, exist_ok=True)
+    write_json(path, manifest(command="sensitivity", argv=sys.argv, **stored))
 
 
 @main.command("params")

@@ -50,7 +50,7 @@ class Vary:
             raise UserError(f"--vary {self.key}={self.low:g}:{self.high:g}: a grid range needs "
                             "a step, LO:HI:STEP (or use --sample lhs)")
         count = math.floor((self.high - self.low) / self.step + 1e-9) + 1
-        return tuple(self._typed(self.low + i * self.step) for i in range(count))
+        return tuple(self.typed(self.low + i * self.step) for i in range(count))
 
     def from_unit(self, u: float) -> Any:
         """The value at quantile ``u`` in [0, 1): a range point or a listed value."""
@@ -59,9 +59,10 @@ class Vary:
         value = self.low + u * (self.high - self.low)
         if self.step is not None:
             value = self.low + round((value - self.low) / self.step) * self.step
-        return self._typed(min(value, self.high))
+        return self.typed(min(value, self.high))
 
-    def _typed(self, value: float) -> Any:
+    def typed(self, value: float) -> Any:
+        """``value`` as the key's type: integers rounded, floats cleaned of binary noise."""
         param = BY_KEY[self.key]
         return round(value) if param.kind is int else round(value, 12)
 

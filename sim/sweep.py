@@ -74,10 +74,14 @@ class SweepPlan:
 
 def plan_sweep(scenario: Scenario, varies: list[Vary], *, sample: str = "grid",
                n: int | None = None, reps: int = 1, seed: int = 0,
-               common_random_numbers: bool = True) -> SweepPlan:
+               common_random_numbers: bool = True,
+               points: list[dict[str, Any]] | None = None) -> SweepPlan:
+    """The runs of a design: drawn from ``varies`` by ``sample``, or the given ``points``
+    (a design made elsewhere, e.g. by a sensitivity-analysis sampler)."""
     if not varies:
         raise UserError("a sweep needs at least one --vary KEY=...")
-    points = design_points(varies, sample, n, seed)
+    if points is None:
+        points = design_points(varies, sample, n, seed)
     for point in points:                       # refuse bad combinations before running any
         scenario.updated(point, "--vary")
     return SweepPlan(scenario, varies, points, reps, seed, common_random_numbers, sample, n)

@@ -1,0 +1,120 @@
+"""Global sensitivity analysis with SALib: Morris screening and Sobol indices.
+
+The design comes from SALib's samplers; the runs go through the sweep engine
+(parallel, on Dask, resumable); replicates are averaged per design point
+before SALib analyses them, so the indices describe the parameters, not the
+replicate noise.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.design import Vary
+from sim.errors import UserError
+
+METHODS = ("morris", "sobol")
+MORRIS_LEVELS = 4
+DEFAULT_METRICS = ("admin_share", "overdue_rate", "selfgov_share", "unmet_selfgov_share",
+                   "overtime_hours_per_staff_week")
+
+
+def problem_for(varies: list[Vary]) -> dict[str, Any]:
+    """SALib's problem dictionary for ranges given as --param KEY=LO:HI."""
+    ranged = [v for v in varies if v.is_range]
+    if len(ranged) < len(varies) or not varies:
+        raise UserError("--param needs numeric ranges KEY=LO:HI (at least one)")
+    return {"num_vars": len(varies), "names": [v.key for v in varies],
+            "bounds": [[v.low, v.high] for v in varies]}
+
+
+def sample(method: str, problem: dict[str, Any], n: int, seed: int) -> np.ndarray:
+    """The design matrix: one row per model evaluation SALib asks for."""
+    if n < 2:
+        raise UserError(f"--n {n}: sensitivity analysis needs --n of at least 2")
+    if method == "morris":
+        from SALib.sample import morris
+        return morris.sample(problem, n, num_levels=MORRIS_LEVELS, seed=seed)
+    from SALib.sample import sobol
+    if n & (n - 1):
+        raise UserError(f"--n {n}: Sobol sampling needs a power of two (e.g. 8, 16, 32)")
+    return sobol.sample(problem, n, calc_second_order=False, seed=seed)
+
+
+def settings(method: str, n: int, seed: int) -> dict[str, Any]:
+    """Sampler settings stored with the results, enough to redraw the same design."""
+    base = {"method": method, "n": n, "seed": seed}
+    if method == "morris":
+        return {**base, "num_levels": MORRIS_LEVELS}
+    return {**base, "calc_second_order": False, "scramble": True}
+
+
+def rows_to_points(matrix: np.ndarray, varies: list[Vary]) -> tuple[list[dict], np.ndarray]:
+    """Unique design points (typed for their keys) and, per row, the index of its point."""
+    points: list[dict] = []
+    index_of: dict[tuple, int] = {}
+    rows = np.empty(len(matrix), dtype=np.int64)
+    for i, row in enumerate(matrix):
+        point = {v.key: v.typed(x) for v, x in zip(varies, row, strict=True)}
+        signature = tuple(point.values())
+        rows[i] = index_of.setdefault(signature, len(points))
+        if rows[i] == len(points):
+            points.append(point)
+    return points, rows
+
+
+def analyse(method: str, problem: dict[str, Any], matrix: np.ndarray, runs: pd.DataFrame,
+            rows: np.ndarray, metrics: list[str], seed: int) -> pd.DataFrame:
+    """Indices per metric and parameter, from replicate means per design point."""
+    failed = runs[runs["status"] != "ok"]
+    if len(failed):
+        raise UserError(f"{len(failed)} run(s) failed, e.g. point {failed['point'].iloc[0]}: "
+                        f"{failed['error'].iloc[0]}; sensitivity needs every design point")
+    means = runs.groupby("point")[metrics].mean()
+    tables = []
+    for metric in metrics:
+        outputs = means[metric].to_numpy()[rows]
+        if method == "morris":
+            from SALib.analyze import morris
+            result = morris.analyze(problem, matrix, outputs, num_levels=MORRIS_LEVELS, seed=seed)
+            columns = ("mu_star", "mu_star_conf", "sigma")
+        else:
+            from SALib.analyze import sobol
+            result = sobol.analyze(problem, outputs, calc_second_order=False, seed=seed)
+            columns = ("S1", "S1_conf", "ST", "ST_conf")
+        tables.append(pd.DataFrame({"metric": metric, "parameter": problem["names"],
+                                    **{c: np.asarray(result[c], dtype=float) for c in columns}}))
+    return pd.concat(tables, ignore_index=True)
+
+
+def draw(indices: pd.DataFrame, method: str, path: Path, source: str) -> None:
+    """One panel per metric: the parameters ranked by their total influence."""
+    from matplotlib.figure import Figure
+
+    metrics = list(dict.fromkeys(indices["metric"]))
+    figure = Figure(figsize=(5.2 * min(len(metrics), 3), 3.2 * -(-len(metrics) // 3)),
+                    layout="constrained")
+    axes = figure.subplots(-(-len(metrics) // 3), min(len(metrics), 3), squeeze=False).ravel()
+    main, error, second, label = (("mu_star", "mu_star_conf", "sigma", "μ* (effect size)")
+                                  if method == "morris" else ("ST", "ST_conf", "S1",
+                                                              "ST (total-order index)"))
+    for axis, metric in zip(axes, metrics, strict=False):
+        table = indices[indices["metric"] == metric].sort_values(main)
+        y = np.arange(len(table))
+        axis.barh(y, table[main], xerr=table[error], color="#0072B2", hatch="//",
+                  edgecolor="white", label=main)
+        axis.plot(table[second], y, "D", color="#D55E00", label=second)
+        axis.set_yticks(y, table["parameter"], fontsize=7)
+        axis.set_title(metric, fontsize=9)
+        axis.set_xlabel(label, fontsize=8)
+        axis.legend(fontsize=7, loc="lower right")
+    for axis in axes[len(metrics):]:
+        axis.set_visible(False)
+    figure.suptitle(f"Sensitivity of the findings to the parameters ({method})", fontsize=11)
+    figure.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
+    figure.text(0.01, 0.005, source, fontsize=6, color="#555555")
+    figure.savefig(path, dpi=150)
