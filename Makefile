@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-stamp
 
-.PHONY: install run test lint bench regression-refresh clean
+.PHONY: install run test lint bench regression-refresh validation-report clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,6 @@ regression-refresh: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+validation-report: $(STAMP)
+	$(BIN)/python -m tests.validation.report

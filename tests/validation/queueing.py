@@ -14,6 +14,11 @@ import math
 import numpy as np
 from scipy import stats
 
+from sim.ledger import FIELDS
+from tests.conftest import quiet_scenario, run_model, write_catalog
+
+WARM_UP_WEEKS = 60
+
 
 def stationary_backlog(rate: float, effort: int, capacity: int, tol: float = 1e-13,
                        max_iterations: int = 200_000) -> tuple[np.ndarray, int]:
@@ -64,3 +69,33 @@ def md1_mean_in_system(rate: float, service_days: float) -> float:
     """Pollaczek-Khinchine: mean number in an M/D/1 system (continuous time)."""
     rho = rate * service_days
     return rho + rho ** 2 / (2 * (1 - rho))
+
+
+def queue_model(folder, rate: float, effort: int, capacity: int, days: int,
+                communities: int = 200):
+    """The degenerate model: one demand-driven type, fixed effort, one staff member with
+    ``capacity`` hours a day, no overtime, FIFO, many independent communities."""
+    catalog = write_catalog(folder / "queue.csv", [{
+        "arrival": "demand", "period_days": "", "rate_per_1000hh_year": str(rate * 250),
+        "effort_hours": str(effort), "effort_spread": "0", "deadline_days": "1000"}])
+    scenario = quiet_scenario(
+        catalog, city__communities=communities, city__households_median=1000,
+        city__households_min=1000, simulation__days=days, staffing__hours_per_day=float(capacity),
+        staffing__overtime_cap_hours=0.0, policy__priority="fifo")
+    return run_model(scenario, seed=17)
+
+
+def steady(model, field: str) -> np.ndarray:
+    """A ledger field per week and community, after the warm-up."""
+    return model.ledger.weekly[WARM_UP_WEEKS:, FIELDS.index(field)]
+
+
+def observed(model) -> dict[str, float]:
+    """The queue's measured mean backlog, days open per instance, and mean number open."""
+    return {
+        "backlog_hours": float(steady(model, "backlog_hours").mean()),
+        "days_open": float(steady(model, "days_open_finished").sum()
+                           / steady(model, "completed").sum()),
+        "in_system": float(steady(model, "open_item_days").sum()
+                           / (5 * steady(model, "open_item_days").size)),
+    }

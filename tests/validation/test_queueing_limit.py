@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from sim.ledger import FIELDS
-from tests.conftest import quiet_scenario, run_model, write_catalog
 from tests.validation.queueing import (
     md1_mean_in_system,
     mean_backlog_hours,
     mean_days_open,
+    observed,
+    queue_model,
     stationary_backlog,
+    steady,
 )
-
-WARM_UP_WEEKS = 60
-
-
-def queue_model(tmp_path, rate: float, effort: int, capacity: int, days: int,
-                communities: int = 200):
-    """One demand-driven type, fixed effort, one staff member with ``capacity`` hours, FIFO."""
-    catalog = write_catalog(tmp_path / "queue.csv", [{
-        "arrival": "demand", "period_days": "", "rate_per_1000hh_year": str(rate * 250),
-        "effort_hours": str(effort), "effort_spread": "0", "deadline_days": "1000"}])
-    scenario = quiet_scenario(
-        catalog, city__communities=communities, city__households_median=1000,
-        city__households_min=1000, simulation__days=days, staffing__hours_per_day=float(capacity),
-        staffing__overtime_cap_hours=0.0, policy__priority="fifo")
-    return run_model(scenario, seed=17)
-
-
-def steady(model, field: str) -> np.ndarray:
-    return model.ledger.weekly[WARM_UP_WEEKS:, FIELDS.index(field)]
 
 
 @pytest.fixture(scope="module")
@@ -48,14 +29,12 @@ def exact_busy():
 
 def test_stationary_backlog_matches_the_lindley_recursion(busy_queue, exact_busy):
     expected = mean_backlog_hours(*exact_busy)
-    assert steady(busy_queue, "backlog_hours").mean() == pytest.approx(expected, rel=0.05)
+    assert observed(busy_queue)["backlog_hours"] == pytest.approx(expected, rel=0.05)
 
 
 def test_time_in_system_matches_the_lindley_recursion(busy_queue, exact_busy):
     expected = mean_days_open(*exact_busy, 2.0, 3, 8)
-    observed = steady(busy_queue, "days_open_finished").sum() / steady(
-        busy_queue, "completed").sum()
-    assert observed == pytest.approx(expected, rel=0.05)
+    assert observed(busy_queue)["days_open"] == pytest.approx(expected, rel=0.05)
 
 
 def test_arrivals_run_at_the_configured_rate(busy_queue):
@@ -70,7 +49,7 @@ def test_long_services_match_the_discrete_queue_and_the_md1_formula(tmp_path, se
     effort = service_days * capacity
     model = queue_model(tmp_path, rate, effort, capacity, days=300 * service_days,
                         communities=300)
-    in_system = steady(model, "open_item_days").sum() / (5 * steady(model, "open_item_days").size)
+    in_system = observed(model)["in_system"]
     pi, unit = stationary_backlog(rate, effort, capacity)
     assert in_system == pytest.approx(rate * mean_days_open(pi, unit, rate, effort, capacity),
                                       rel=0.05)                       # Little's law, exact queue
