@@ -41,13 +41,10 @@ def summary_frame(summary: dict[str, dict]) -> pd.DataFrame:
 
 def format_table(summary: dict[str, dict], descriptions: dict[str, str]) -> str:
     """A readable fixed-width table of the summary."""
-    lines = [f"{'metric':<38} {'mean':>12} {'95% interval':>25}  meaning"]
+    lines = [f"{'metric':<38} {'mean [95% interval]':>36}  meaning"]
     for name, s in summary.items():
-        if s["ci_low"] is None:
-            band = "n/a (1 replicate)"
-        else:
-            band = f"[{_fmt(s['ci_low'])}, {_fmt(s['ci_high'])}]"
-        lines.append(f"{name:<38} {_fmt(s['mean']):>12} {band:>25}  {descriptions.get(name, '')}")
+        band = _band(s) if s["ci_low"] is not None else f"{_fmt(s['mean'])} (1 replicate)"
+        lines.append(f"{name:<38} {band:>36}  {descriptions.get(name, '')}")
     return "\n".join(lines)
 
 

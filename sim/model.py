@@ -211,9 +211,10 @@ class CommunityWorkloadModel(mesa.Model):
         hours = workforce.regular_hours().astype(float)
         cost = self.scenario["staffing.switch_cost_hours"]
         if cost and len(queue):
-            n_tasks = len(self.catalog)
-            pairs = np.unique(queue.pool * n_tasks + queue.task)
-            open_types = np.bincount(pairs // n_tasks, minlength=len(workforce))
+            n_pools, n_tasks = len(workforce), len(self.catalog)
+            open_per_type = np.bincount(queue.pool * n_tasks + queue.task,
+                                        minlength=n_pools * n_tasks).reshape(n_pools, n_tasks)
+            open_types = np.count_nonzero(open_per_type, axis=1)
             loss = cost * open_types * workforce.is_community_staff
             hours = np.maximum(hours - loss, 0.0)
         return hours
