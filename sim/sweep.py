@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.design import Vary, design_points, point_seed, run_key
+from sim.design import Vary, design_points, parse_vary, point_seed, run_key
 from sim.errors import UserError
 from sim.executors import map_unordered, open_executor
 from sim.metrics import METRICS
@@ -85,6 +85,16 @@ def plan_sweep(scenario: Scenario, varies: list[Vary], *, sample: str = "grid",
     for point in points:                       # refuse bad combinations before running any
         scenario.updated(point, "--vary")
     return SweepPlan(scenario, varies, points, reps, seed, common_random_numbers, sample, n)
+
+
+def sweep(scenario: Scenario, vary: list[str], out: Path, *, sample: str = "grid",
+          n: int | None = None, reps: int = 1, seed: int = 0, common_random_numbers: bool = True,
+          resume: bool = False, workers: int | None = None,
+          scheduler: str | None = None) -> pd.DataFrame:
+    """The whole sweep in one call (for notebooks): ``vary`` as on the command line."""
+    plan = plan_sweep(scenario, [parse_vary(v) for v in vary], sample=sample, n=n, reps=reps,
+                      seed=seed, common_random_numbers=common_random_numbers)
+    return run_sweep(plan, out, resume=resume, workers=workers, scheduler=scheduler)
 
 
 def run_sweep(plan: SweepPlan, out: Path, *, resume: bool = False, workers: int | None = None,
