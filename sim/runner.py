@@ -76,6 +76,7 @@ class RunSpec:
     replicate: int
     key: str = ""
     tables: bool = False
+    point: int = -1              # design point of a sweep, -1 outside sweeps
 
 
 def execute(spec: RunSpec) -> dict[str, Any]:

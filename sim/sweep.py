@@ -54,7 +54,8 @@ class SweepPlan:
             scenario = self.scenario.updated(point, "--vary")
             seed = point_seed(self.seed, point, self.common_random_numbers)
             for rep in range(self.reps):
-                yield index, point, RunSpec(scenario, seed, rep, run_key(scenario, seed, rep))
+                yield index, point, RunSpec(scenario, seed, rep, run_key(scenario, seed, rep),
+                                            point=index)
 
     def description(self) -> dict[str, Any]:
         return {
@@ -103,14 +104,13 @@ def run_sweep(plan: SweepPlan, out: Path, *, resume: bool = False, workers: int 
     out = Path(out)
     done = _prepare_folder(plan, out, resume)
     todo = (spec for _, _, spec in plan.runs() if spec.key not in done)
-    where = {spec.key: (index, point) for index, point, spec in plan.runs()}
     progress = progress or Progress(0, enabled=False)
     progress.start(len(plan.points) * plan.reps - len(done), already=len(done))
     in_flight = 2 * (workers or os.cpu_count() or 1)
     with open_executor(workers, scheduler) as executor, \
             (out / JOURNAL).open("a", encoding="utf-8") as journal:
         for spec, record in map_unordered(executor, execute, todo, in_flight):
-            _append(journal, _row(*where[spec.key], spec, record))
+            _append(journal, _row(spec.point, plan.points[spec.point], spec, record))
             progress.advance()
     progress.finish()
     _write_results(out, plan)
