@@ -13,8 +13,19 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+FLAGSHIP ?= results/flagship
+REFORMS = access_list funding grid_delegation digital split_communities protected_time \
+          staff_per_households reform_package
+
+# The flagship: the baseline against every reform, paired replicates, charts and zh/en briefs.
 run: $(STAMP)
-	$(BIN)/commsim run scenarios/baseline.toml --reps 3
+	$(BIN)/commsim compare scenarios/baseline.toml $(REFORMS:%=scenarios/%.toml) \
+	    --reps 3 --seed 1 --out $(FLAGSHIP) --overwrite
+	for lang in en zh; do \
+	    $(BIN)/commsim plot $(FLAGSHIP) --lang $$lang --out $(FLAGSHIP)/charts || exit 1; \
+	    $(BIN)/commsim brief $(FLAGSHIP) --lang $$lang --out $(FLAGSHIP)/brief_$$lang.pdf || exit 1; \
+	done
+	@echo "briefs: $(FLAGSHIP)/brief_en.pdf and brief_zh.pdf (editable .md beside them); charts: $(FLAGSHIP)/charts/"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -1,1 +1,1 @@
-"""Results to tables: replicate summaries with uncertainty (charts come later, here too)."""
+"""From results to findings: replicate summaries, sensitivity indices, charts and briefs."""

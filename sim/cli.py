@@ -1,4 +1,5 @@
-"""The ``commsim`` command line: run, params, tasks, validate.
+"""The ``commsim`` command line: run, compare, sweep, calibrate, sensitivity, plot, brief,
+params, tasks, validate.
 
 Every user mistake surfaces as a ``UserError``: one line on stderr, exit
 status 2, no traceback.
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import sensitivity
+from analysis.commands import brief_command, plot_command
 from analysis.summary import (
     format_comparison,
     format_table,
@@ -355,6 +357,10 @@ def _prepare_sensitivity(out: Path, stored: dict, resume: bool) -> None:
                         "new folder")
     out.mkdir(parents=True, exist_ok=True)
     write_json(path, manifest(command="sensitivity", argv=sys.argv, **stored))
+
+
+main.add_command(plot_command)
+main.add_command(brief_command)
 
 
 @main.command("params")

@@ -1,0 +1,353 @@
+"""A short policy brief of a results folder: a PDF to hand out and a Markdown twin to edit.
+
+The PDF opens with the title, the key findings as a table (each metric by
+scenario: mean and 95% interval, and the paired difference from the baseline
+where there is one) and a methods paragraph (model, scenarios, replicates,
+seeds, version); then one page per chart. The Markdown file says the same
+with the charts as PNG files in a folder beside it, so the text can be
+edited without the charts being redrawn. Both come from the same table rows
+and sentences, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from analysis import labels as lb
+from analysis.charts import DEFAULT_THRESHOLD, HEATMAP_METRICS, available
+from analysis.results import Results, load_results
+from analysis.style import (
+    TEXT_GREY,
+    Canvas,
+    house_style,
+    line_height,
+    save,
+    source_line,
+    wrap,
+)
+from sim.errors import UserError
+from sim.metrics import METRICS
+
+A4_WIDTH, A4_HEIGHT = 8.27, 11.69
+MARGIN = 0.8
+CHART_TOP, CHART_HEIGHT = 0.75, 8.4
+CHART_PAGE = Canvas(A4_WIDTH, A4_HEIGHT, top=CHART_TOP, side=MARGIN - 0.15,
+                    bottom=A4_HEIGHT - CHART_TOP - CHART_HEIGHT)
+MOST_CHARTS = 5
+# Charts in the order a reader needs them; a folder offers only some of them.
+CHART_ORDER = ("differences", "hours", "through_year", "communities", "frontier", "heatmap",
+               "response")
+CAPTIONS = {"differences": "caption.differences", "hours": "caption.hours",
+            "through_year": "caption.weekly", "communities": "caption.communities",
+            "frontier": "caption.frontier", "heatmap": "caption.heatmap",
+            "response": "caption.response"}
+TITLE_PT, HEADING_PT, BODY_PT, TABLE_PT, FOOT_PT = 18, 12, 9.5, 7.5, 7
+
+
+@dataclass
+class Table:
+    """The findings: text cells, the share of the text width each column takes, and
+    which rows open a group (a rule is drawn above them). A row of one cell is a group
+    heading that spans the whole width."""
+
+    header: list[str]
+    rows: list[list[str]]
+    widths: list[float]
+    opens: list[bool]
+
+
+# --- the findings table ----------------------------------------------------------------------
+
+def band(metric: str, mean: float, low: float, high: float, lang: str,
+          difference: bool = False) -> str:
+    """'mean [low, high]' as shown: shares in percent, their differences in points."""
+    factor, share = lb.scale(metric), lb.is_share(metric)
+    digits = 1 if share else lb.digits_for(mean * factor)
+    shown = lb.number(mean * factor, share=share, sign=difference, digits=digits)
+    if difference and share:
+        shown += lb.text("diff.pp", lang)
+    if low is None or np.isnan(low):
+        return shown
+    bounds = (lb.number(v * factor, sign=difference, digits=digits) for v in (low, high))
+    return f"{shown} [{', '.join(bounds)}]"
+
+
+def _run_table(results: Results, lang: str) -> Table:
+    summary = results.summary.set_index("metric")
+    rows = [[lb.metric_label(m, lang),
+             band(m, *summary.loc[m, ["mean", "ci_low", "ci_high"]], lang)]
+            for m in METRICS if m in summary.index]
+    return Table([lb.text("brief.metric", lang), lb.text("brief.mean", lang)], rows,
+                 [0.6, 0.4], [True] * len(rows))
+
+
+def _compare_table(results: Results, lang: str) -> Table:
+    """A heading row per metric, then each scenario's mean and difference from the baseline."""
+    summary = results.summary.set_index(["metric", "scenario"])
+    rows, opens = [], []
+    for metric in lb.KEY_METRICS:
+        rows.append([lb.metric_label(metric, lang)])
+        opens.append(True)
+        for name in results.scenarios:
+            entry = summary.loc[(metric, name)]
+            diff = "—" if name == results.baseline else band(
+                metric, entry["diff"], entry["diff_low"], entry["diff_high"], lang, True)
+            rows.append([lb.scenario_label(name, lang),
+                         band(metric, entry["mean"], entry["ci_low"], entry["ci_high"], lang),
+                         diff])
+            opens.append(False)
+    header = [lb.text(k, lang) for k in ("brief.scenario", "brief.mean", "brief.diff")]
+    return Table(header, rows, [0.3, 0.3, 0.4], opens)
+
+
+def _sweep_table(results: Results, lang: str) -> Table:
+    """One row per design point: the varied values, then a few key metrics."""
+    keys = results.keys[:3]
+    summary = results.summary.set_index(["point", "metric"])
+    rows = []
+    for point, group in results.summary.groupby("point", sort=True):
+        first = group.iloc[0]
+        cells = [lb.value_label(k, first[k], lang) for k in keys]
+        cells += [band(m, *summary.loc[(point, m), ["mean", "ci_low", "ci_high"]], lang)
+                  for m in HEATMAP_METRICS]
+        rows.append(cells)
+    header = [lb.key_label(k, lang) for k in keys] + [lb.metric_label(m, lang)
+                                                      for m in HEATMAP_METRICS]
+    key_width = 0.13
+    rest = (1 - key_width * len(keys)) / len(HEATMAP_METRICS)
+    return Table(header, rows, [key_width] * len(keys) + [rest] * len(HEATMAP_METRICS),
+                 [True] * len(rows))
+
+
+def findings_table(results: Results, lang: str) -> Table:
+    """The key findings, as fits the folder: by scenario, by design point, or one run."""
+    builders = {"run": _run_table, "compare": _compare_table, "sweep": _sweep_table}
+    return builders[results.command](results, lang)
+
+
+def methods(results: Results, lang: str) -> str:
+    """The methods paragraph: model, scenarios, replicates, seeds, version, folder."""
+    names = [lb.scenario_label(n, lang) for n in results.scenarios]
+    facts = {"reps": results.reps, "seed": results.seed, "scenario": names[0],
+             "days": results.days[results.baseline],
+             "communities": results.communities_setting(results.baseline)}
+    if results.command == "compare":
+        design = lb.text("brief.design.compare", lang, scenarios=lb.join(names, lang, most=99),
+                         **facts)
+    elif results.command == "sweep":
+        info = results.info["design"]
+        design = lb.text("brief.design.sweep", lang, sample=lb.text(f"sample.{info['sample']}",
+                                                                    lang),
+                         keys=lb.join([lb.inline(lb.key_name(k, lang), lang)
+                                       for k in results.keys], lang, most=99),
+                         points=len(info["points"]), **facts)
+    else:
+        design = lb.text("brief.design.run", lang, **facts)
+    model = lb.text("brief.model", lang, version=results.version, git=results.git)
+    folder = lb.text("brief.folder", lang, folder=results.folder)
+    return " ".join([model, design, folder]) if lang == "en" else model + design + folder
+
+
+# --- laying text out on A4 pages -------------------------------------------------------------
+
+class RowLayout(NamedTuple):
+    """A table row ready to draw: its cells' lines, column widths, font size and height."""
+
+    cells: list[list[str]]
+    widths: list[float]
+    size: float
+    height: float
+
+
+class Flow:
+    """Places lines top to bottom on A4 pages, turning the page when one is full."""
+
+    def __init__(self) -> None:
+        self.pages: list[Figure] = []
+        self.y = 0.0
+        self.turn()
+
+    @property
+    def page(self) -> Figure:
+        return self.pages[-1]
+
+    def turn(self) -> None:
+        self.pages.append(Figure(figsize=(A4_WIDTH, A4_HEIGHT)))
+        self.y = MARGIN
+
+    def fits(self, height: float) -> bool:
+        return self.y + height <= A4_HEIGHT - MARGIN
+
+    def paragraph(self, words: str, size: float, colour: str = "#111111",
+                  after: float = 0.12) -> None:
+        for line in wrap(words, A4_WIDTH - 2 * MARGIN, size):
+            if not self.fits(line_height(size)):
+                self.turn()
+            self.page.text(MARGIN / A4_WIDTH, 1 - self.y / A4_HEIGHT, line, size=size,
+                           color=colour, va="top")
+            self.y += line_height(size)
+        self.y += after
+
+    def rule(self, colour: str = "#BBBBBB", width: float = 0.5) -> None:
+        y = 1 - (self.y - 0.03) / A4_HEIGHT
+        self.page.add_artist(Line2D([MARGIN / A4_WIDTH, 1 - MARGIN / A4_WIDTH], [y, y],
+                                    color=colour, linewidth=width))
+
+    @staticmethod
+    def _cells(cells: list[str], widths: list[float]) -> RowLayout:
+        """Each cell wrapped to its column. A single cell is a group heading: it spans the
+        width, a little larger."""
+        heading = len(cells) < len(widths)
+        size, widths = (TABLE_PT + 1, [1.0]) if heading else (TABLE_PT, widths)
+        text_width = A4_WIDTH - 2 * MARGIN
+        wrapped = [wrap(cell, w * text_width - 0.08, size)
+                   for cell, w in zip(cells, widths, strict=True)]
+        return RowLayout(wrapped, widths, size,
+                         max(map(len, wrapped)) * line_height(size) + 0.07)
+
+    def row(self, cells: list[str], widths: list[float], colour: str = "#111111") -> None:
+        """A table row whose cells wrap within their columns."""
+        wrapped, widths, size, height = self._cells(cells, widths)
+        x = 0.0
+        for lines, w in zip(wrapped, widths, strict=True):
+            self.page.text((MARGIN + x) / A4_WIDTH, 1 - (self.y + 0.035) / A4_HEIGHT,
+                           "\n".join(lines), size=size, color=colour, va="top",
+                           linespacing=1.25)
+            x += w * (A4_WIDTH - 2 * MARGIN)
+        self.y += height
+
+    def table(self, table: Table, continued: str) -> None:
+        """The table, its header repeated under a 'continued' heading on every new page."""
+        self._header(table)
+        for cells, opens in zip(table.rows, table.opens, strict=True):
+            if not self.fits(self._cells(cells, table.widths).height):
+                self.turn()
+                self.paragraph(continued, HEADING_PT, after=0.08)
+                self._header(table)
+            elif opens:
+                self.rule()
+            self.row(cells, table.widths)
+        self.rule(colour="#555555", width=0.8)
+        self.y += 0.2
+
+    def _header(self, table: Table) -> None:
+        self.rule(colour="#555555", width=0.8)
+        self.row(table.header, table.widths, colour=TEXT_GREY)
+        self.rule(colour="#555555", width=0.8)
+
+
+# --- the brief -------------------------------------------------------------------------------
+
+def _chart_family(name: str) -> str:
+    return "response" if name.startswith("response_") else name
+
+
+def brief_charts(results: Results, threshold: float) -> list[tuple[str, Callable[..., Figure]]]:
+    """Three to five of the folder's charts, in the order a reader needs them."""
+    charts = available(results, threshold)
+    charts.sort(key=lambda chart: CHART_ORDER.index(_chart_family(chart[0])))
+    return charts[:MOST_CHARTS]
+
+
+def _first_pages(results: Results, lang: str, table: Table, method: str) -> list[Figure]:
+    flow = Flow()
+    flow.paragraph(lb.text("brief.title", lang), TITLE_PT, after=0.05)
+    flow.paragraph(source_line(results, lang), FOOT_PT + 1, colour=TEXT_GREY, after=0.3)
+    flow.paragraph(lb.text("brief.findings", lang), HEADING_PT, after=0.08)
+    flow.table(table, lb.text("brief.continued", lang))
+    flow.paragraph(lb.text("brief.methods", lang), HEADING_PT, after=0.08)
+    flow.paragraph(method, BODY_PT)
+    return flow.pages
+
+
+def _chart_page(name: str, draw: Callable[..., Figure], lang: str) -> Figure:
+    """One chart on an A4 page, with the brief's title above it and its caption below."""
+    page = draw(lang, canvas=CHART_PAGE)
+    page.text(MARGIN / A4_WIDTH, 1 - 0.4 / A4_HEIGHT, lb.text("brief.title", lang),
+              size=FOOT_PT, color=TEXT_GREY, va="top")
+    y = CHART_TOP + CHART_HEIGHT + 0.3
+    caption = lb.text(CAPTIONS[_chart_family(name)], lang)
+    for line in wrap(caption, A4_WIDTH - 2 * MARGIN, BODY_PT):
+        page.text(MARGIN / A4_WIDTH, 1 - y / A4_HEIGHT, line, size=BODY_PT, va="top")
+        y += line_height(BODY_PT)
+    return page
+
+
+def _number_pages(pages: list[Figure], lang: str) -> None:
+    for n, page in enumerate(pages, start=1):
+        page.text(1 - MARGIN / A4_WIDTH, 0.4 / A4_HEIGHT, lb.text("brief.page", lang, n=n),
+                  size=FOOT_PT, color=TEXT_GREY, ha="right")
+
+
+def _write_pdf(pages: list[Figure], path: Path, title: str) -> None:
+    """All pages into one PDF, written beside the target and renamed into place."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with PdfPages(tmp, metadata={"Title": title, "Creator": "commsim",
+                                 "CreationDate": None}) as pdf:
+        for page in pages:
+            pdf.savefig(page)
+    os.replace(tmp, path)
+
+
+def _markdown_table(table: Table) -> list[str]:
+    def line(cells: list[str]) -> str:
+        if len(cells) == 1:                        # a group heading: bold, other cells empty
+            cells = [f"**{cells[0]}**", *[""] * (len(table.header) - 1)]
+        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+    return [line(table.header), line(["---"] * len(table.header)),
+            *(line(row) for row in table.rows)]
+
+
+def _write_markdown(results: Results, lang: str, table: Table, method: str, path: Path,
+                    images: list[tuple[str, Path]]) -> None:
+    parts = [f"# {lb.text('brief.title', lang)}", "", source_line(results, lang), "",
+             f"## {lb.text('brief.findings', lang)}", "", *_markdown_table(table), "",
+             f"## {lb.text('brief.charts', lang)}", ""]
+    for name, image in images:
+        caption = lb.text(CAPTIONS[_chart_family(name)], lang)
+        parts += [f"![{caption}]({image.parent.name}/{image.name})", "", f"*{caption}*", ""]
+    parts += [f"## {lb.text('brief.methods', lang)}", "", method, "",
+              lb.text("brief.charts_note", lang), ""]
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text("\n".join(parts), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def check_target(out: Path) -> Path:
+    if out.suffix.lower() != ".pdf":
+        raise UserError(f"--out {out}: the brief is a PDF; give a file name ending in .pdf "
+                        "(the Markdown version is written beside it)")
+    if out.exists() and out.is_dir():
+        raise UserError(f"--out {out}: is a folder; give a file name ending in .pdf")
+    return out
+
+
+def write_brief(folder: Path, out: Path, lang: str = "en",
+                threshold: float = DEFAULT_THRESHOLD) -> list[Path]:
+    """Write the PDF brief, its Markdown twin and the twin's images; return the files."""
+    lb.check_lang(lang)
+    out = check_target(Path(out))
+    results = load_results(folder)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    markdown, image_dir = out.with_suffix(".md"), out.parent / f"{out.stem}_images"
+    charts = brief_charts(results, threshold)
+    with house_style():
+        table, method = findings_table(results, lang), methods(results, lang)
+        pages = _first_pages(results, lang, table, method)
+        pages += [_chart_page(name, draw, lang) for name, draw in charts]
+        _number_pages(pages, lang)
+        _write_pdf(pages, out, lb.text("brief.title", lang))
+        images = [(name, save(draw(lang), image_dir / f"{name}_{lang}.png"))
+                  for name, draw in charts]
+    _write_markdown(results, lang, table, method, markdown, images)
+    return [out, markdown, *(path for _, path in images)]
+

@@ -1,0 +1,553 @@
+"""Charts of a results folder: one function per chart, each returning a matplotlib Figure.
+
+Every chart reads the normalised ``Results`` (analysis.results), so it does
+not matter whether ``run``, ``compare`` or ``sweep`` wrote the folder;
+``available`` says which charts a folder can feed and ``plot_results`` draws
+them all. Figures are built with the object API on the Agg canvas, never
+through pyplot, so drawing charts leaves no global state behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+from analysis import labels as lb
+from analysis.results import Results, load_results
+from analysis.style import (
+    KIND_LOOKS,
+    OKABE_ITO,
+    STANDARD,
+    TEXT_GREY,
+    Canvas,
+    Look,
+    ink_for,
+    legend_below,
+    look,
+    new_figure,
+    part_look,
+    save,
+    source_line,
+    styled,
+    tidy_numbers,
+    wrap,
+)
+from analysis.summary import interval
+from sim.errors import UserError
+
+DEFAULT_THRESHOLD = 0.05
+TOP_CATEGORIES = 9                 # the rest of the administrative categories become "other"
+SIZE_EDGES = (0, 2000, 3000, 4000, 5000, 6500, 9000, np.inf)   # households: size classes
+HEATMAP_METRICS = ("admin_share", "selfgov_share", "overdue_rate",
+                   "overtime_hours_per_staff_week")
+MOST_CLOUDS = 4                    # more scenarios than this: dots and bands for the baseline only
+STAFF_KEY, SIZE_KEY = "staffing.staff_per_community", "city.households_median"
+TARGET_PER_1000_HOUSEHOLDS = 5.0   # 18 workers per 10,000 residents at 2.8 persons a household
+
+Draw = Callable[..., Figure]
+
+
+# --- shared pieces ---------------------------------------------------------------------------
+
+def _frame(results: Results, lang: str, canvas: Canvas, name: str, **values) -> Figure:
+    """A figure with the chart's title, subtitle and source line in place."""
+    return new_figure(lb.text(f"{name}.title", lang, **values),
+                      lb.text(f"{name}.subtitle", lang, **values),
+                      source_line(results, lang), canvas)
+
+
+def _series_handle(index: int, label: str) -> Line2D:
+    style = look(index)
+    return Line2D([], [], color=style.colour, marker=style.marker, linestyle=style.line,
+                  label=label)
+
+
+def _scenario_handles(results: Results, lang: str) -> list[Line2D]:
+    if len(results.scenarios) < 2:
+        return []
+    return [_series_handle(i, lb.scenario_label(name, lang))
+            for i, name in enumerate(results.scenarios)]
+
+
+def _crowded(results: Results) -> bool:
+    """Too many scenarios for every one to show its dots or band: they would hide the lines."""
+    return len(results.scenarios) > MOST_CLOUDS
+
+
+def _clouded(results: Results, index: int) -> bool:
+    """Whether the index-th scenario shows its dots or band: the baseline always does."""
+    return index == 0 or not _crowded(results)
+
+
+def _percent_axis(axis) -> None:
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}%"))
+
+
+def _grid(fig: Figure, canvas: Canvas, rows: int, cols: int, **share) -> np.ndarray:
+    """Panels in a grid that suits the canvas: three across need a landscape chart, so on a
+    portrait brief page they turn into three rows of two. Returns the axes, row by row."""
+    region = canvas.height - canvas.top - canvas.bottom
+    if cols == 3 and canvas.width < 1.3 * region:
+        rows, cols = cols, rows
+    return np.atleast_1d(fig.subplots(rows, cols, **share)).ravel()
+
+
+def _title(ax: Axes, words: str, canvas: Canvas) -> None:
+    """A panel title, wrapped to the panel's width so neighbouring titles never collide."""
+    cols = ax.get_subplotspec().get_gridspec().ncols
+    room = (canvas.width - 2 * canvas.side) / cols - 0.8
+    ax.set_title("\n".join(wrap(words, room, 9.5)))
+
+
+def _ylabel(ax: Axes, words: str, canvas: Canvas) -> None:
+    """A y-axis label, wrapped to the panel's height so labels of stacked panels never meet."""
+    rows = ax.get_subplotspec().get_gridspec().nrows
+    room = (canvas.height - canvas.top - canvas.bottom - 1.6) / rows - 0.5
+    ax.set_ylabel("\n".join(wrap(words, room, 8.5)))
+
+
+def _per_community_year(results: Results, frame: pd.DataFrame,
+                        columns: list[str]) -> pd.DataFrame:
+    """Totals per scenario and replicate turned into means per community and year."""
+    counts = results.weekly.groupby(["scenario", "rep"])["communities"].max()
+    years = frame["scenario"].map(results.years)
+    divisor = frame.set_index(["scenario", "rep"]).index.map(counts).to_numpy() * years
+    return frame.assign(**{c: frame[c] / divisor for c in columns})
+
+
+# --- where the hours go ----------------------------------------------------------------------
+
+def _hours_by_kind(results: Results) -> pd.DataFrame:
+    """Mean hours per community-year by kind of work (rows: scenarios)."""
+    weekly = results.weekly.assign(delegated=results.weekly[
+        [c for c in ("purchased_hours", "grid_hours", "zone_hours") if c in results.weekly]]
+        .sum(axis=1))
+    columns = {"hours_administrative": "administrative", "hours_service": "service",
+               "hours_self_governance": "self_governance", "delegated": "delegated"}
+    totals = weekly.groupby(["scenario", "rep"], as_index=False)[list(columns)].sum()
+    table = _per_community_year(results, totals, list(columns)).rename(columns=columns)
+    table = table.groupby("scenario")[list(columns.values())].mean()
+    return table.loc[results.scenarios, table.sum() > 0]
+
+
+def _admin_hours_by_category(results: Results) -> pd.DataFrame:
+    """Mean administrative hours per community-year by category, the smallest lumped."""
+    admin = results.categories[results.categories["kind"] == "administrative"]
+    totals = admin.groupby(["scenario", "rep", "category"], as_index=False)["hours"].sum()
+    table = _per_community_year(results, totals, ["hours"]).pivot_table(
+        index="scenario", columns="category", values="hours", aggfunc="mean", fill_value=0.0)
+    order = table.loc[results.baseline].sort_values(ascending=False).index
+    kept = list(order[:TOP_CATEGORIES])
+    table["other_administrative"] = table.drop(columns=kept).sum(axis=1)
+    return table.loc[results.scenarios, [*kept, "other_administrative"]]
+
+
+def _stacked_bars(ax: Axes, table: pd.DataFrame, styles: list[tuple[str, str]],
+                  names: list[str]) -> None:
+    """Horizontal stacked bars, one per row of ``table``, each part labelled with its share."""
+    rows = np.arange(len(table))
+    left = np.zeros(len(table))
+    shares = table.div(table.sum(axis=1), axis=0)
+    for column, (colour, hatch), name in zip(table.columns, styles, names, strict=True):
+        widths = table[column].to_numpy()
+        ax.barh(rows, widths, left=left, height=0.62, color=colour, hatch=hatch,
+                edgecolor="white", linewidth=0.6, label=name)
+        for row, (start, width, share) in enumerate(zip(left, widths, shares[column],
+                                                        strict=True)):
+            if share >= 0.06:
+                ax.text(start + width / 2, row, f"{share:.0%}", ha="center", va="center",
+                        size=7.5, color=ink_for(colour),
+                        bbox={"boxstyle": "round,pad=0.15", "fc": colour, "ec": "none"})
+        left += widths
+    ax.set_yticks(rows)
+    if not ax.yaxis_inverted():                # shared axes: invert once, first row on top
+        ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+
+
+@styled
+def where_hours_go(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figure:
+    """Stacked bars of hours by kind of work and by administrative category, per scenario."""
+    fig = _frame(results, lang, canvas, "hours")
+    by_kind, by_category = _hours_by_kind(results), _admin_hours_by_category(results)
+    kind_ax, category_ax = fig.subplots(1, 2, sharey=True, width_ratios=(1, 1.25))
+    _stacked_bars(kind_ax, by_kind, [KIND_LOOKS[k] for k in by_kind.columns],
+                  [lb.kind_label(k, lang) for k in by_kind.columns])
+    _stacked_bars(category_ax, by_category,
+                  [part_look(i) for i in range(len(by_category.columns) - 1)]
+                  + [("#BBBBBB", "")],
+                  [lb.category_label(c, lang, short=True) for c in by_category.columns])
+    kind_ax.set_yticklabels([lb.scenario_label(s, lang) for s in results.scenarios])
+    for ax, key in ((kind_ax, "hours.by_kind"), (category_ax, "hours.by_category")):
+        _title(ax, lb.text(key, lang), canvas)
+        ax.set_xlabel(lb.text("hours.axis", lang))
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2,
+                  handlelength=1.6, columnspacing=1.0)
+    return fig
+
+
+# --- across communities ----------------------------------------------------------------------
+
+def _community_measures(results: Results) -> pd.DataFrame:
+    """Admin share (%) and overtime per staff-week of every community in every replicate."""
+    data = results.communities
+    staff_hours = data[["hours_administrative", "hours_service",
+                        "hours_self_governance"]].sum(axis=1)
+    return data.assign(
+        admin=100 * data["hours_administrative"] / staff_hours.where(staff_hours > 0),
+        overtime=data["overtime_hours"] * 5 / data["staff_days"].where(data["staff_days"] > 0))
+
+
+def _size_medians(data: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Median of ``column`` in each community-size class with at least three communities."""
+    classes = pd.cut(data["households"], SIZE_EDGES, right=False)
+    grouped = data.groupby(classes, observed=True).agg(
+        households=("households", "median"), value=(column, "median"), n=(column, "size"))
+    return grouped[grouped["n"] >= 3]
+
+
+def _size_axis(ax: Axes) -> None:
+    """A log axis of households with plain thousands, so small and giant communities show."""
+    ax.set_xscale("log")
+    ax.xaxis.set_major_locator(FixedLocator([1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000,
+                                             10000, 12000, 15000, 20000, 30000]))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+
+
+@styled
+def across_communities(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figure:
+    """Admin share and overtime against community size, every community, every scenario."""
+    fig = _frame(results, lang, canvas, "communities",
+                 only=lb.text("communities.only", lang) if _crowded(results) else "")
+    data = _community_measures(results)
+    panels = (("admin", "communities.admin", "%"), ("overtime", "communities.overtime", None))
+    axes = _grid(fig, canvas, 1, 2, sharex=True)
+    for ax, (column, title, unit) in zip(axes, panels, strict=True):
+        for i, name in enumerate(results.scenarios):
+            style, own = look(i), data[data["scenario"] == name]
+            if _clouded(results, i):
+                ax.scatter(own["households"], own[column], s=9, marker=style.marker,
+                           color=style.colour, alpha=0.3, linewidths=0)
+            medians = _size_medians(own, column)
+            ax.plot(medians["households"], medians["value"], color=style.colour,
+                    marker=style.marker, linestyle=style.line, markeredgecolor="white")
+        _title(ax, lb.text(title, lang), canvas)
+        ax.set_xlabel(lb.text("communities.x", lang))
+        ax.set_ylabel(unit or lb.metric_unit("overtime_hours_per_staff_week", lang))
+        _size_axis(ax)
+    _percent_axis(axes[0].yaxis)
+    legend_below(fig, _scenario_handles(results, lang), 6)
+    return fig
+
+
+# --- through the year ------------------------------------------------------------------------
+
+WEEKLY_PANELS = ("issued", "backlog", "overtime", "overdue")
+
+
+def _weekly_measures(results: Results) -> pd.DataFrame:
+    """Per scenario, replicate and week: the four series, per community or staff member."""
+    data = results.weekly
+    days = data["scenario"].map(results.days)
+    week_days = np.clip(days - 5 * data["week"], 1, 5)       # the last week may be short
+    staff_days = data["staff_days"].where(data["staff_days"] > 0)
+    return data.assign(
+        issued=data["accepted"] / data["communities"] * 5 / week_days,
+        backlog=data["backlog_hours"] / data["communities"],
+        overtime=data["overtime_hours"] * 5 / staff_days,
+        overdue=data["overdue_open"] / data["communities"])
+
+
+def _band(ax: Axes, frame: pd.DataFrame, column: str, index: int, band: bool) -> None:
+    """Median line over replicates and the band from the lowest to the highest replicate."""
+    stats = frame.groupby("week")[column].agg(["median", "min", "max"])
+    style = look(index)
+    weeks = stats.index.to_numpy() + 1
+    if band:
+        ax.fill_between(weeks, stats["min"], stats["max"], color=style.colour, alpha=0.15,
+                        linewidth=0)
+    ax.plot(weeks, stats["median"], color=style.colour, linestyle=style.line,
+            marker=style.marker, markevery=max(len(weeks) // 6, 1), markersize=4)
+
+
+@styled
+def through_the_year(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figure:
+    """Issued work, backlog, overtime and overdue items week by week, with replicate bands."""
+    fig = _frame(results, lang, canvas, "weekly", reps=results.reps,
+                 only=lb.text("weekly.only", lang) if _crowded(results) else "")
+    data = _weekly_measures(results)
+    axes = _grid(fig, canvas, 2, 2, sharex=True)
+    for ax, panel in zip(axes, WEEKLY_PANELS, strict=True):
+        for i, name in enumerate(results.scenarios):
+            _band(ax, data[data["scenario"] == name], panel, i, _clouded(results, i))
+        _title(ax, lb.text(f"weekly.{panel}", lang), canvas)
+        ax.set_ylabel(lb.text(f"weekly.{panel}.unit", lang))
+        tidy_numbers(ax.yaxis)
+        if panel != "issued":                  # issued work keeps its own floor: spikes show
+            ax.set_ylim(bottom=0)
+    for ax in axes[2:]:
+        ax.set_xlabel(lb.text("weekly.x", lang))
+    legend_below(fig, _scenario_handles(results, lang), 6)
+    return fig
+
+
+# --- scenario comparison ---------------------------------------------------------------------
+
+def _forest_row(ax: Axes, entry: pd.Series, row: int, style: Look) -> None:
+    """One scenario's difference: a marker, its 95% interval and the value beside it."""
+    error = [[entry["diff"] - entry["diff_low"]], [entry["diff_high"] - entry["diff"]]]
+    ax.errorbar(entry["diff"], row, xerr=np.nan_to_num(error), fmt=style.marker,
+                color=style.colour, capsize=3, markersize=6, elinewidth=1.4)
+    end = np.nan_to_num(entry["diff_high"], nan=entry["diff"])
+    ax.annotate(lb.number(entry["diff"], sign=True), (end, row), xytext=(4, 0),
+                textcoords="offset points", va="center", size=7, color=TEXT_GREY)
+
+
+@styled
+def differences(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figure:
+    """Forest plot: each scenario's paired difference from the baseline, one panel a metric."""
+    fig = _frame(results, lang, canvas, "diff", base=lb.scenario_label(results.baseline, lang),
+                 reps=results.reps)
+    others = results.scenarios[1:]
+    rows = np.arange(len(others))
+    summary = results.summary.set_index(["scenario", "metric"])
+    axes = _grid(fig, canvas, 2, 3, sharey=True)
+    for ax, metric in zip(axes, lb.KEY_METRICS, strict=True):
+        for row, name in enumerate(others):
+            _forest_row(ax, summary.loc[(name, metric)] * lb.scale(metric), row, look(row + 1))
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.margins(x=0.22)
+        tidy_numbers(ax.xaxis)
+        _title(ax, lb.metric_name(metric, lang), canvas)
+        ax.set_xlabel(lb.difference_unit(metric, lang))
+        ax.grid(axis="y", visible=False)
+    axes[0].set_yticks(rows, [lb.scenario_label(n, lang) for n in others])
+    axes[0].set_ylim(len(others) - 0.5, -0.5)
+    return fig
+
+
+# --- sweeps ----------------------------------------------------------------------------------
+
+def _is_numeric(values: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+
+
+def _response(frame: pd.DataFrame, key: str, metric: str) -> pd.DataFrame:
+    """Mean and 95% interval of ``metric`` over all runs at each value of ``key``."""
+    rows = [{"value": value, **interval(group[metric].to_numpy(dtype=float))}
+            for value, group in frame.groupby(key, sort=True)]
+    return pd.DataFrame(rows)
+
+
+def _response_panel(ax: Axes, table: pd.DataFrame, numeric: bool, metric: str) -> None:
+    """A numeric key gets a line with a band; a categorical one, points with error bars.
+
+    Every metric is a count, an amount of hours or a share, so the band is cut at zero
+    (and shares at 100%): few replicates give wide t-intervals that would cross them.
+    """
+    factor, ceiling = lb.scale(metric), 100.0 if lb.is_share(metric) else np.inf
+    mean = table["mean"] * factor
+    low = (table["ci_low"].astype(float).fillna(table["mean"]) * factor).clip(0, ceiling)
+    high = (table["ci_high"].astype(float).fillna(table["mean"]) * factor).clip(0, ceiling)
+    colour = OKABE_ITO["blue"]
+    if numeric:
+        ax.fill_between(table["value"], low, high, color=colour, alpha=0.2, linewidth=0)
+        ax.plot(table["value"], mean, color=colour, marker="o")
+        return
+    positions = np.arange(len(table))
+    ax.errorbar(positions, mean, yerr=[mean - low, high - mean], fmt="o", color=colour,
+                capsize=3)
+    ax.margins(x=0.3)
+
+
+@styled
+def response_curves(results: Results, lang: str, key: str,
+                    canvas: Canvas = STANDARD) -> Figure:
+    """Key metrics against one varied key, mean and 95% band over replicates."""
+    marginal = lb.text("response.marginal", lang) if len(results.keys) > 1 else ""
+    fig = new_figure(lb.text("response.title", lang, key=lb.inline(lb.key_name(key, lang), lang)),
+                     lb.text("response.subtitle", lang) + marginal,
+                     source_line(results, lang), canvas)
+    numeric = _is_numeric(results.metrics[key])
+    axes = _grid(fig, canvas, 2, 3, sharex=True)
+    for ax, metric in zip(axes, lb.KEY_METRICS, strict=True):
+        table = _response(results.metrics, key, metric)
+        _response_panel(ax, table, numeric, metric)
+        _title(ax, lb.metric_name(metric, lang), canvas)
+        ax.set_ylabel(lb.metric_unit(metric, lang))
+        tidy_numbers(ax.yaxis)
+        if not numeric:
+            ax.set_xticks(np.arange(len(table)),
+                          [lb.value_label(key, v, lang) for v in table["value"]])
+    for ax in axes[-axes[0].get_subplotspec().get_gridspec().ncols:]:
+        ax.set_xlabel(lb.key_label(key, lang))
+    return fig
+
+
+def _cell_text(ax: Axes, x: float, y: float, value: float, metric: str, colour) -> None:
+    ax.text(x, y, lb.number(value * lb.scale(metric), share=lb.is_share(metric)),
+            ha="center", va="center", size=7, color=ink_for(colour))
+
+
+def _heat_panel(fig: Figure, ax: Axes, means: pd.DataFrame, keys: list[str],
+                metric: str, lang: str) -> None:
+    """One metric over two keys: a grid of cells, or coloured points if the design is no grid."""
+    table = means.pivot_table(index=keys[1], columns=keys[0], values=metric, aggfunc="mean")
+    factor = lb.scale(metric)
+    if table.notna().to_numpy().mean() >= 0.5:
+        image = ax.imshow(table.to_numpy() * factor, origin="lower", aspect="auto")
+        for (row, column), value in np.ndenumerate(table.to_numpy()):
+            if value == value:
+                _cell_text(ax, column, row, value, metric, image.to_rgba(value * factor))
+        ax.set_xticks(range(table.shape[1]),
+                      [lb.value_label(keys[0], v, lang) for v in table.columns])
+        ax.set_yticks(range(table.shape[0]),
+                      [lb.value_label(keys[1], v, lang) for v in table.index])
+        ax.grid(visible=False)
+    else:
+        image = ax.scatter(means[keys[0]], means[keys[1]], c=means[metric] * factor, s=40)
+        tidy_numbers(ax.xaxis)
+        tidy_numbers(ax.yaxis)
+    bar = fig.colorbar(image, ax=ax, shrink=0.9)
+    bar.set_label(lb.metric_unit(metric, lang))
+
+
+@styled
+def heatmap(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figure:
+    """Four key metrics over the first two varied keys, one cell per combination."""
+    keys = results.keys[:2]
+    names = {"x": lb.inline(lb.key_name(keys[0], lang), lang),
+             "y": lb.inline(lb.key_name(keys[1], lang), lang)}
+    fig = _frame(results, lang, canvas, "heatmap", **names)
+    means = results.metrics.groupby(keys, as_index=False)[list(HEATMAP_METRICS)].mean()
+    axes = _grid(fig, canvas, 2, 2)
+    for ax, metric in zip(axes, HEATMAP_METRICS, strict=True):
+        _heat_panel(fig, ax, means, keys, metric, lang)
+        _title(ax, lb.metric_name(metric, lang), canvas)
+    for ax in axes[2:]:
+        ax.set_xlabel(lb.key_label(keys[0], lang))
+    for ax in axes[::2]:
+        _ylabel(ax, lb.key_label(keys[1], lang), canvas)
+    return fig
+
+
+def frontier_fits(results: Results) -> bool:
+    """Drawn for sweeps over staff and size with at least two staff levels per size."""
+    if results.command != "sweep" or not {STAFF_KEY, SIZE_KEY} <= set(results.keys):
+        return False
+    levels = results.metrics.groupby(SIZE_KEY)[STAFF_KEY].nunique()
+    return bool((levels >= 2).all())
+
+
+def staff_needed(rates: pd.Series, threshold: float) -> float:
+    """Lowest staffing whose overdue rate meets the threshold, interpolated between levels.
+
+    ``rates`` is indexed by staff level. NaN when even the highest level misses it.
+    """
+    rates = rates.sort_index()
+    meets = np.flatnonzero(rates.to_numpy() <= threshold)
+    if not len(meets):
+        return np.nan
+    first = meets[0]
+    if first == 0:
+        return float(rates.index[0])
+    (s0, s1), (r0, r1) = rates.index[first - 1:first + 1], rates.iloc[first - 1:first + 1]
+    return float(s0 + (r0 - threshold) / (r0 - r1) * (s1 - s0))
+
+
+def _frontier_points(ax: Axes, means: pd.DataFrame, threshold: float, lang: str) -> list:
+    """Every tested combination: filled if it meets the threshold, open if not, rate beside."""
+    handles = []
+    for meets, key, colour, marker in ((True, "frontier.meets", "bluish_green", "o"),
+                                       (False, "frontier.misses", "vermillion", "X")):
+        part = means[(means["overdue_rate"] <= threshold) == meets]
+        handles.append(ax.scatter(part[SIZE_KEY], part[STAFF_KEY], s=36, marker=marker,
+                                  color=OKABE_ITO[colour], label=lb.text(key, lang), zorder=3))
+    for _, row in means.iterrows():
+        ax.annotate(f"{row['overdue_rate']:.0%}", (row[SIZE_KEY], row[STAFF_KEY]),
+                    xytext=(5, 3), textcoords="offset points", size=6.5, color=TEXT_GREY)
+    return handles
+
+
+def _frontier_line(ax: Axes, means: pd.DataFrame, threshold: float, lang: str) -> list:
+    """The staff needed at each size; sizes no tested level serves get a triangle on top."""
+    needed = means.groupby(SIZE_KEY).apply(
+        lambda g: staff_needed(g.set_index(STAFF_KEY)["overdue_rate"], threshold),
+        include_groups=False)
+    ax.plot(needed.index, needed.to_numpy(), color="black", marker="D", zorder=4)
+    handles = [Line2D([], [], color="black", marker="D", label=lb.text("frontier.line", lang))]
+    low, high = means[STAFF_KEY].min(), means[STAFF_KEY].max()
+    above = high + 0.08 * (high - low)
+    missing = needed.index[needed.isna()]
+    if len(missing):
+        handles.append(ax.scatter(missing, [above] * len(missing), marker="^", s=80,
+                                  color=OKABE_ITO["black"], zorder=4,
+                                  label=lb.text("frontier.above", lang)))
+    ax.set_ylim(low - 0.1 * (high - low), above + 0.08 * (high - low))
+    return handles
+
+
+@styled
+def staffing_frontier(results: Results, lang: str, threshold: float = DEFAULT_THRESHOLD,
+                      canvas: Canvas = STANDARD) -> Figure:
+    """Staff per community needed, by community size, to keep overdue work under a threshold."""
+    fig = _frame(results, lang, canvas, "frontier", threshold=f"{threshold:.0%}")
+    ax = fig.subplots()
+    means = results.metrics.groupby([SIZE_KEY, STAFF_KEY], as_index=False)["overdue_rate"].mean()
+    handles = _frontier_points(ax, means, threshold, lang)
+    handles += _frontier_line(ax, means, threshold, lang)
+    sizes = np.linspace(means[SIZE_KEY].min(), means[SIZE_KEY].max(), 50)
+    handles += ax.plot(sizes, sizes * TARGET_PER_1000_HOUSEHOLDS / 1000, color=TEXT_GREY,
+                       linestyle="--", label=lb.text("frontier.reference", lang))
+    ax.set_xlabel(lb.key_label(SIZE_KEY, lang))
+    ax.set_ylabel(lb.key_label(STAFF_KEY, lang))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    legend_below(fig, handles, 3)
+    return fig
+
+
+# --- what fits a folder, and drawing it all --------------------------------------------------
+
+def available(results: Results, threshold: float = DEFAULT_THRESHOLD) -> list[tuple[str, Draw]]:
+    """The charts this folder can feed, by file stem; each draws with (lang, canvas=...)."""
+    charts: list[tuple[str, Draw]] = []
+    if results.weekly is not None:
+        charts += [("hours", partial(where_hours_go, results)),
+                   ("communities", partial(across_communities, results)),
+                   ("through_year", partial(through_the_year, results))]
+    if results.command == "compare" and len(results.scenarios) > 1:
+        charts.append(("differences", partial(differences, results)))
+    if results.command == "sweep" and len(results.keys) != 2:
+        charts += [(f"response_{key.replace('.', '-')}",
+                    partial(response_curves, results, key=key)) for key in results.keys]
+    if results.command == "sweep" and len(results.keys) >= 2:
+        charts.append(("heatmap", partial(heatmap, results)))
+    if frontier_fits(results):
+        charts.append(("frontier", partial(staffing_frontier, results, threshold=threshold)))
+    return charts
+
+
+def check_format(fmt: str) -> str:
+    if fmt not in lb.FORMATS:
+        raise UserError(f"--format {fmt}: unknown format; use one of {', '.join(lb.FORMATS)}")
+    return fmt
+
+
+def plot_results(folder: Path, out: Path, lang: str = "en", fmt: str = "png",
+                 threshold: float = DEFAULT_THRESHOLD) -> list[Path]:
+    """Draw every chart that fits the results folder into ``out``; return the files."""
+    lb.check_lang(lang)
+    check_format(fmt)
+    results = load_results(folder)
+    return [save(draw(lang), Path(out) / f"{name}_{lang}.{fmt}")
+            for name, draw in available(results, threshold)]
