@@ -92,29 +92,29 @@ def analyse(method: str, problem: dict[str, Any], matrix: np.ndarray, runs: pd.D
 
 
 def draw(indices: pd.DataFrame, method: str, path: Path, source: str) -> None:
-    """One panel per metric: the parameters ranked by their total influence."""
-    from matplotlib.figure import Figure
+    """One panel per metric: the parameters ranked by their influence, in the house style."""
+    from analysis.style import house_style, look, new_figure, save
 
     metrics = list(dict.fromkeys(indices["metric"]))
-    figure = Figure(figsize=(5.2 * min(len(metrics), 3), 3.2 * -(-len(metrics) // 3)),
-                    layout="constrained")
-    axes = figure.subplots(-(-len(metrics) // 3), min(len(metrics), 3), squeeze=False).ravel()
-    main, error, second, label = (("mu_star", "mu_star_conf", "sigma", "μ* (effect size)")
-                                  if method == "morris" else ("ST", "ST_conf", "S1",
-                                                              "ST (total-order index)"))
-    for axis, metric in zip(axes, metrics, strict=False):
-        table = indices[indices["metric"] == metric].sort_values(main)
-        y = np.arange(len(table))
-        axis.barh(y, table[main], xerr=table[error], color="#0072B2", hatch="//",
-                  edgecolor="white", label=main)
-        axis.plot(table[second], y, "D", color="#D55E00", label=second)
-        axis.set_yticks(y, table["parameter"], fontsize=7)
-        axis.set_title(metric, fontsize=9)
-        axis.set_xlabel(label, fontsize=8)
-        axis.legend(fontsize=7, loc="lower right")
-    for axis in axes[len(metrics):]:
-        axis.set_visible(False)
-    figure.suptitle(f"Sensitivity of the findings to the parameters ({method})", fontsize=11)
-    figure.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
-    figure.text(0.01, 0.005, source, fontsize=6, color="#555555")
-    figure.savefig(path, dpi=150)
+    columns, rows = min(len(metrics), 3), -(-len(metrics) // 3)
+    main, error, second, label = (("mu_star", "mu_star_conf", "sigma", "μ*: mean absolute effect")
+                                  if method == "morris" else
+                                  ("ST", "ST_conf", "S1", "total-order index ST"))
+    bar, dot = look(1), look(2)
+    with house_style():
+        figure = new_figure(f"Which parameters drive the findings ({method})",
+                            f"bars: {main} with 95% interval; markers: {second}", source)
+        axes = figure.subplots(rows, columns, squeeze=False).ravel()
+        for axis, metric in zip(axes, metrics, strict=False):
+            table = indices[indices["metric"] == metric].sort_values(main)
+            y = np.arange(len(table))
+            axis.barh(y, table[main], xerr=table[error], color=bar.colour, hatch="//",
+                      ecolor="#555555", edgecolor="white", label=main)
+            axis.plot(table[second], y, dot.marker, color=dot.colour, label=second)
+            axis.set_yticks(y, table["parameter"], fontsize=7)
+            axis.set_title(metric, fontsize=9)
+            axis.set_xlabel(label, fontsize=8)
+        axes[0].legend(fontsize=7, loc="lower right")
+        for axis in axes[len(metrics):]:
+            axis.set_visible(False)
+        save(figure, path)
