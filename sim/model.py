@@ -188,14 +188,14 @@ class CommunityWorkloadModel(mesa.Model):
                 purchased[self.admin_pool] += bought
         admin = queue.kind == ADMIN
         self._record(day, queue.allocate(purchased, admin), "purchased")
-        left = protected - self._used(queue.allocate(protected, queue.kind == SELFGOV))
-        self._used(queue.allocate(left, queue.kind == SERVICE))
-        spare = regular - protected - self._used(queue.allocate(regular - protected))
+        left = protected - self._used(day, queue.allocate(protected, queue.kind == SELFGOV))
+        self._used(day, queue.allocate(left, queue.kind == SERVICE))
+        spare = regular - protected - self._used(day, queue.allocate(regular - protected))
         lent = np.zeros(n_pools)
         partnered = workforce.partner >= 0
         lent[workforce.partner[partnered]] = (
             spare[partnered] * self.scenario["governance.lending_share"])
-        self._used(queue.allocate(lent))
+        self._used(day, queue.allocate(lent))
         pressing = queue.due <= day + self.scenario["staffing.overtime_trigger_days"]
         overtime = queue.allocate(workforce.overtime_hours(), pressing)
         self._overtime_week += np.bincount(queue.pool, overtime, minlength=n_pools)
@@ -219,9 +219,9 @@ class CommunityWorkloadModel(mesa.Model):
             hours = np.maximum(hours - loss, 0.0)
         return hours
 
-    def _used(self, worked: np.ndarray) -> np.ndarray:
+    def _used(self, day: int, worked: np.ndarray) -> np.ndarray:
         """Record a pass's hours by the pool that worked them; return hours used per pool."""
-        self._record(self.day, worked, "staff")
+        self._record(day, worked, "staff")
         return np.bincount(self.queue.pool, worked, minlength=len(self.workforce))
 
     def _record(self, day: int, worked: np.ndarray, source: str) -> None:
