@@ -79,15 +79,19 @@ scheduler_option = click.option("--scheduler", metavar="ADDRESS",
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Write weekly table, run summary and manifest to this folder.")
 @click.option("--overwrite", is_flag=True, help="Replace a non-empty --out folder (atomically).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Run replicates in this many local processes (default: one at a time).")
+@scheduler_option
 @format_option
 def run_command(scenario: Path, seed: int, reps: int, overrides: tuple[str, ...],
-                out: Path | None, overwrite: bool, fmt: str) -> None:
+                out: Path | None, overwrite: bool, workers: int | None, scheduler: str | None,
+                fmt: str) -> None:
     """Run SCENARIO and print its findings with 95% intervals over replicates."""
     loaded = load_scenario(scenario, overrides)
     if out is not None:
         check_target(out, overwrite)
     started = time.perf_counter()
-    result = run(loaded, seed=seed, reps=reps)
+    result = run(loaded, seed=seed, reps=reps, workers=workers or 1, scheduler=scheduler)
     elapsed = time.perf_counter() - started
     summary = summarise(result.metrics)
     if out is not None:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sim.catalog import KINDS
+from sim.executors import map_unordered, open_executor
 from sim.ledger import FIELDS, FLOWS, STOCKS, TASK_FIELDS
 from sim.metrics import compute_metrics
 from sim.model import CommunityWorkloadModel
@@ -62,9 +63,19 @@ def run_replicate(scenario: Scenario, seed: int, replicate: int) -> Replicate:
                      task_table(model, replicate))
 
 
-def run(scenario: Scenario, seed: int = 0, reps: int = 1) -> RunResult:
-    """Run ``reps`` replicates of ``scenario`` one after another."""
-    return RunResult(scenario, seed, [run_replicate(scenario, seed, r) for r in range(reps)])
+def run(scenario: Scenario, seed: int = 0, reps: int = 1, workers: int = 1,
+        scheduler: str | None = None) -> RunResult:
+    """Run ``reps`` replicates of ``scenario`` (in parallel with ``workers`` > 1 or a Dask
+    ``scheduler``); the numbers do not depend on where each replicate ran."""
+    specs = [RunSpec(scenario, seed, r) for r in range(reps)]
+    with open_executor(workers, scheduler) as executor:
+        done = [replicate for _, replicate in map_unordered(
+            executor, _replicate_of, specs, 2 * max(workers, 1))]
+    return RunResult(scenario, seed, sorted(done, key=lambda r: r.replicate))
+
+
+def _replicate_of(spec: RunSpec) -> Replicate:
+    return run_replicate(spec.scenario, spec.seed, spec.replicate)
 
 
 @dataclass(frozen=True)

@@ -58,3 +58,10 @@ def test_a_change_to_one_department_leaves_the_others_arrivals_identical(tmp_pat
     assert not same_arrivals(plain["public_security"], other["public_security"])
     assert all(same_arrivals(plain[name], other[name]) for name in plain
                if name != "public_security")
+
+
+def test_replicates_in_parallel_give_the_same_numbers(small_city):
+    one = run(small_city, seed=9, reps=3)
+    two = run(small_city, seed=9, reps=3, workers=2)
+    assert one.metrics.equals(two.metrics)
+    assert one.weekly.equals(two.weekly)
