@@ -242,7 +242,6 @@ class CommunityWorkloadModel(mesa.Model):
 
     def _close(self, day: int) -> None:
         queue, ledger = self.queue, self.ledger
-        self._cut_corners(day)
         done = queue.finished()
         overdue = day - queue.due
         lapse = ~done & (queue.kind != ADMIN) & (overdue >= self.scenario[
@@ -266,6 +265,7 @@ class CommunityWorkloadModel(mesa.Model):
         ledger.add_task("lapsed", finished["task"][gone])
         own = self.workforce.is_community_staff
         ledger.add(day, "staff_days", self.workforce.community[own], self.workforce.staff[own])
+        self._cut_corners(day)
 
     def _cut_corners(self, day: int) -> None:
         """Administrative work that misses its deadline today is chased, then done for form's sake.
@@ -277,7 +277,7 @@ class CommunityWorkloadModel(mesa.Model):
         left of it is dropped, once: closely checked work keeps its full effort.
         """
         queue = self.queue
-        missed = (queue.kind == ADMIN) & (queue.due == day) & ~queue.finished()
+        missed = (queue.kind == ADMIN) & (queue.due == day)
         if not missed.any():
             return
         weight = self.catalog.assessment_weight[queue.task[missed]]

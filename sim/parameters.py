@@ -93,7 +93,7 @@ PARAMETERS: tuple[Param, ...] = (
           "work due within this many working days is pressing enough for overtime",
           ASSUMPTION, 0, 250),
     Param("staffing.switch_cost_hours", 0.05, float,
-          "hours a community loses per day for each distinct task type it has open",
+          "hours a community staff pool loses per day for each distinct task type it has open",
           ASSUMPTION + ": task-switching cost when juggling many items", 0, 8),
     Param("staffing.turnover.enabled", True, bool, "staff quit and are replaced after a delay",
           "provincial capital: nearly 1 in 5 community staff quit in a year"),
@@ -187,8 +187,8 @@ PARAMETERS: tuple[Param, ...] = (
     Param("reforms.grid_delegation.hours_per_worker_day", 1.5, float,
           "hours a grid worker gives to delegated tasks per working day", ASSUMPTION, 0, 24),
     Param("reforms.grid_delegation.buffer_days", 5.0, float,
-          "most open work handed to grid workers, in days of their hours; the rest stays "
-          "with the committee", ASSUMPTION, 0, 250),
+          "most open work handed to grid workers, in days of their hours; the rest keeps its "
+          "governance route", ASSUMPTION, 0, 250),
     Param("reforms.digital.enabled", False, bool,
           "digital one-stop service and merged forms (多表合一)", "DOMAIN.md"),
     Param("reforms.digital.effort_cut", 0.35, float,

@@ -1,8 +1,9 @@
 """Priority policies: the order in which a pool takes up its open work.
 
 Each policy turns an instance's attributes into one integer sort key, higher
-bits first: the pool, then the policy's criteria. Keys never change after
-arrival, so the queue stays sorted and a day's allocation is one pass.
+bits first: the pool, then the policy's criteria. A key changes at most once
+(when administrative work falls overdue and is chased), so the queue stays
+sorted and a day's allocation is one pass.
 """
 
 from __future__ import annotations

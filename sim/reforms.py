@@ -165,6 +165,7 @@ class GridDelegation(Reform):
         self.hours_per_worker_day = hours_per_worker_day
         self.buffer_days = buffer_days
         self._original = np.empty((0, 0), dtype=np.int64)
+        self._is_grid = np.empty(0, dtype=bool)
         self._room = np.empty(0)
 
     def add_pools(self, city, workforce):
@@ -180,14 +181,14 @@ class GridDelegation(Reform):
         grid_of[workforce.community[grid_pools]] = grid_pools
         delegated = (catalog.kind == ADMIN) & catalog.grid_eligible
         self._original = routes
-        self._room = np.where(workforce.role == GRID,
-                              workforce.regular_hours() * self.buffer_days, 0.0)
+        self._is_grid = workforce.role == GRID
+        self._room = np.where(self._is_grid, workforce.regular_hours() * self.buffer_days, 0.0)
         routes = routes.copy()
         routes[:, delegated] = grid_of[:, None]
         return routes
 
     def dispatch(self, pool, community, task, effort, open_hours):
-        to_grid = np.flatnonzero(self._room[pool] > 0)
+        to_grid = np.flatnonzero(self._is_grid[pool])
         if not len(to_grid):
             return pool
         order = to_grid[np.argsort(pool[to_grid], kind="stable")]

@@ -141,3 +141,21 @@ def test_grid_work_beyond_what_grid_workers_can_absorb_stays_with_the_committee(
     assert model.queue.remaining[grid].sum() <= 4 * 2.0 * 5.0 + 1e-9   # 5 days of 2 h/day each
     assert model.ledger.total("hours_administrative") > 0               # the rest, by staff
     assert np.isclose(model.ledger.total("grid_hours"), 4 * 20 * 2.0)
+
+
+def test_without_grid_hours_grid_work_stays_with_the_committee(tmp_path):
+    catalog = write_catalog(tmp_path / "c.csv", [{**DAILY, "grid_eligible": "1"}])
+    for no_room in ({"city__grid_workers": 0}, {"reforms__grid_delegation__buffer_days": 0.0}):
+        model = run_model(quiet_scenario(catalog, reforms__grid_delegation__enabled=True,
+                                         **no_room))
+        assert model.ledger.total("grid_hours") == 0
+        assert np.isclose(model.ledger.total("hours_administrative"), 4 * 20 * 4.0)
+
+
+def test_overdue_work_cut_to_nothing_still_counts_as_late(tmp_path):
+    catalog = write_catalog(tmp_path / "c.csv", [{**DAILY, "effort_hours": "10",
+                                                  "deadline_days": "1",
+                                                  "assessment_weight": "0"}])
+    model = run_model(quiet_scenario(catalog, staffing__overtime_cap_hours=0.0,
+                                     policy__perfunctory_cut=1.0))
+    assert model.ledger.total("completed_late") == model.ledger.total("completed") > 0
