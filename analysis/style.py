@@ -134,7 +134,9 @@ def house_rc() -> dict[str, Any]:
         "legend.frameon": False, "lines.linewidth": 1.6, "lines.markersize": 5,
         "hatch.linewidth": 0.7, "image.cmap": "cividis",
         "figure.facecolor": "white", "savefig.facecolor": "white", "savefig.dpi": 200,
-        "pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "path",
+        # Type 3: the CJK font is an OpenType/CFF file, which embedded as TrueType (42) makes
+        # strict readers complain; Type 3 glyph programs are valid everywhere and stay searchable
+        "pdf.fonttype": 3, "ps.fonttype": 3, "svg.fonttype": "path",
     }
 
 

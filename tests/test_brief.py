@@ -10,7 +10,12 @@ import pytest
 
 from analysis.brief import band, findings_table, methods
 from analysis.results import load_results
-from tests.test_charts import cli, folders, no_glyph_warnings  # noqa: F401 (a fixture)
+from tests.test_charts import (  # noqa: F401 (folders is a fixture)
+    cli,
+    embeds_cjk_font,
+    folders,
+    no_glyph_warnings,
+)
 
 
 def write(folder: Path, out: Path, lang: str) -> tuple:
@@ -48,7 +53,7 @@ def test_comparison_brief_is_a_pdf_with_table_charts_and_methods(briefs, lang):
     data = out.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 5_000
     assert 1 + 3 <= pdf_pages(data) <= 2 + 5          # table page(s), then 3-5 chart pages
-    assert b"NotoSansCJKsc" in data and b"FontFile" in data
+    assert embeds_cjk_font(data)
     assert no_glyph_warnings(messages), messages
     images = markdown_images(out.with_suffix(".md"))
     assert 3 <= len(images) <= 5
