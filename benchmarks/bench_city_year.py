@@ -24,7 +24,7 @@ def one_city_year(seed: int) -> tuple[float, float]:
     scenario = load_scenario(BASELINE)
     started = time.perf_counter()
     model = CommunityWorkloadModel(scenario, seed=seed)
-    model.run_model()
+    model.run_to_end()
     return time.perf_counter() - started, model.ledger.total("issued")
 
 

@@ -117,6 +117,12 @@ class CommunityWorkloadModel(mesa.Model):
                       np.array(pools_by_community[index], dtype=np.int64))
         self.departments = list(self.agents_by_type[Department])
 
+    def run_to_end(self) -> None:
+        """Step through every working day of the scenario (Mesa's own loop, spelled out so it
+        works the same on every Mesa 3 release)."""
+        while self.running:
+            self.step()
+
     # --- the working day ------------------------------------------------------
     def step(self) -> None:
         day = self.day

@@ -58,7 +58,7 @@ class RunResult:
 def run_replicate(scenario: Scenario, seed: int, replicate: int) -> Replicate:
     """Build, run and summarise one replicate."""
     model = CommunityWorkloadModel(scenario, seed=seed, replicate=replicate)
-    model.run_model()
+    model.run_to_end()
     return Replicate(replicate, compute_metrics(model), weekly_table(model, replicate),
                      task_table(model, replicate))
 
@@ -101,7 +101,7 @@ def execute(spec: RunSpec) -> dict[str, Any]:
     record: dict[str, Any] = {"key": spec.key, "status": "ok", "error": ""}
     try:
         model = CommunityWorkloadModel(spec.scenario, seed=spec.seed, replicate=spec.replicate)
-        model.run_model()
+        model.run_to_end()
         record.update(compute_metrics(model))
         if spec.tables:
             weekly = weekly_table(model, spec.replicate)

@@ -49,7 +49,7 @@ def quiet_scenario(catalog: Path, **values) -> Scenario:
 
 def run_model(scenario: Scenario, seed: int = 1, replicate: int = 0) -> CommunityWorkloadModel:
     model = CommunityWorkloadModel(scenario, seed=seed, replicate=replicate)
-    model.run_model()
+    model.run_to_end()
     return model
 
 
