@@ -11,7 +11,6 @@ and sentences, so they cannot disagree.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +35,7 @@ from analysis.style import (
 )
 from sim.errors import UserError
 from sim.metrics import METRICS
+from sim.output import replacing, write_text
 
 A4_WIDTH, A4_HEIGHT = 8.27, 11.69
 MARGIN = 0.8
@@ -290,12 +290,10 @@ def _number_pages(pages: list[Figure], lang: str) -> None:
 
 def _write_pdf(pages: list[Figure], path: Path, title: str) -> None:
     """All pages into one PDF, written beside the target and renamed into place."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with PdfPages(tmp, metadata={"Title": title, "Creator": "commsim",
-                                 "CreationDate": None}) as pdf:
+    with replacing(path) as tmp, PdfPages(tmp, metadata={"Title": title, "Creator": "commsim",
+                                                         "CreationDate": None}) as pdf:
         for page in pages:
             pdf.savefig(page)
-    os.replace(tmp, path)
 
 
 def _markdown_table(table: Table) -> list[str]:
@@ -317,9 +315,7 @@ def _write_markdown(results: Results, lang: str, table: Table, method: str, path
         parts += [f"![{caption}]({image.parent.name}/{image.name})", "", f"*{caption}*", ""]
     parts += [f"## {lb.text('brief.methods', lang)}", "", method, "",
               lb.text("brief.charts_note", lang), ""]
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text("\n".join(parts), encoding="utf-8")
-    os.replace(tmp, path)
+    write_text(path, "\n".join(parts))
 
 
 def check_target(out: Path) -> Path:

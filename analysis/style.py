@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import importlib.util
 import math
-import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,6 +35,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from analysis.labels import inline, join, key_name, scenario_label, text
 from analysis.results import Results
 from sim.errors import UserError
+from sim.output import replacing
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 
@@ -262,8 +262,6 @@ def save(fig: Figure, path: Path) -> Path:
     """Write the figure in the format its suffix names, atomically (no half-written file)."""
     fmt = path.suffix.lstrip(".").lower()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with house_style():
+    with house_style(), replacing(path) as tmp:
         fig.savefig(tmp, format=fmt, metadata=_METADATA.get(fmt))
-    os.replace(tmp, path)
     return path

@@ -19,8 +19,9 @@ import numpy as np
 from scipy import optimize
 
 from sim.errors import UserError
-from sim.executors import map_unordered, open_executor
+from sim.executors import map_unordered, open_executor, window
 from sim.metrics import METRICS
+from sim.output import write_text
 from sim.parameters import BY_KEY
 from sim.runner import RunSpec, execute
 from sim.scenario import Scenario, param_for, validate_value
@@ -138,7 +139,7 @@ def _initial_simplex(dimensions: int) -> np.ndarray:
 def _replicates(executor, scenario: Scenario, reps: int, seed: int,
                 workers: int | None) -> dict[str, list[float]]:
     specs = [RunSpec(scenario, seed, rep) for rep in range(reps)]
-    records = sorted(map_unordered(executor, execute, specs, 2 * (workers or os.cpu_count() or 1)),
+    records = sorted(map_unordered(executor, execute, specs, window(workers)),
                      key=lambda pair: pair[0].replicate)
     failed = [r for _, r in records if r["status"] != "ok"]
     if failed:
@@ -167,9 +168,7 @@ def write_calibrated(path: Path, scenario: Scenario, fit: Calibration,
           if key not in fit.free),
         *(f"{key} = {toml_value(value)}" for key, value in fit.free.items()),
     ]
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_text(path, "\n".join(lines) + "\n")
 
 
 def toml_string(text: str) -> str:

@@ -7,13 +7,12 @@ taken replicate by replicate (paired) before any averaging.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from sim.errors import UserError
-from sim.executors import map_unordered, open_executor
+from sim.executors import map_unordered, open_executor, window
 from sim.metrics import METRICS
 from sim.runner import RunSpec, execute
 from sim.scenario import Scenario
@@ -41,8 +40,7 @@ def compare(scenarios: list[Scenario], *, reps: int = 5, seed: int = 0,
     collected: dict[str, list[pd.DataFrame]] = {"city_weekly": [], "communities": [],
                                                 "categories": []}
     with open_executor(workers, scheduler) as executor:
-        in_flight = 2 * (workers or os.cpu_count() or 1)
-        for spec, record in map_unordered(executor, execute, specs, in_flight):
+        for spec, record in map_unordered(executor, execute, specs, window(workers)):
             name = spec.key.rsplit("/", 1)[0]
             rows.append({"scenario": name, "rep": spec.replicate, "seed": spec.seed,
                          "status": record["status"], "error": record["error"],

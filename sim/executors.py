@@ -78,6 +78,11 @@ def _dask_executor(address: str):
         client.close()
 
 
+def window(workers: int | None) -> int:
+    """Runs kept submitted at once: two per worker keeps every worker busy between results."""
+    return 2 * (workers or os.cpu_count() or 1)
+
+
 def map_unordered(executor: Executor, fn: Callable[[Any], Any], items: Iterable[Any],
                   in_flight: int) -> Iterator[tuple[Any, Any]]:
     """Yield (item, result) as runs finish, keeping at most ``in_flight`` submitted at once.

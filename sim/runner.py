@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sim.catalog import KINDS
-from sim.executors import map_unordered, open_executor
+from sim.executors import map_unordered, open_executor, window
 from sim.ledger import FIELDS, FLOWS, STOCKS, TASK_FIELDS
 from sim.metrics import compute_metrics
 from sim.model import CommunityWorkloadModel
@@ -70,7 +70,7 @@ def run(scenario: Scenario, seed: int = 0, reps: int = 1, workers: int = 1,
     specs = [RunSpec(scenario, seed, r) for r in range(reps)]
     with open_executor(workers, scheduler) as executor:
         done = [replicate for _, replicate in map_unordered(
-            executor, _replicate_of, specs, 2 * max(workers, 1))]
+            executor, _replicate_of, specs, window(workers))]
     return RunResult(scenario, seed, sorted(done, key=lambda r: r.replicate))
 
 

@@ -26,9 +26,9 @@ import pyarrow.parquet as pq
 
 from sim.design import Vary, design_points, parse_vary, point_seed, run_key
 from sim.errors import UserError
-from sim.executors import map_unordered, open_executor
+from sim.executors import map_unordered, open_executor, window
 from sim.metrics import METRICS
-from sim.output import manifest, write_json
+from sim.output import manifest, replacing, write_json, write_text
 from sim.runner import RunSpec, execute
 from sim.scenario import Scenario
 
@@ -106,10 +106,9 @@ def run_sweep(plan: SweepPlan, out: Path, *, resume: bool = False, workers: int 
     todo = (spec for _, _, spec in plan.runs() if spec.key not in done)
     progress = progress or Progress(0, enabled=False)
     progress.start(len(plan.points) * plan.reps - len(done), already=len(done))
-    in_flight = 2 * (workers or os.cpu_count() or 1)
     with open_executor(workers, scheduler) as executor, \
             (out / JOURNAL).open("a", encoding="utf-8") as journal:
-        for spec, record in map_unordered(executor, execute, todo, in_flight):
+        for spec, record in map_unordered(executor, execute, todo, window(workers)):
             _append(journal, _row(spec.point, plan.points[spec.point], spec, record))
             progress.advance()
     progress.finish()
@@ -135,7 +134,7 @@ def _prepare_folder(plan: SweepPlan, out: Path, resume: bool) -> set[str]:
         raise UserError(f"--out {out}: not empty; pass --resume to continue the sweep there, "
                         "or choose a new folder")
     out.mkdir(parents=True, exist_ok=True)
-    _atomic_json(out / DESCRIPTION, manifest(command="sweep", argv=sys.argv, **description))
+    write_json(out / DESCRIPTION, manifest(command="sweep", argv=sys.argv, **description))
     (out / JOURNAL).touch()
     return set()
 
@@ -151,9 +150,7 @@ def _clean_journal(path: Path) -> set[str]:
             except (json.JSONDecodeError, KeyError):
                 continue                            # a line torn by a kill mid-write
             lines.append(line)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    os.replace(tmp, path)
+    write_text(path, "".join(line + "\n" for line in lines))
     return keys
 
 
@@ -184,9 +181,8 @@ def _write_results(out: Path, plan: SweepPlan) -> None:
     order.sort()
     columns = ["point", *(v.key for v in plan.varies), "rep", "seed", *METRICS,
                "status", "error", "seconds", "run_key"]
-    tmp = out / (RESULTS + ".tmp")
-    writer = None
-    with journal.open("rb") as handle:
+    with replacing(out / RESULTS) as tmp, journal.open("rb") as handle:
+        writer = None
         for start in range(0, len(order), CHUNK_ROWS):
             rows = []
             for _, _, position in order[start:start + CHUNK_ROWS]:
@@ -195,10 +191,9 @@ def _write_results(out: Path, plan: SweepPlan) -> None:
             table = _arrow_table(pd.DataFrame(rows, columns=columns))
             writer = writer or pq.ParquetWriter(tmp, table.schema)
             writer.write_table(table)
-    if writer is None:
-        writer = pq.ParquetWriter(tmp, _arrow_table(pd.DataFrame(columns=columns)).schema)
-    writer.close()
-    os.replace(tmp, out / RESULTS)
+        if writer is None:
+            writer = pq.ParquetWriter(tmp, _arrow_table(pd.DataFrame(columns=columns)).schema)
+        writer.close()
 
 
 def _arrow_table(frame: pd.DataFrame) -> pa.Table:
@@ -206,12 +201,6 @@ def _arrow_table(frame: pd.DataFrame) -> pa.Table:
         frame[name] = frame[name].astype(float)
     frame["seconds"] = frame["seconds"].astype(float)
     return pa.Table.from_pandas(frame, preserve_index=False)
-
-
-def _atomic_json(path: Path, data: dict) -> None:
-    tmp = path.with_suffix(".tmp")
-    write_json(tmp, data)
-    os.replace(tmp, path)
 
 
 def _vary_text(vary: Vary) -> str:
