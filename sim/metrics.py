@@ -35,11 +35,11 @@ def compute_metrics(model) -> dict[str, float]:
     """Every metric of METRICS for one finished run."""
     ledger, catalog = model.ledger, model.catalog
     total = ledger.total
-    years = model.days / model.scenario["simulation.working_days_per_year"]
+    years = model.days / model.settings["simulation.working_days_per_year"]
     n = model.city.n_communities
     staff_hours = sum(total(f"hours_{k}") for k in ("administrative", "service",
                                                      "self_governance"))
-    staff_years = total("staff_days") / model.scenario["simulation.working_days_per_year"]
+    staff_years = total("staff_days") / model.settings["simulation.working_days_per_year"]
     overdue = total("completed_late") + total("lapsed") + ledger.final("overdue_open").sum()
     in_effect = model.allowed_from < model.days
     delegated = total("grid_hours") + total("zone_hours") + total("purchased_hours")

@@ -42,7 +42,7 @@ class CommunityWorkloadModel(mesa.Model):
                  reforms: list[Reform] | None = None):
         streams = Streams(seed, replicate)
         super().__init__(rng=streams.get("mesa"))
-        self.scenario = scenario
+        self.settings = scenario
         self.seed, self.replicate = seed, replicate
         self.days = scenario["simulation.days"]
         self.day = 0
@@ -59,7 +59,7 @@ class CommunityWorkloadModel(mesa.Model):
 
     # --- construction -------------------------------------------------------
     def _build_city(self, streams: Streams) -> None:
-        city = build_city(self.scenario, streams)
+        city = build_city(self.settings, streams)
         for reform in self.reforms:
             city = reform.reshape_city(city)
         for reform in self.reforms:
@@ -67,8 +67,8 @@ class CommunityWorkloadModel(mesa.Model):
         self.city = city
 
     def _build_catalog(self, streams: Streams) -> None:
-        self.issue_context = IssueContext(self.scenario, self.city.households)
-        base = load_catalog(self.scenario["tasks.catalog"])
+        self.issue_context = IssueContext(self.settings, self.city.households)
+        base = load_catalog(self.settings["tasks.catalog"])
         catalog = base.append(propose_new_tasks(base, streams, self.issue_context))
         factor = np.ones(len(catalog))
         allowed_from = catalog.start_day.astype(np.int64)
@@ -80,7 +80,7 @@ class CommunityWorkloadModel(mesa.Model):
         self.allowed_from = allowed_from
 
     def _build_workforce(self, streams: Streams) -> None:
-        scenario = self.scenario
+        scenario = self.settings
         workforce = build_workforce(scenario, self.city)
         for reform in self.reforms:
             workforce = reform.add_pools(self.city, workforce)
@@ -200,9 +200,9 @@ class CommunityWorkloadModel(mesa.Model):
         lent = np.zeros(n_pools)
         partnered = workforce.partner >= 0
         lent[workforce.partner[partnered]] = (
-            spare[partnered] * self.scenario["governance.lending_share"])
+            spare[partnered] * self.settings["governance.lending_share"])
         self._used(day, queue.allocate(lent))
-        pressing = queue.due <= day + self.scenario["staffing.overtime_trigger_days"]
+        pressing = queue.due <= day + self.settings["staffing.overtime_trigger_days"]
         overtime = queue.allocate(workforce.overtime_hours(), pressing)
         self._overtime_week += np.bincount(queue.pool, overtime, minlength=n_pools)
         self._record(day, overtime, "overtime")
@@ -215,7 +215,7 @@ class CommunityWorkloadModel(mesa.Model):
         """
         workforce, queue = self.workforce, self.queue
         hours = workforce.regular_hours().astype(float)
-        cost = self.scenario["staffing.switch_cost_hours"]
+        cost = self.settings["staffing.switch_cost_hours"]
         if cost and len(queue):
             n_pools, n_tasks = len(workforce), len(self.catalog)
             open_per_type = np.bincount(queue.pool * n_tasks + queue.task,
@@ -250,7 +250,7 @@ class CommunityWorkloadModel(mesa.Model):
         queue, ledger = self.queue, self.ledger
         done = queue.finished()
         overdue = day - queue.due
-        lapse = ~done & (queue.kind != ADMIN) & (overdue >= self.scenario[
+        lapse = ~done & (queue.kind != ADMIN) & (overdue >= self.settings[
             "residents.patience_days"])
         finished = queue.remove(done | lapse)
         was_done = finished["remaining"] <= DONE_TOLERANCE
@@ -287,10 +287,10 @@ class CommunityWorkloadModel(mesa.Model):
         if not missed.any():
             return
         weight = self.catalog.assessment_weight[queue.task[missed]]
-        skipped = queue.remaining[missed] * self.scenario["policy.perfunctory_cut"] * (1 - weight)
+        skipped = queue.remaining[missed] * self.settings["policy.perfunctory_cut"] * (1 - weight)
         queue.remaining[missed] -= skipped
         self.ledger.add(day, "perfunctory_hours", queue.community[missed], skipped)
-        chased = np.maximum(weight, self.scenario["policy.overdue_weight"])
+        chased = np.maximum(weight, self.settings["policy.overdue_weight"])
         queue.rekey(missed, self.policy.key(queue.pool[missed], chased, queue.due[missed],
                                             queue.arrival[missed]))
 

@@ -35,14 +35,14 @@ def weekly(model, field):
 def test_staff_never_work_more_than_capacity_plus_overtime(model):
     worked = sum(weekly(model, f"hours_{k}") for k in ("administrative", "service",
                                                        "self_governance"))
-    scenario = model.scenario
+    scenario = model.settings
     ceiling = weekly(model, "staff_days") * (scenario["staffing.hours_per_day"]
                                              + scenario["staffing.overtime_cap_hours"])
     assert np.all(worked <= ceiling + 1e-6)
 
 
 def test_overtime_never_exceeds_its_cap(model):
-    cap = weekly(model, "staff_days") * model.scenario["staffing.overtime_cap_hours"]
+    cap = weekly(model, "staff_days") * model.settings["staffing.overtime_cap_hours"]
     assert np.all(weekly(model, "overtime_hours") <= cap + 1e-6)
 
 

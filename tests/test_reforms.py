@@ -96,7 +96,7 @@ def test_splitting_divides_oversized_communities(tmp_path):
         catalog, **common, reforms__split__enabled=True, reforms__split__max_households=5000))
     assert split.city.n_communities == 2 * whole.city.n_communities
     assert np.all(split.city.households == 4500)
-    assert compute_metrics(run_model(split.scenario))["staff_per_community"] == 1.0
+    assert compute_metrics(run_model(split.settings))["staff_per_community"] == 1.0
 
 
 def test_protected_time_gives_self_governance_hours_despite_assessed_work(tmp_path):
