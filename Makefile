@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-stamp
 
-.PHONY: install run test lint bench regression-refresh validation-report clean
+.PHONY: install run test test-newest lint bench regression-refresh validation-report clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,18 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# The suite again on the newest other supported Python (.ci/newest-python), in its own venv,
+# so a break on a newer interpreter or Mesa cannot land silently.
+test-newest:
+	@python=$$(.ci/newest-python); \
+	if [ -z "$$python" ]; then \
+	    echo "note: no other supported Python (3.11-3.13) found; second matrix leg skipped"; \
+	else \
+	    version=$$($$python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	    echo "== test suite on Python $$version ($$python) =="; \
+	    $(MAKE) test PYTHON=$$python VENV=.venv-$$version || exit 1; \
+	fi
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
@@ -41,7 +53,7 @@ regression-refresh: $(STAMP)
 	$(BIN)/python tests/regression.py --refresh
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .venv-3.* .pytest_cache
 
 validation-report: $(STAMP)
 	$(BIN)/python -m tests.validation.report
