@@ -1,8 +1,9 @@
 """A short policy brief of a results folder: a PDF to hand out and a Markdown twin to edit.
 
 The PDF opens with the title, the key findings as a table (each metric by
-scenario: mean and 95% interval, and the paired difference from the baseline
-where there is one) and a methods paragraph (model, scenarios, replicates,
+scenario: mean and interval, and the paired difference from the baseline
+where there is one; every interval's method is named in its column or
+heading and in the methods) and a methods paragraph (model, scenarios, replicates,
 seeds, version); then one page per chart. The Markdown file says the same
 with the charts as PNG files in a folder beside it, so the text can be
 edited without the charts being redrawn. Both come from the same table rows
@@ -17,12 +18,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from analysis import labels as lb
-from analysis.charts import DEFAULT_THRESHOLD, HEATMAP_METRICS, available
+from analysis.charts import DEFAULT_THRESHOLD, available
 from analysis.results import Results, load_results
 from analysis.style import (
     TEXT_GREY,
@@ -33,8 +35,9 @@ from analysis.style import (
     source_line,
     wrap,
 )
+from analysis.summary import RANGE, T_LOG, T_LOGIT
 from sim.errors import UserError
-from sim.metrics import METRICS
+from sim.metrics import KEY_METRICS, METRICS
 from sim.output import replacing, write_text
 
 A4_WIDTH, A4_HEIGHT = 8.27, 11.69
@@ -82,20 +85,22 @@ def band(metric: str, mean: float, low: float, high: float, lang: str,
 
 
 def _run_table(results: Results, lang: str) -> Table:
+    """Every metric: its mean [interval], and the interval's method in a column of its own."""
     summary = results.summary.set_index("metric")
     rows = [[lb.metric_label(m, lang),
-             band(m, *summary.loc[m, ["mean", "ci_low", "ci_high"]], lang)]
+             band(m, *summary.loc[m, ["mean", "ci_low", "ci_high"]], lang),
+             lb.method_label(summary.loc[m, "method"], lang)]
             for m in METRICS if m in summary.index]
-    return Table([lb.text("brief.metric", lang), lb.text("brief.mean", lang)], rows,
-                 [0.6, 0.4], [True] * len(rows))
+    header = [lb.text(k, lang) for k in ("brief.metric", "brief.mean", "brief.interval")]
+    return Table(header, rows, [0.45, 0.25, 0.3], [True] * len(rows))
 
 
 def _compare_table(results: Results, lang: str) -> Table:
     """A heading row per metric, then each scenario's mean and difference from the baseline."""
     summary = results.summary.set_index(["metric", "scenario"])
     rows, opens = [], []
-    for metric in lb.KEY_METRICS:
-        rows.append([lb.metric_label(metric, lang)])
+    for metric in KEY_METRICS:
+        rows.append([_heading(summary.loc[metric], metric, lang)])
         opens.append(True)
         for name in results.scenarios:
             entry = summary.loc[(metric, name)]
@@ -109,8 +114,22 @@ def _compare_table(results: Results, lang: str) -> Table:
     return Table(header, rows, [0.3, 0.3, 0.4], opens)
 
 
+def _heading(entries: pd.DataFrame, metric: str, lang: str) -> str:
+    """A metric's group heading, naming the methods of its intervals and differences."""
+    return lb.text("brief.heading", lang, metric=lb.metric_label(metric, lang),
+                   means=lb.methods_label(entries["method"], lang),
+                   diffs=lb.methods_label(entries["diff_method"], lang))
+
+
+def _column(summary: pd.DataFrame, metric: str, lang: str) -> str:
+    """A metric's column heading, naming the methods of the intervals below it."""
+    methods = summary.loc[summary["metric"] == metric, "method"]
+    return lb.text("brief.column", lang, metric=lb.metric_label(metric, lang),
+                   means=lb.methods_label(methods, lang))
+
+
 def _sweep_table(results: Results, lang: str) -> Table:
-    """One row per design point: the varied values, then a few key metrics."""
+    """One row per design point: the varied values, then the key metrics."""
     keys = results.keys[:3]
     summary = results.summary.set_index(["point", "metric"])
     rows = []
@@ -118,13 +137,13 @@ def _sweep_table(results: Results, lang: str) -> Table:
         first = group.iloc[0]
         cells = [lb.value_label(k, first[k], lang) for k in keys]
         cells += [band(m, *summary.loc[(point, m), ["mean", "ci_low", "ci_high"]], lang)
-                  for m in HEATMAP_METRICS]
+                  for m in KEY_METRICS]
         rows.append(cells)
-    header = [lb.key_label(k, lang) for k in keys] + [lb.metric_label(m, lang)
-                                                      for m in HEATMAP_METRICS]
-    key_width = 0.13
-    rest = (1 - key_width * len(keys)) / len(HEATMAP_METRICS)
-    return Table(header, rows, [key_width] * len(keys) + [rest] * len(HEATMAP_METRICS),
+    header = [lb.key_label(k, lang) for k in keys] + [_column(results.summary, m, lang)
+                                                      for m in KEY_METRICS]
+    key_width = 0.1
+    rest = (1 - key_width * len(keys)) / len(KEY_METRICS)
+    return Table(header, rows, [key_width] * len(keys) + [rest] * len(KEY_METRICS),
                  [True] * len(rows))
 
 
@@ -154,7 +173,25 @@ def methods(results: Results, lang: str) -> str:
         design = lb.text("brief.design.run", lang, **facts)
     model = lb.text("brief.model", lang, version=results.version, git=results.git)
     folder = lb.text("brief.folder", lang, folder=results.folder)
-    return " ".join([model, design, folder]) if lang == "en" else model + design + folder
+    parts = [model, design, *intervals(results, lang), folder]
+    return " ".join(parts) if lang == "en" else "".join(parts)
+
+
+def intervals(results: Results, lang: str) -> list[str]:
+    """Sentences saying how the brief's intervals were made: the methods in its table, why
+    shares and hours use other scales, and that two replicates give only their range."""
+    summary = results.summary[results.summary["metric"].isin(
+        KEY_METRICS if results.command != "run" else METRICS)]
+    methods = set(summary["method"]) | set(summary["diff_method"].dropna())
+    sentences = [lb.text("brief.intervals", lang, means=lb.methods_label(summary["method"], lang))]
+    if summary["diff_method"].notna().any():
+        sentences.append(lb.text("brief.intervals.diff", lang,
+                                 diffs=lb.methods_label(summary["diff_method"], lang)))
+    if methods & {T_LOGIT, T_LOG}:
+        sentences.append(lb.text("brief.intervals.scales", lang))
+    if RANGE in methods:
+        sentences.append(lb.text("brief.intervals.range", lang))
+    return sentences
 
 
 # --- laying text out on A4 pages -------------------------------------------------------------

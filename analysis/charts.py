@@ -42,12 +42,11 @@ from analysis.style import (
 )
 from analysis.summary import interval
 from sim.errors import UserError
+from sim.metrics import KEY_METRICS
 
 DEFAULT_THRESHOLD = 0.05
 TOP_CATEGORIES = 9                 # the rest of the administrative categories become "other"
 SIZE_EDGES = (0, 2000, 3000, 4000, 5000, 6500, 9000, np.inf)   # households: size classes
-HEATMAP_METRICS = ("admin_share", "selfgov_share", "overdue_rate",
-                   "overtime_hours_per_staff_week")
 MOST_CLOUDS = 4                    # more scenarios than this: dots and bands for the baseline only
 STAFF_KEY, SIZE_KEY = "staffing.staff_per_community", "city.households_median"
 TARGET_PER_1000_HOUSEHOLDS = 5.0   # 18 workers per 10,000 residents at 2.8 persons a household
@@ -98,6 +97,22 @@ def _grid(fig: Figure, canvas: Canvas, rows: int, cols: int, **share) -> np.ndar
     if cols == 3 and canvas.width < 1.3 * region:
         rows, cols = cols, rows
     return np.atleast_1d(fig.subplots(rows, cols, **share)).ravel()
+
+
+def _metric_grid(fig: Figure, canvas: Canvas, count: int, **share) -> np.ndarray:
+    """One panel per metric, three across (or two, on a portrait page); spare panels hidden."""
+    cols = min(count, 3)
+    axes = _grid(fig, canvas, -(-count // cols), cols, **share)
+    for ax in axes[count:]:
+        ax.set_visible(False)
+    return axes[:count]
+
+
+def _outer(axes: np.ndarray) -> tuple[list[Axes], list[Axes]]:
+    """The panels with no panel below them and those in the first column: they carry the
+    x- and y-axis labels."""
+    cols = axes[0].get_subplotspec().get_gridspec().ncols
+    return [ax for i, ax in enumerate(axes) if i + cols >= len(axes)], list(axes[::cols])
 
 
 def _title(ax: Axes, words: str, canvas: Canvas) -> None:
@@ -304,7 +319,7 @@ def through_the_year(results: Results, lang: str, canvas: Canvas = STANDARD) -> 
 # --- scenario comparison ---------------------------------------------------------------------
 
 def _forest_row(ax: Axes, entry: pd.Series, row: int, style: Look) -> None:
-    """One scenario's difference: a marker, its 95% interval and the value beside it."""
+    """One scenario's difference: a marker, its interval and the value beside it."""
     error = [[entry["diff"] - entry["diff_low"]], [entry["diff_high"] - entry["diff"]]]
     ax.errorbar(entry["diff"], row, xerr=np.nan_to_num(error), fmt=style.marker,
                 color=style.colour, capsize=3, markersize=6, elinewidth=1.4)
@@ -316,15 +331,18 @@ def _forest_row(ax: Axes, entry: pd.Series, row: int, style: Look) -> None:
 @styled
 def differences(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figure:
     """Forest plot: each scenario's paired difference from the baseline, one panel a metric."""
-    fig = _frame(results, lang, canvas, "diff", base=lb.scenario_label(results.baseline, lang),
-                 reps=results.reps)
     others = results.scenarios[1:]
+    shown = results.summary[results.summary["scenario"].isin(others)
+                            & results.summary["metric"].isin(KEY_METRICS)]
+    fig = _frame(results, lang, canvas, "diff", base=lb.scenario_label(results.baseline, lang),
+                 reps=results.reps, interval=lb.methods_label(shown["diff_method"], lang))
     rows = np.arange(len(others))
     summary = results.summary.set_index(["scenario", "metric"])
-    axes = _grid(fig, canvas, 2, 3, sharey=True)
-    for ax, metric in zip(axes, lb.KEY_METRICS, strict=True):
+    axes = _metric_grid(fig, canvas, len(KEY_METRICS), sharey=True)
+    for ax, metric in zip(axes, KEY_METRICS, strict=True):
         for row, name in enumerate(others):
-            _forest_row(ax, summary.loc[(name, metric)] * lb.scale(metric), row, look(row + 1))
+            entry = summary.loc[(name, metric), ["diff", "diff_low", "diff_high"]]
+            _forest_row(ax, entry.astype(float) * lb.scale(metric), row, look(row + 1))
         ax.axvline(0, color="black", linewidth=0.8)
         ax.margins(x=0.22)
         tidy_numbers(ax.xaxis)
@@ -343,22 +361,20 @@ def _is_numeric(values: pd.Series) -> bool:
 
 
 def _response(frame: pd.DataFrame, key: str, metric: str) -> pd.DataFrame:
-    """Mean and 95% interval of ``metric`` over all runs at each value of ``key``."""
-    rows = [{"value": value, **interval(group[metric].to_numpy(dtype=float))}
+    """Mean and interval of ``metric`` over all runs at each value of ``key``: the same
+    interval, within the metric's bounds, as the tables give."""
+    rows = [{"value": value, **interval(group[metric].to_numpy(dtype=float), metric)}
             for value, group in frame.groupby(key, sort=True)]
     return pd.DataFrame(rows)
 
 
 def _response_panel(ax: Axes, table: pd.DataFrame, numeric: bool, metric: str) -> None:
     """A numeric key gets a line with a band; a categorical one, points with error bars.
-
-    Every metric is a count, an amount of hours or a share, so the band is cut at zero
-    (and shares at 100%): few replicates give wide t-intervals that would cross them.
-    """
-    factor, ceiling = lb.scale(metric), 100.0 if lb.is_share(metric) else np.inf
+    A single run at a value has no interval: the band narrows to the mean there."""
+    factor = lb.scale(metric)
     mean = table["mean"] * factor
-    low = (table["ci_low"].astype(float).fillna(table["mean"]) * factor).clip(0, ceiling)
-    high = (table["ci_high"].astype(float).fillna(table["mean"]) * factor).clip(0, ceiling)
+    low = table["ci_low"].astype(float).fillna(table["mean"]) * factor
+    high = table["ci_high"].astype(float).fillna(table["mean"]) * factor
     colour = OKABE_ITO["blue"]
     if numeric:
         ax.fill_between(table["value"], low, high, color=colour, alpha=0.2, linewidth=0)
@@ -373,15 +389,16 @@ def _response_panel(ax: Axes, table: pd.DataFrame, numeric: bool, metric: str) -
 @styled
 def response_curves(results: Results, lang: str, key: str,
                     canvas: Canvas = STANDARD) -> Figure:
-    """Key metrics against one varied key, mean and 95% band over replicates."""
+    """Key metrics against one varied key, mean and interval band over replicates."""
+    tables = {metric: _response(results.metrics, key, metric) for metric in KEY_METRICS}
+    methods = lb.methods_label((m for t in tables.values() for m in t["method"]), lang)
     marginal = lb.text("response.marginal", lang) if len(results.keys) > 1 else ""
     fig = new_figure(lb.text("response.title", lang, key=lb.inline(lb.key_name(key, lang), lang)),
-                     lb.text("response.subtitle", lang) + marginal,
+                     lb.text("response.subtitle", lang, interval=methods) + marginal,
                      source_line(results, lang), canvas)
     numeric = _is_numeric(results.metrics[key])
-    axes = _grid(fig, canvas, 2, 3, sharex=True)
-    for ax, metric in zip(axes, lb.KEY_METRICS, strict=True):
-        table = _response(results.metrics, key, metric)
+    axes = _metric_grid(fig, canvas, len(KEY_METRICS), sharex=True)
+    for ax, (metric, table) in zip(axes, tables.items(), strict=True):
         _response_panel(ax, table, numeric, metric)
         _title(ax, lb.metric_name(metric, lang), canvas)
         ax.set_ylabel(lb.metric_unit(metric, lang))
@@ -389,7 +406,7 @@ def response_curves(results: Results, lang: str, key: str,
         if not numeric:
             ax.set_xticks(np.arange(len(table)),
                           [lb.value_label(key, v, lang) for v in table["value"]])
-    for ax in axes[-axes[0].get_subplotspec().get_gridspec().ncols:]:
+    for ax in _outer(axes)[0]:
         ax.set_xlabel(lb.key_label(key, lang))
     return fig
 
@@ -424,19 +441,20 @@ def _heat_panel(fig: Figure, ax: Axes, means: pd.DataFrame, keys: list[str],
 
 @styled
 def heatmap(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figure:
-    """Four key metrics over the first two varied keys, one cell per combination."""
+    """The key metrics over the first two varied keys, one cell per combination."""
     keys = results.keys[:2]
     names = {"x": lb.inline(lb.key_name(keys[0], lang), lang),
              "y": lb.inline(lb.key_name(keys[1], lang), lang)}
     fig = _frame(results, lang, canvas, "heatmap", **names)
-    means = results.metrics.groupby(keys, as_index=False)[list(HEATMAP_METRICS)].mean()
-    axes = _grid(fig, canvas, 2, 2)
-    for ax, metric in zip(axes, HEATMAP_METRICS, strict=True):
+    means = results.metrics.groupby(keys, as_index=False)[list(KEY_METRICS)].mean()
+    axes = _metric_grid(fig, canvas, len(KEY_METRICS))
+    for ax, metric in zip(axes, KEY_METRICS, strict=True):
         _heat_panel(fig, ax, means, keys, metric, lang)
         _title(ax, lb.metric_name(metric, lang), canvas)
-    for ax in axes[2:]:
+    bottom, first = _outer(axes)
+    for ax in bottom:
         ax.set_xlabel(lb.key_label(keys[0], lang))
-    for ax in axes[::2]:
+    for ax in first:
         _ylabel(ax, lb.key_label(keys[1], lang), canvas)
     return fig
 

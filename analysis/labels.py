@@ -9,42 +9,23 @@ untranslated label is better than no chart.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sim.errors import UserError
+from sim.metrics import METRICS, Bounds
 
 LANGS = ("zh", "en")
 FORMATS = ("png", "svg", "pdf")     # chart file formats the user can ask for
 
-# metric: (English name, Chinese name, English unit, Chinese unit). Shares have unit "%".
-_METRICS: dict[str, tuple[str, str, str, str]] = {
-    "admin_share": ("Administrative share of staff hours", "行政事务工时占比", "%", "%"),
-    "service_share": ("Service share of staff hours", "服务工时占比", "%", "%"),
-    "selfgov_share": ("Self-governance share of staff hours", "自治工时占比", "%", "%"),
-    "selfgov_hours_per_1000_households": ("Self-governance hours per 1,000 households",
-                                          "每千户自治工时", "hours/year", "小时/年"),
-    "unmet_selfgov_share": ("Unmet self-governance demand", "未满足的自治需求占比", "%", "%"),
-    "overdue_rate": ("Overdue rate", "逾期率", "%", "%"),
-    "backlog_hours_per_community": ("Backlog per community at the end", "期末每社区积压工作",
-                                    "hours", "小时"),
-    "overtime_hours_per_staff_week": ("Overtime per staff member", "人均加班",
-                                      "hours/week", "小时/周"),
-    "task_instances_per_community_year": ("Task instances per community", "每社区任务件数",
-                                          "per year", "件/年"),
-    "admin_task_types": ("Administrative task types in effect", "在办行政事项类型",
-                         "types", "项"),
-    "selfgov_task_types": ("Self-governance task types in effect", "自治事项类型", "types", "项"),
-    "refused_share": ("Issued instances refused", "被拒绝的下派任务占比", "%", "%"),
-    "delegated_hours_per_community_year": ("Hours worked by grid, zone or purchased help",
-                                           "网格员、片区中心和购买服务承担的工时",
-                                           "hours/community/year", "小时/社区/年"),
-    "staff_per_community": ("Staff at work per community", "每社区在岗人员", "staff", "人"),
-    "quits_per_staff_year": ("Staff quits", "人员离职", "per staff/year", "次/人/年"),
+# How each interval was made (analysis.summary's methods), as tables and sentences name it.
+_METHODS = {
+    "t (logit scale)": ("95% t-interval on the logit scale", "logit尺度上的95% t区间"),
+    "t (log scale)": ("95% t-interval on the log scale", "对数尺度上的95% t区间"),
+    "t": ("95% t-interval", "95% t区间"),
+    "replicate range": ("replicate range (lowest to highest)", "重复间范围（最低至最高）"),
+    "none": ("no interval (1 replicate)", "无区间（仅1次重复）"),
 }
-
-# The metrics a brief and a forest plot lead with: time taken, time given back, pressure.
-KEY_METRICS = ("admin_share", "selfgov_share", "unmet_selfgov_share", "overdue_rate",
-               "overtime_hours_per_staff_week", "backlog_hours_per_community")
 
 _KINDS = {
     "administrative": ("Administrative", "行政事务"),
@@ -195,15 +176,15 @@ _TEXT = {
     "weekly.overdue.unit": ("items per community", "件/社区"),
     # scenario comparison
     "diff.title": ("Difference from the baseline", "与基准情景的差异"),
-    "diff.subtitle": ("Paired difference of each scenario from {base}: mean and 95% interval "
-                      "over {reps} replicates with common random numbers",
-                      "各情景与{base}的配对差值：{reps}次共同随机数重复的均值及95%区间"),
+    "diff.subtitle": ("Paired difference of each scenario from {base} over {reps} replicates "
+                      "with common random numbers: mean and {interval}",
+                      "各情景与{base}的配对差值（{reps}次共同随机数重复）：均值及{interval}"),
     "diff.points": ("percentage points", "百分点"),
     "diff.pp": (" pp", "个百分点"),
     # sweeps
     "response.title": ("Response to {key}", "结果随{key}的变化"),
-    "response.subtitle": ("Mean over replicates with its 95% interval",
-                          "各次重复的均值及95%区间"),
+    "response.subtitle": ("Mean over replicates; band: {interval}",
+                          "各次重复的均值；阴影：{interval}"),
     "response.marginal": ("; averaged over the other varied keys", "；已对其他变动参数取平均"),
     "heatmap.title": ("Results by {x} and {y}", "{x}与{y}组合下的结果"),
     "heatmap.subtitle": ("Mean over replicates in each cell", "每格为各次重复的均值"),
@@ -238,8 +219,12 @@ _TEXT = {
     "brief.charts": ("Charts", "图表"),
     "brief.metric": ("Metric", "指标"),
     "brief.scenario": ("Scenario", "情景"),
-    "brief.mean": ("Mean [95% interval]", "均值 [95%区间]"),
-    "brief.diff": ("Difference from baseline [95% interval]", "与基准情景之差 [95%区间]"),
+    "brief.mean": ("Mean [interval]", "均值 [区间]"),
+    "brief.interval": ("Interval", "区间"),
+    "brief.diff": ("Difference from baseline [interval]", "与基准情景之差 [区间]"),
+    "brief.heading": ("{metric}. Intervals: {means}; differences: {diffs}",
+                      "{metric}。区间：{means}；差值：{diffs}"),
+    "brief.column": ("{metric} [{means}]", "{metric} [{means}]"),
     "brief.page": ("page {n}", "第{n}页"),
     "brief.model": (
         "Model: commsim {version} (git {git}), an agent-based simulation (Mesa 3) of a Chinese "
@@ -252,24 +237,32 @@ _TEXT = {
         "把工作时间分配给行政事务、居民服务和居民自治。"),
     "brief.design.run": (
         "Scenario: {scenario}, {communities} communities over {days} working days. "
-        "Replicates: {reps} (seed {seed}); intervals are 95% t-intervals over replicates.",
-        "情景：{scenario}，{communities}个社区，模拟{days}个工作日。重复：{reps}次（随机种子{seed}）；"
-        "区间为各次重复的95% t区间。"),
+        "Replicates: {reps} (seed {seed}).",
+        "情景：{scenario}，{communities}个社区，模拟{days}个工作日。重复：{reps}次（随机种子{seed}）。"),
     "brief.design.compare": (
         "Scenarios: {scenarios}; the first is the baseline. Each ran {reps} replicates of "
         "{days} working days in a city of {communities} communities, with common random "
-        "numbers (seed {seed}), so differences are paired replicate by replicate; intervals "
-        "are 95% t-intervals.",
+        "numbers (seed {seed}), so differences are paired replicate by replicate.",
         "情景：{scenarios}；第一个为基准情景。每个情景在{communities}个社区的城市中"
         "模拟{days}个工作日，重复{reps}次，使用共同随机数（随机种子{seed}），"
-        "差值按重复逐一配对计算；区间为95% t区间。"),
+        "差值按重复逐一配对计算。"),
     "brief.design.sweep": (
         "Design: {sample} over {keys}, {points} points × {reps} replicates of {scenario} "
         "({days} working days, {communities} communities, seed {seed}); each row gives the "
-        "mean and 95% t-interval over replicates.",
+        "mean over replicates and its interval.",
         "设计：对{keys}进行{sample}抽样，共{points}个设计点 × {reps}次重复，{scenario}"
         "（{communities}个社区，{days}个工作日，随机种子{seed}）；"
-        "每行为各次重复的均值及95% t区间。"),
+        "每行为各次重复的均值及其区间。"),
+    "brief.intervals": ("Intervals in brackets: {means}.", "括号内区间：{means}。"),
+    "brief.intervals.diff": ("Paired differences: {diffs}.", "配对差值：{diffs}。"),
+    "brief.intervals.scales": (
+        "Intervals of shares are built on the logit scale, those of hours and counts on the log "
+        "scale, so that none leaves the range its metric can take.",
+        "占比的区间在logit尺度上构建，工时和件数的区间在对数尺度上构建，因此不会超出指标可能的取值范围。"),
+    "brief.intervals.range": (
+        "With fewer than three replicates brackets give the lowest and highest replicate, "
+        "not a 95% interval.",
+        "重复少于三次时，括号内为各次重复的最低值和最高值，而非95%区间。"),
     "brief.folder": ("Results folder: {folder}.", "结果目录：{folder}。"),
     "brief.charts_note": ("Charts were drawn by commsim plot; their data are in the results "
                           "folder.", "图表由 commsim plot 绘制，数据见结果目录。"),
@@ -320,19 +313,31 @@ def text(key: str, lang: str, /, **values: Any) -> str:
 
 
 def metric_name(metric: str, lang: str) -> str:
-    entry = _METRICS.get(metric)
-    return _pick(entry[:2], lang) if entry else metric
+    """The registered metric's label (sim.metrics); an unknown name stays as it is."""
+    entry = METRICS.get(metric)
+    return entry.label(lang).name if entry else metric
 
 
 def metric_unit(metric: str, lang: str) -> str:
-    entry = _METRICS.get(metric)
-    return _pick(entry[2:], lang) if entry else ""
+    entry = METRICS.get(metric)
+    return entry.label(lang).unit if entry else ""
 
 
 def is_share(metric: str) -> bool:
     """Shares are shown as percentages, and their differences in percentage points."""
-    entry = _METRICS.get(metric)
-    return bool(entry and entry[2] == "%")
+    entry = METRICS.get(metric)
+    return bool(entry and entry.bounds == Bounds.SHARE)
+
+
+def method_label(method: str, lang: str) -> str:
+    """What made an interval, e.g. '95% t-interval, logit scale'; unknown methods verbatim."""
+    return _pick(_METHODS[method], lang) if method in _METHODS else method
+
+
+def methods_label(methods: Iterable[str], lang: str) -> str:
+    """The distinct methods of several intervals, in first-seen order; NaN (none) skipped."""
+    distinct = dict.fromkeys(m for m in methods if isinstance(m, str))
+    return text("sep", lang).join(method_label(m, lang) for m in distinct)
 
 
 def with_unit(name: str, unit: str, lang: str) -> str:

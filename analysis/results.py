@@ -26,8 +26,9 @@ from sim.ledger import FLOWS, STOCKS
 from sim.metrics import METRICS
 
 MANIFEST, SWEEP = "manifest.json", "sweep.json"
-SUMMARY_COLUMNS = ["scenario", "metric", "mean", "ci_low", "ci_high",
-                   "diff", "diff_low", "diff_high"]
+SUMMARY_COLUMNS = ["scenario", "metric", "mean", "ci_low", "ci_high", "method",
+                   "diff", "diff_low", "diff_high", "diff_method"]
+NUMBERS = ["mean", "ci_low", "ci_high", "diff", "diff_low", "diff_high"]
 
 
 @dataclass
@@ -148,7 +149,8 @@ def _load_run(folder: Path, info: dict[str, Any]) -> Results:
     tasks = _read_table(folder, "tasks.parquet", "run")
     replicates = _read_table(folder, "replicates.csv", "run")
     summary = _read_table(folder, "summary.csv", "run")
-    summary = summary.assign(scenario=name, diff=np.nan, diff_low=np.nan, diff_high=np.nan)
+    summary = summary.assign(scenario=name, diff=np.nan, diff_low=np.nan, diff_high=np.nan,
+                             diff_method=None)
     categories = tasks.groupby(["rep", "kind", "category"], as_index=False)[
         ["issued", "refused", "completed", "completed_late", "lapsed", "hours"]].sum()
     return Results(
@@ -206,10 +208,10 @@ def _comparison_summary(document: dict[str, Any]) -> pd.DataFrame:
             diff = entry["diff_vs_first"].get(metric, {}) if position else {}
             rows.append({"scenario": entry["name"], "metric": metric, "mean": stats["mean"],
                          "ci_low": stats["ci_low"], "ci_high": stats["ci_high"],
-                         "diff": diff.get("mean"), "diff_low": diff.get("ci_low"),
-                         "diff_high": diff.get("ci_high")})
-    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS).astype({c: float for c in
-                                                               SUMMARY_COLUMNS[2:]})
+                         "method": stats["method"], "diff": diff.get("mean"),
+                         "diff_low": diff.get("ci_low"), "diff_high": diff.get("ci_high"),
+                         "diff_method": diff.get("method")})
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS).astype({c: float for c in NUMBERS})
 
 
 def _load_sweep(folder: Path, info: dict[str, Any]) -> Results:
@@ -230,12 +232,13 @@ def _load_sweep(folder: Path, info: dict[str, Any]) -> Results:
 
 
 def point_summary(metrics: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Mean and 95% interval of every metric at every design point of a sweep."""
+    """Mean and interval (with its method) of every metric at every design point of a sweep."""
     rows = []
     for (point, *values), group in metrics.groupby(["point", *keys], sort=True, dropna=False):
         for metric in METRICS:
-            stats = interval(group[metric].to_numpy(dtype=float))
+            stats = interval(group[metric].to_numpy(dtype=float), metric)
             rows.append({"scenario": group["scenario"].iloc[0], "point": point,
                          **dict(zip(keys, values, strict=True)), "metric": metric, **stats})
-    frame = pd.DataFrame(rows).assign(diff=np.nan, diff_low=np.nan, diff_high=np.nan)
+    frame = pd.DataFrame(rows).assign(diff=np.nan, diff_low=np.nan, diff_high=np.nan,
+                                      diff_method=None)
     return frame.astype({"ci_low": float, "ci_high": float})

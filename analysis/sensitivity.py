@@ -16,11 +16,11 @@ import pandas as pd
 
 from sim.design import Vary
 from sim.errors import UserError
+from sim.metrics import KEY_METRICS
 
 METHODS = ("morris", "sobol")
 MORRIS_LEVELS = 4
-DEFAULT_METRICS = ("admin_share", "overdue_rate", "selfgov_share", "unmet_selfgov_share",
-                   "overtime_hours_per_staff_week")
+DEFAULT_METRICS = KEY_METRICS        # the registry's key metrics (sim.metrics)
 
 
 def problem_for(varies: list[Vary]) -> dict[str, Any]:

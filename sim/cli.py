@@ -86,7 +86,7 @@ scheduler_option = click.option("--scheduler", metavar="ADDRESS",
 def run_command(scenario: Path, seed: int, reps: int, overrides: tuple[str, ...],
                 out: Path | None, overwrite: bool, workers: int | None, scheduler: str | None,
                 fmt: str) -> None:
-    """Run SCENARIO and print its findings with 95% intervals over replicates."""
+    """Run SCENARIO and print its findings with intervals over replicates (method named)."""
     loaded = load_scenario(scenario, overrides)
     if out is not None:
         check_target(out, overwrite)
@@ -103,7 +103,7 @@ def run_command(scenario: Path, seed: int, reps: int, overrides: tuple[str, ...]
     click.echo(f"scenario {loaded.name}: {reps} replicate(s), seed {seed}, "
                f"{loaded['city.communities']} communities, {loaded['simulation.days']} "
                f"working days ({elapsed:.1f} s)")
-    click.echo(format_table(summary, METRICS))
+    click.echo(format_table(summary))
     if out is not None:
         click.echo(f"results written to {out}")
 
@@ -127,7 +127,7 @@ def _write_run(folder: Path, result: RunResult, summary: dict, elapsed: float) -
         seconds=round(elapsed, 3),
         files={"weekly.parquet": "one row per replicate, week and community",
                "tasks.parquet": "one row per replicate and task type",
-               "summary.csv": "mean and 95% interval per metric",
+               "summary.csv": "mean, interval and the interval's method per metric",
                "replicates.csv": "each metric per replicate"},
     ))
 
@@ -164,7 +164,7 @@ def compare_command(scenarios: tuple[Path, ...], reps: int, seed: int,
         click.echo(json.dumps(document, indent=2))
         return
     click.echo(f"{len(loaded)} scenarios, {reps} paired replicates each, seed {seed}")
-    click.echo(format_comparison(results, METRICS))
+    click.echo(format_comparison(results))
     if out is not None:
         click.echo(f"results written to {out}")
 
@@ -182,7 +182,8 @@ def _write_comparison(folder: Path, comparison: Comparison, scenarios: list,
                           "resolved": s.nested()}
                    for name, s in zip(comparison.names, scenarios, strict=True)},
         files={"replicates.csv": "each metric per scenario and replicate",
-               "comparison.json": "means, 95% intervals and paired differences",
+               "comparison.json": "means, intervals (with their method) and paired "
+                                  "differences",
                "city_weekly.parquet": "city totals per scenario, replicate and week",
                "communities.parquet": "per-community totals per scenario and replicate",
                "categories.parquet": "instances and hours per task category, scenario and "
@@ -233,8 +234,7 @@ def sweep_command(scenario: Path, varies: tuple[str, ...], sample: str, n_points
                                "points": means.to_dict(orient="records")}, indent=2,
                               default=str))
     else:
-        shown = ["admin_share", "selfgov_share", "overdue_rate",
-                 "overtime_hours_per_staff_week", "backlog_hours_per_community"]
+        shown = [name for name, metric in METRICS.items() if metric.key]
         click.echo(means[[*keys, *shown]].to_string(index=False))
         click.echo(f"{len(runs)} runs in {out / 'runs.parquet'}")
     if failed:
@@ -280,7 +280,7 @@ def calibrate_command(scenario: Path, targets: tuple[str, ...], frees: tuple[str
     fit = calibrate(loaded, wanted, free, reps=reps, seed=seed, workers=workers,
                     scheduler=scheduler, max_evaluations=max_evaluations, report=report)
     write_calibrated(out, loaded, fit, wanted)
-    achieved = {m: interval(values) for m, values in fit.achieved.items()}
+    achieved = {m: interval(values, m) for m, values in fit.achieved.items()}
     if fmt == "json":
         click.echo(json.dumps({"free": fit.free, "achieved": achieved,
                                "scenario_file": str(out)}, indent=2))
@@ -304,7 +304,7 @@ def calibrate_command(scenario: Path, targets: tuple[str, ...], frees: tuple[str
 @click.option("--reps", type=click.IntRange(min=1), default=2, show_default=True,
               help="Replicates per design point, averaged before the analysis.")
 @click.option("--metric", "metrics", multiple=True, type=click.Choice(list(METRICS)),
-              help="Metrics to analyse (default: admin share, overdue rate and three more).")
+              help="Metrics to analyse (default: the key metrics of sim/metrics.py).")
 @seed_option
 @set_option
 @workers_option

@@ -1,68 +1,190 @@
-"""The run's findings: metrics computed from a finished model's ledger.
+"""The run's findings: every metric declared once, with its labels, bounds and computation.
 
 Shares are of hours worked by the communities' own staff (regular, lent and
 overtime); hours worked by purchased help, grid workers or a zone committee's
 service centre are reported beside them, not inside them.
+
+``METRICS`` is the one registry every command, table, chart and brief reads:
+a metric's name, meaning, Chinese and English label and unit, the range its
+values can take (which decides how its interval is drawn) and whether short
+tables and charts lead with it. Adding a metric means adding one ``Metric``
+here (and defining it in docs/model.md). The module imports nothing heavy, so
+the command line can read the registry without loading numpy or pandas.
 """
 
 from __future__ import annotations
 
-import numpy as np
-
-from sim.catalog import ADMIN, SELFGOV
-
-METRICS: dict[str, str] = {
-    "admin_share": "share of staff hours worked on administrative tasks",
-    "service_share": "share of staff hours worked on services",
-    "selfgov_share": "share of staff hours worked on self-governance",
-    "selfgov_hours_per_1000_households": "self-governance staff hours per 1,000 households a year",
-    "unmet_selfgov_share": "share of self-governance demand hours withdrawn unserved",
-    "overdue_rate": "share of instances due within the run not finished by their deadline",
-    "backlog_hours_per_community": "open work per community at the end (hours)",
-    "overtime_hours_per_staff_week": "overtime hours per staff member per week",
-    "task_instances_per_community_year": "task instances reaching a community per year",
-    "admin_task_types": "administrative task types in effect after reforms",
-    "selfgov_task_types": "self-governance task types in effect after reforms",
-    "refused_share": "share of issued instances refused (access list)",
-    "delegated_hours_per_community_year": "hours per community per year worked by grid workers, "
-                                          "a zone centre or purchased help",
-    "staff_per_community": "community staff at work, averaged over the run",
-    "quits_per_staff_year": "staff quits per staff member per year",
-}
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
+from typing import Any, NamedTuple
 
 
-def compute_metrics(model) -> dict[str, float]:
-    """Every metric of METRICS for one finished run."""
-    ledger, catalog = model.ledger, model.catalog
-    total = ledger.total
-    years = model.days / model.settings["simulation.working_days_per_year"]
-    n = model.city.n_communities
-    staff_hours = sum(total(f"hours_{k}") for k in ("administrative", "service",
-                                                     "self_governance"))
-    staff_years = total("staff_days") / model.settings["simulation.working_days_per_year"]
-    overdue = total("completed_late") + total("lapsed") + ledger.final("overdue_open").sum()
-    in_effect = model.allowed_from < model.days
-    delegated = total("grid_hours") + total("zone_hours") + total("purchased_hours")
-    return {
-        "admin_share": _ratio(total("hours_administrative"), staff_hours),
-        "service_share": _ratio(total("hours_service"), staff_hours),
-        "selfgov_share": _ratio(total("hours_self_governance"), staff_hours),
-        "selfgov_hours_per_1000_households":
-            _ratio(total("hours_self_governance") * 1000, model.city.households.sum() * years),
-        "unmet_selfgov_share": _ratio(total("unmet_selfgov_hours"), total("selfgov_hours_issued")),
-        "overdue_rate": _ratio(overdue, total("deadlines")),
-        "backlog_hours_per_community": float(ledger.final("backlog_hours").sum() / n),
-        "overtime_hours_per_staff_week":
-            _ratio(total("overtime_hours") * 5, total("staff_days")),
-        "task_instances_per_community_year": total("accepted") / n / years,
-        "admin_task_types": int(np.count_nonzero(in_effect & (catalog.kind == ADMIN))),
-        "selfgov_task_types": int(np.count_nonzero(in_effect & (catalog.kind == SELFGOV))),
-        "refused_share": _ratio(total("refused"), total("issued")),
-        "delegated_hours_per_community_year": delegated / n / years,
-        "staff_per_community": total("staff_days") / model.days / n,
-        "quits_per_staff_year": _ratio(total("quits"), staff_years),
-    }
+class Bounds(StrEnum):
+    """The values a metric can take; an interval over replicates must stay inside them."""
+
+    SHARE = "share"                 # a fraction in [0, 1], shown in percent
+    NON_NEGATIVE = "non-negative"   # hours, counts and rates: 0 or more, no upper limit
+    UNBOUNDED = "unbounded"         # any real number
+
+
+class Label(NamedTuple):
+    """A metric's name and unit as one language shows them."""
+
+    name: str
+    unit: str
+
+
+class Finished:
+    """A finished model as the metrics read it: ledger totals and the run's size.
+
+    The quantities several metrics share are computed once, here, so each
+    metric's own formula stays one line beside its declaration.
+    """
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self.working_days_per_year = model.settings["simulation.working_days_per_year"]
+        self.years = model.days / self.working_days_per_year
+        self.communities = model.city.n_communities
+
+    def total(self, field: str) -> float:
+        return self.model.ledger.total(field)
+
+    def final_sum(self, field: str) -> float:
+        """A stock at the end of the run, summed over communities."""
+        return self.model.ledger.final(field).sum()
+
+    @cached_property
+    def staff_hours(self) -> float:
+        return sum(self.total(f"hours_{k}") for k in ("administrative", "service",
+                                                      "self_governance"))
+
+    def types_in_effect(self, kind: int) -> int:
+        """Task types of ``kind`` whose admission day falls before the end of the run."""
+        in_effect = self.model.allowed_from < self.model.days
+        return int((in_effect & (self.model.catalog.kind == kind)).sum())
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One finding: how it is named, where its values lie and how a run yields it."""
+
+    name: str
+    bounds: Bounds
+    meaning: str                            # English, for the command line's tables
+    en: Label
+    zh: Label
+    compute: Callable[[Finished], float]
+    key: bool = False                       # led with in short tables, forest plots, sweeps
+
+    def label(self, lang: str) -> Label:
+        return self.zh if lang == "zh" else self.en
 
 
 def _ratio(numerator: float, denominator: float) -> float:
     return float(numerator / denominator) if denominator else 0.0
+
+
+def _overdue(run: Finished) -> float:
+    """Finished late, lapsed, or still open past the due day at the end."""
+    return run.total("completed_late") + run.total("lapsed") + run.final_sum("overdue_open")
+
+
+def _delegated(run: Finished) -> float:
+    return run.total("grid_hours") + run.total("zone_hours") + run.total("purchased_hours")
+
+
+def _types(kind_name: str) -> Callable[[Finished], float]:
+    """Task types of one kind in effect; the catalog module is read only when a run is done."""
+    def count(run: Finished) -> int:
+        from sim import catalog
+        return run.types_in_effect(getattr(catalog, kind_name))
+    return count
+
+
+SHARE, NON_NEGATIVE = Bounds.SHARE, Bounds.NON_NEGATIVE
+
+_DECLARED = (
+    Metric("admin_share", SHARE, key=True,
+           meaning="share of staff hours worked on administrative tasks",
+           en=Label("Administrative share of staff hours", "%"), zh=Label("行政事务工时占比", "%"),
+           compute=lambda run: _ratio(run.total("hours_administrative"), run.staff_hours)),
+    Metric("service_share", SHARE,
+           meaning="share of staff hours worked on services",
+           en=Label("Service share of staff hours", "%"), zh=Label("服务工时占比", "%"),
+           compute=lambda run: _ratio(run.total("hours_service"), run.staff_hours)),
+    Metric("selfgov_share", SHARE, key=True,
+           meaning="share of staff hours worked on self-governance",
+           en=Label("Self-governance share of staff hours", "%"), zh=Label("自治工时占比", "%"),
+           compute=lambda run: _ratio(run.total("hours_self_governance"), run.staff_hours)),
+    Metric("selfgov_hours_per_1000_households", NON_NEGATIVE,
+           meaning="self-governance staff hours per 1,000 households a year",
+           en=Label("Self-governance hours per 1,000 households", "hours/year"),
+           zh=Label("每千户自治工时", "小时/年"),
+           compute=lambda run: _ratio(run.total("hours_self_governance") * 1000,
+                                      run.model.city.households.sum() * run.years)),
+    Metric("unmet_selfgov_share", SHARE, key=True,
+           meaning="share of self-governance demand hours withdrawn unserved",
+           en=Label("Unmet self-governance demand", "%"), zh=Label("未满足的自治需求占比", "%"),
+           compute=lambda run: _ratio(run.total("unmet_selfgov_hours"),
+                                      run.total("selfgov_hours_issued"))),
+    Metric("overdue_rate", SHARE, key=True,
+           meaning="share of instances due within the run not finished by their deadline",
+           en=Label("Overdue rate", "%"), zh=Label("逾期率", "%"),
+           compute=lambda run: _ratio(_overdue(run), run.total("deadlines"))),
+    Metric("backlog_hours_per_community", NON_NEGATIVE, key=True,
+           meaning="open work per community at the end (hours)",
+           en=Label("Backlog per community at the end", "hours"),
+           zh=Label("期末每社区积压工作", "小时"),
+           compute=lambda run: float(run.final_sum("backlog_hours") / run.communities)),
+    Metric("overtime_hours_per_staff_week", NON_NEGATIVE, key=True,
+           meaning="overtime hours per staff member per week",
+           en=Label("Overtime per staff member", "hours/week"), zh=Label("人均加班", "小时/周"),
+           compute=lambda run: _ratio(run.total("overtime_hours") * 5,
+                                      run.total("staff_days"))),
+    Metric("task_instances_per_community_year", NON_NEGATIVE,
+           meaning="task instances reaching a community per year",
+           en=Label("Task instances per community", "per year"),
+           zh=Label("每社区任务件数", "件/年"),
+           compute=lambda run: run.total("accepted") / run.communities / run.years),
+    Metric("admin_task_types", NON_NEGATIVE,
+           meaning="administrative task types in effect after reforms",
+           en=Label("Administrative task types in effect", "types"),
+           zh=Label("在办行政事项类型", "项"),
+           compute=_types("ADMIN")),
+    Metric("selfgov_task_types", NON_NEGATIVE,
+           meaning="self-governance task types in effect after reforms",
+           en=Label("Self-governance task types in effect", "types"),
+           zh=Label("自治事项类型", "项"),
+           compute=_types("SELFGOV")),
+    Metric("refused_share", SHARE,
+           meaning="share of issued instances refused (access list)",
+           en=Label("Issued instances refused", "%"), zh=Label("被拒绝的下派任务占比", "%"),
+           compute=lambda run: _ratio(run.total("refused"), run.total("issued"))),
+    Metric("delegated_hours_per_community_year", NON_NEGATIVE,
+           meaning="hours per community per year worked by grid workers, a zone centre or "
+                   "purchased help",
+           en=Label("Hours worked by grid, zone or purchased help", "hours/community/year"),
+           zh=Label("网格员、片区中心和购买服务承担的工时", "小时/社区/年"),
+           compute=lambda run: _delegated(run) / run.communities / run.years),
+    Metric("staff_per_community", NON_NEGATIVE,
+           meaning="community staff at work, averaged over the run",
+           en=Label("Staff at work per community", "staff"), zh=Label("每社区在岗人员", "人"),
+           compute=lambda run: run.total("staff_days") / run.model.days / run.communities),
+    Metric("quits_per_staff_year", NON_NEGATIVE,
+           meaning="staff quits per staff member per year",
+           en=Label("Staff quits", "per staff/year"), zh=Label("人员离职", "次/人/年"),
+           compute=lambda run: _ratio(run.total("quits"),
+                                      run.total("staff_days") / run.working_days_per_year)),
+)
+
+METRICS: dict[str, Metric] = {metric.name: metric for metric in _DECLARED}
+KEY_METRICS: tuple[str, ...] = tuple(name for name, m in METRICS.items() if m.key)
+
+
+def compute_metrics(model: Any) -> dict[str, float]:
+    """Every metric of METRICS for one finished run."""
+    run = Finished(model)
+    return {name: metric.compute(run) for name, metric in METRICS.items()}

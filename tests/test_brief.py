@@ -64,17 +64,22 @@ def test_comparison_brief_is_a_pdf_with_table_charts_and_methods(briefs, lang):
 def test_markdown_twin_holds_the_findings_and_methods(briefs):
     text = briefs["en"][0].with_suffix(".md").read_text(encoding="utf-8")
     assert "## Key findings" in text and "## Methods" in text
-    assert "| **Administrative share of staff hours (%)** |  |  |" in text
+    assert re.search(r"\| \*\*Administrative share of staff hours \(%\)\. Intervals: "
+                     r"replicate range \(lowest to highest\); differences: replicate range "
+                     r"\(lowest to highest\)\*\* \|  \|  \|", text)
     assert re.search(r"\| Baseline \| [0-9.]+% \[", text)
     assert "Access list" in text and " pp [" in text             # paired differences
-    for fact in ("commsim", "2 replicates", "seed 3", "common random numbers"):
+    for fact in ("commsim", "2 replicates", "seed 3", "common random numbers",
+                 "brackets give the lowest and highest replicate, not a 95% interval"):
         assert fact in text
+    assert "95% t-interval" not in text                 # two replicates claim no 95% interval
 
 
-def test_run_brief_has_mean_and_interval_only(folders):  # noqa: F811
+def test_run_brief_names_each_intervals_method_in_its_own_column(folders):  # noqa: F811
     table = findings_table(load_results(folders["run"]), "en")
-    assert table.header == ["Metric", "Mean [95% interval]"]
+    assert table.header == ["Metric", "Mean [interval]", "Interval"]
     assert len(table.rows) >= 10
+    assert {row[2] for row in table.rows} == {"replicate range (lowest to highest)"}
 
 
 def test_sweep_brief_summarises_each_design_point(folders, tmp_path):  # noqa: F811

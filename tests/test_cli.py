@@ -30,6 +30,7 @@ def test_run_prints_every_metric_as_a_table():
     assert result.exit_code == 0, result.output
     for name in METRICS:
         assert name in result.output
+    assert "replicate range" in result.output and "95%" not in result.output
 
 
 def test_run_json_has_mean_interval_and_values_per_metric():
@@ -43,6 +44,7 @@ def test_run_json_has_mean_interval_and_values_per_metric():
         metric = data["metrics"][name]
         assert len(metric["values"]) == 3
         assert metric["ci_low"] <= metric["mean"] <= metric["ci_high"]
+        assert metric["method"] in ("t (logit scale)", "t (log scale)")
 
 
 def test_run_out_writes_tables_summary_and_manifest(tmp_path):
@@ -55,6 +57,7 @@ def test_run_out_writes_tables_summary_and_manifest(tmp_path):
             "backlog_hours", "overtime_hours"} <= set(weekly.columns)
     summary = pd.read_csv(out / "summary.csv")
     assert set(summary["metric"]) == set(METRICS)
+    assert set(summary["method"]) == {"replicate range"}
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["seed"] == 0 and manifest["replicates"] == [0, 1]
     assert manifest["scenario"]["city"]["communities"] == 12

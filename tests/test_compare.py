@@ -57,8 +57,10 @@ def test_compare_json_has_each_scenario_and_its_difference_from_the_first():
     data = json.loads(result.output)
     assert [s["name"] for s in data["scenarios"]] == ["baseline", "access_list"]
     access = data["scenarios"][1]
-    assert set(access["metrics"]["admin_share"]) == {"mean", "ci_low", "ci_high", "values"}
-    assert set(access["diff_vs_first"]["refused_share"]) == {"mean", "ci_low", "ci_high"}
+    assert set(access["metrics"]["admin_share"]) == {"mean", "ci_low", "ci_high", "method",
+                                                     "values"}
+    assert access["metrics"]["admin_share"]["method"] == "t (logit scale)"
+    assert access["diff_vs_first"]["refused_share"]["method"] == "t"      # can be negative
     assert access["diff_vs_first"]["refused_share"]["mean"] > 0
 
 
