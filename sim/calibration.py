@@ -24,7 +24,7 @@ from sim.metrics import METRICS
 from sim.output import write_text
 from sim.parameters import BY_KEY
 from sim.runner import RunSpec, execute
-from sim.scenario import Scenario, param_for, validate_value
+from sim.scenario import Scenario, param_for, require_finite, validate_value
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,10 @@ def parse_target(text: str) -> Target:
     if metric not in METRICS:
         raise UserError(f"{where}: unknown metric '{metric}'; one of {', '.join(METRICS)}")
     try:
-        return Target(metric, float(value))
+        number = float(value)
     except ValueError:
         raise UserError(f"{where}: the target must be a number, got '{value}'") from None
+    return Target(metric, require_finite(number, where))
 
 
 def parse_free(text: str) -> Free:
@@ -78,6 +79,8 @@ def parse_free(text: str) -> Free:
         low, high = (float(b) for b in bounds.split(":"))
     except ValueError:
         raise UserError(f"{where}: expected KEY=LO:HI with numbers") from None
+    for bound in (low, high):
+        require_finite(bound, where, param.allowed())
     if high <= low:
         raise UserError(f"{where}: empty or reversed range ({low:g} to {high:g})")
     for bound in (low, high):

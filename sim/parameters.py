@@ -38,10 +38,14 @@ class Param:
             return "a list of strings"
         if self.kind is str:
             return "a string"
-        low = "-inf" if self.low is None else f"{self.low:g}"
-        high = "inf" if self.high is None else f"{self.high:g}"
-        noun = "an integer" if self.kind is int else "a number"
-        return f"{noun} in [{low}, {high}]"
+        noun = "an integer" if self.kind is int else "a finite number"
+        if self.low is None and self.high is None:
+            return f"any {noun.split(' ', 1)[1]}"
+        if self.high is None:
+            return f"{noun} >= {self.low:g}"
+        if self.low is None:
+            return f"{noun} <= {self.high:g}"
+        return f"{noun} in [{self.low:g}, {self.high:g}]"
 
 
 ASSUMPTION = "assumption (docs/model.md)"

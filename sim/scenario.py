@@ -9,6 +9,7 @@ here, once, so the model can trust every value it reads.
 from __future__ import annotations
 
 import difflib
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,6 +153,13 @@ def parse_override(text: str) -> tuple[str, Any]:
     return key, value
 
 
+def require_finite(value: float, where: str, allowed: str = "a finite number") -> float:
+    """``value`` if it is finite: Python's float() accepts 'nan' and 'inf', no option does."""
+    if not math.isfinite(value):
+        raise UserError(f"{where}: bad value {value}; expected {allowed}")
+    return value
+
+
 def check_consistency(values: dict[str, Any], where: str) -> None:
     """Rules that tie several keys together (single keys are checked on their own)."""
     low, high = values["city.households_min"], values["city.households_max"]
@@ -183,7 +191,8 @@ def validate_value(param: Param, value: Any, where: str) -> Any:
         if not isinstance(value, str) or (param.choices and value not in param.choices):
             raise fail()
         return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or not math.isfinite(value):          # TOML allows nan and inf; no key does
         raise fail()
     if param.kind is int:
         if isinstance(value, float) and not value.is_integer():

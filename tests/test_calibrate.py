@@ -60,6 +60,12 @@ def test_the_calibrated_file_extends_the_input_and_reproduces_the_fit(tmp_path):
     (["--target", "admin_share=0.8", "--free", "governance.model=a:b"], "only numeric keys"),
     (["--target", "admin_share=0.8", "--free", "tasks.effort_scale=2:1"], "reversed range"),
     (["--target", "admin_share=0.8", "--free", "tasks.efort_scale=1:2"], "did you mean"),
+    (["--target", "admin_share=nan", "--free", "tasks.effort_scale=0.5:1"],
+     "bad value nan; expected a finite number"),
+    (["--target", "admin_share=0.8", "--free", "tasks.effort_scale=0.5:inf"],
+     "bad value inf; expected a finite number in [0, 100]"),
+    (["--target", "admin_share=0.8", "--free", "city.communities=nan:10"],
+     "bad value nan; expected an integer in [1, 20000]"),
 ])
 def test_bad_calibration_input_gets_one_message_and_status_2(tmp_path, args, message):
     result = CliRunner().invoke(main, ["calibrate", str(BASELINE), *args, "--out",

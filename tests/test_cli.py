@@ -99,6 +99,8 @@ def test_validate_accepts_every_shipped_scenario():
     (["run", BASELINE, "--set", "city.comunities=3"], "did you mean 'city.communities'"),
     (["run", BASELINE, "--set", "city.communities=-3"], "expected an integer in [1, 20000]"),
     (["run", BASELINE, "--set", "governance.model=anarchy"], "one of 'two_committees'"),
+    (["run", BASELINE, "--set", "tasks.effort_scale=nan"],
+     "bad value nan for 'tasks.effort_scale'; expected a finite number in [0, 100]"),
     (["run", BASELINE, "--set", "nonsense"], "expected KEY=VALUE"),
     (["tasks", "--catalog", "missing.csv"], "missing.csv: catalog file not found"),
 ])

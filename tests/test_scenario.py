@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sim.errors import UserError
-from sim.parameters import PARAMETERS
+from sim.parameters import PARAMETERS, Param
 from sim.scenario import load_scenario, parse_override
 from tests.conftest import SCENARIOS
 
@@ -76,6 +76,28 @@ def test_out_of_range_value_names_the_range(tmp_path):
     path = write(tmp_path, "bad.toml", "[reforms.protected_time]\nshare = 1.5\n")
     with pytest.raises(UserError, match=r"1.5.*reforms.protected_time.share.*\[0, 1\]"):
         load_scenario(path)
+
+
+@pytest.mark.parametrize("literal", ["nan", "inf", "-inf"])
+def test_a_non_finite_file_value_names_file_key_value_and_range(tmp_path, literal):
+    path = write(tmp_path, "odd.toml", f"[tasks]\neffort_scale = {literal}\n")
+    with pytest.raises(UserError) as err:
+        load_scenario(path)
+    assert str(err.value) == (f"{path}: key 'tasks.effort_scale': bad value {literal} for "
+                              "'tasks.effort_scale'; expected a finite number in [0, 100]")
+
+
+@pytest.mark.parametrize("literal", ["nan", "+inf", "-inf"])
+def test_a_non_finite_set_value_is_refused(literal):
+    with pytest.raises(UserError) as err:
+        parse_override(f"tasks.effort_scale={literal}")
+    assert str(err.value).startswith(f"--set tasks.effort_scale={literal}: bad value ")
+    assert str(err.value).endswith("expected a finite number in [0, 100]")
+
+
+def test_an_open_bound_reads_as_a_finite_range():
+    assert Param("x", 1.0, float, "", "", low=0).allowed() == "a finite number >= 0"
+    assert Param("x", 1.0, float, "", "").allowed() == "any finite number"
 
 
 def test_unknown_choice_lists_the_choices(tmp_path):
