@@ -21,7 +21,7 @@ from scipy import optimize
 from sim.errors import UserError
 from sim.executors import map_unordered, open_executor, window
 from sim.metrics import METRICS
-from sim.output import write_text
+from sim.output import output_errors, write_text
 from sim.parameters import BY_KEY
 from sim.runner import RunSpec, execute
 from sim.scenario import Scenario, param_for, require_finite, validate_value
@@ -171,7 +171,10 @@ def write_calibrated(path: Path, scenario: Scenario, fit: Calibration,
           if key not in fit.free),
         *(f"{key} = {toml_value(value)}" for key, value in fit.free.items()),
     ]
-    write_text(path, "\n".join(lines) + "\n")
+    fitted = ", ".join(f"{key} = {toml_value(value)}" for key, value in fit.free.items())
+    with output_errors(path, hint=f"the fit was {fitted}; choose another --out (or free "
+                                  "space) and run again, or use the values with --set"):
+        write_text(path, "\n".join(lines) + "\n")
 
 
 def toml_string(text: str) -> str:

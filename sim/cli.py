@@ -32,11 +32,19 @@ from sim.compare import Comparison, compare
 from sim.design import SAMPLES, parse_vary
 from sim.errors import UserError
 from sim.metrics import METRICS
-from sim.output import check_target, manifest, write_folder, write_json
+from sim.output import (
+    check_target,
+    check_writable,
+    manifest,
+    output_errors,
+    write_folder,
+    write_json,
+    write_text,
+)
 from sim.parameters import PARAMETERS
 from sim.runner import RunResult, run
 from sim.scenario import default_scenario, load_scenario
-from sim.sweep import Progress, plan_sweep, run_sweep
+from sim.sweep import JOURNAL, Progress, plan_sweep, resume_hint, run_sweep
 
 
 class CommsimGroup(click.Group):
@@ -271,6 +279,7 @@ def calibrate_command(scenario: Path, targets: tuple[str, ...], frees: tuple[str
     out = out or scenario.with_name(f"{scenario.stem}_calibrated.toml")
     if out.exists() and not overwrite:
         raise UserError(f"--out {out}: file exists; choose another or pass --overwrite")
+    check_writable(out, inside=False)
 
     def report(values: dict, loss: float) -> None:
         if sys.stderr.isatty():
@@ -327,16 +336,19 @@ def sensitivity_command(scenario: Path, method: str, params: tuple[str, ...], n_
                       points=points)
     stored = {"problem": problem, "sampler": sensitivity.settings(method, n_base, seed),
               "design_rows": len(matrix), "design_points": len(points)}
-    _prepare_sensitivity(out, stored, resume)
+    hint = resume_hint(out, out / "runs" / JOURNAL)
+    with output_errors(out, hint=hint):
+        _prepare_sensitivity(out, stored, resume)
     progress = Progress(enabled=not quiet and sys.stderr.isatty())
     runs = run_sweep(plan, out / "runs", resume=resume and (out / "runs").exists(),
                      workers=workers, scheduler=scheduler, progress=progress)
     chosen = list(metrics) or list(sensitivity.DEFAULT_METRICS)
     indices = sensitivity.analyse(method, problem, matrix, runs, rows, chosen, seed)
-    indices.to_csv(out / "indices.csv", index=False)
     source = (f"commsim sensitivity, scenario {loaded.name}, {method}, n={n_base}, "
               f"{len(points)} points x {reps} replicates, seed {seed}")
-    sensitivity.draw(indices, method, out / "indices.png", source)
+    with output_errors(out, hint=hint):
+        write_text(out / "indices.csv", indices.to_csv(index=False))
+        sensitivity.draw(indices, method, out / "indices.png", source)
     if fmt == "json":
         click.echo(json.dumps({"out": str(out), "method": method,
                                "indices": indices.to_dict(orient="records")}, indent=2))
