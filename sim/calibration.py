@@ -159,8 +159,7 @@ def write_calibrated(path: Path, scenario: Scenario, fit: Calibration,
                      targets: list[Target]) -> None:
     """A scenario file that extends the calibrated one and sets its overrides and the fit."""
     relative = os.path.relpath(scenario.path, path.resolve().parent)
-    overrides = {key: scenario[key] for key in (o.split("=", 1)[0].strip()
-                                                 for o in scenario.overrides)}
+    overrides = {key: scenario[key] for key in scenario.override_keys}
     lines = [
         "# Calibrated by `commsim calibrate` to: "
         + ", ".join(f"{t.metric} = {t.value:g}" for t in targets),

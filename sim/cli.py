@@ -43,7 +43,7 @@ from sim.output import (
 )
 from sim.parameters import PARAMETERS
 from sim.runner import RunResult, run
-from sim.scenario import default_scenario, load_scenario
+from sim.scenario import Scenario, default_scenario, load_scenario
 from sim.sweep import JOURNAL, Progress, plan_sweep, resume_hint, run_sweep
 
 
@@ -62,6 +62,15 @@ class CommsimGroup(click.Group):
 @click.version_option(package_name="commsim")
 def main() -> None:
     """Simulate how pushed-down administrative work eats community committees' time."""
+
+
+def _load(path: Path, overrides: tuple[str, ...], varied: list[str] | None = None) -> Scenario:
+    """Load a scenario and warn, one stderr line each, about settings that change nothing
+    (``Scenario.inert_with``): the model itself never prints."""
+    loaded = load_scenario(path, overrides)
+    for note in loaded.inert_with(varied or ()):
+        click.echo(f"commsim: warning: {note}", err=True)
+    return loaded
 
 
 scenario_argument = click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
@@ -95,7 +104,7 @@ def run_command(scenario: Path, seed: int, reps: int, overrides: tuple[str, ...]
                 out: Path | None, overwrite: bool, workers: int | None, scheduler: str | None,
                 fmt: str) -> None:
     """Run SCENARIO and print its findings with 95% intervals over replicates."""
-    loaded = load_scenario(scenario, overrides)
+    loaded = _load(scenario, overrides)
     if out is not None:
         check_target(out, overwrite)
     started = time.perf_counter()
@@ -158,7 +167,7 @@ def compare_command(scenarios: tuple[Path, ...], reps: int, seed: int,
                     out: Path | None, overwrite: bool, fmt: str) -> None:
     """Run SCENARIOS on the same replicate seeds; show each and its paired difference
     from the first."""
-    loaded = [load_scenario(path, overrides) for path in scenarios]
+    loaded = [_load(path, overrides) for path in scenarios]
     if out is not None:
         check_target(out, overwrite)
     comparison = compare(loaded, reps=reps, seed=seed, workers=workers, scheduler=scheduler,
@@ -221,7 +230,8 @@ def sweep_command(scenario: Path, varies: tuple[str, ...], sample: str, n_points
                   scheduler: str | None, out: Path, resume: bool, independent_seeds: bool,
                   quiet: bool, fmt: str) -> None:
     """Run SCENARIO over a design of varied keys; results stream to OUT/runs.parquet."""
-    plan = plan_sweep(load_scenario(scenario, overrides), [parse_vary(v) for v in varies],
+    design = [parse_vary(v) for v in varies]
+    plan = plan_sweep(_load(scenario, overrides, [v.key for v in design]), design,
                       sample=sample, n=n_points, reps=reps, seed=seed,
                       common_random_numbers=not independent_seeds)
     progress = Progress(enabled=not quiet and sys.stderr.isatty())
@@ -273,9 +283,9 @@ def calibrate_command(scenario: Path, targets: tuple[str, ...], frees: tuple[str
                       scheduler: str | None, max_evaluations: int, out: Path | None,
                       overwrite: bool, fmt: str) -> None:
     """Fit the --free keys of SCENARIO so its metrics hit the --target values."""
-    loaded = load_scenario(scenario, overrides)
-    wanted = [parse_target(t) for t in targets]
     free = [parse_free(f) for f in frees]
+    loaded = _load(scenario, overrides, [f.key for f in free])
+    wanted = [parse_target(t) for t in targets]
     out = out or scenario.with_name(f"{scenario.stem}_calibrated.toml")
     if out.exists() and not overwrite:
         raise UserError(f"--out {out}: file exists; choose another or pass --overwrite")
@@ -327,8 +337,8 @@ def sensitivity_command(scenario: Path, method: str, params: tuple[str, ...], n_
                         overrides: tuple[str, ...], workers: int | None, scheduler: str | None,
                         out: Path, resume: bool, quiet: bool, fmt: str) -> None:
     """Which parameters drive the findings: Morris or Sobol indices over --param ranges."""
-    loaded = load_scenario(scenario, overrides)
     varies = [parse_vary(p) for p in params]
+    loaded = _load(scenario, overrides, [v.key for v in varies])
     problem = sensitivity.problem_for(varies)
     matrix = sensitivity.sample(method, problem, n_base, seed)
     points, rows = sensitivity.rows_to_points(matrix, varies)
@@ -384,7 +394,7 @@ main.add_command(brief_command)
 @set_option
 def params_command(scenario: Path | None, overrides: tuple[str, ...]) -> None:
     """List every settable key with its value in SCENARIO (or the defaults) and its meaning."""
-    loaded = load_scenario(scenario, overrides) if scenario else default_scenario()
+    loaded = _load(scenario, overrides) if scenario else default_scenario()
     click.echo(f"# scenario: {loaded.name}")
     for param in PARAMETERS:
         value = json.dumps(loaded[param.key], ensure_ascii=False)
@@ -432,7 +442,7 @@ def catalog_summary(catalog: TaskCatalog, households: float, days: int = 250) ->
 @set_option
 def validate_command(scenario: Path, overrides: tuple[str, ...]) -> None:
     """Check SCENARIO and its catalog without running it."""
-    loaded = load_scenario(scenario, overrides)
+    loaded = _load(scenario, overrides)
     catalog = load_catalog(loaded["tasks.catalog"])
     click.echo(f"{scenario}: OK ({loaded.name}; {len(catalog)} task types from {catalog.path})")
 
