@@ -26,7 +26,17 @@ from analysis.summary import (
     summarise,
     summary_frame,
 )
-from sim.calibration import calibrate, parse_free, parse_target, write_calibrated
+from sim.calibration import (
+    DEFAULT_TOLERANCE,
+    TOLERANCE_HELP,
+    Calibration,
+    Target,
+    calibrate,
+    missed_targets,
+    parse_free,
+    parse_target,
+    write_calibrated,
+)
 from sim.catalog import ARRIVALS, CAMPAIGN, DEMAND, KINDS, PERIODIC, TaskCatalog, load_catalog
 from sim.compare import Comparison, compare
 from sim.design import SAMPLES, parse_vary
@@ -43,7 +53,7 @@ from sim.output import (
 )
 from sim.parameters import PARAMETERS
 from sim.runner import RunResult, run
-from sim.scenario import Scenario, default_scenario, load_scenario
+from sim.scenario import Scenario, default_scenario, load_scenario, require_finite
 from sim.sweep import JOURNAL, Progress, plan_sweep, resume_hint, run_sweep
 
 
@@ -274,15 +284,22 @@ def sweep_command(scenario: Path, varies: tuple[str, ...], sample: str, n_points
 @workers_option
 @scheduler_option
 @click.option("--max-evaluations", type=click.IntRange(min=3), default=60, show_default=True)
+@click.option("--tolerance", type=click.FloatRange(0, 1), default=DEFAULT_TOLERANCE,
+              show_default=True, help=TOLERANCE_HELP)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Calibrated scenario file (default: SCENARIO_calibrated.toml beside it).")
 @click.option("--overwrite", is_flag=True, help="Replace an existing --out file.")
 @format_option
 def calibrate_command(scenario: Path, targets: tuple[str, ...], frees: tuple[str, ...],
                       reps: int, seed: int, overrides: tuple[str, ...], workers: int | None,
-                      scheduler: str | None, max_evaluations: int, out: Path | None,
-                      overwrite: bool, fmt: str) -> None:
-    """Fit the --free keys of SCENARIO so its metrics hit the --target values."""
+                      scheduler: str | None, max_evaluations: int, tolerance: float,
+                      out: Path | None, overwrite: bool, fmt: str) -> None:
+    """Fit the --free keys of SCENARIO so its metrics hit the --target values.
+
+    Exits 1 when a target is missed by more than --tolerance; the best fit found is
+    still written (marked as missed), so the search need not be repeated to inspect it.
+    """
+    require_finite(tolerance, "--tolerance", "a finite number in [0, 1]")
     free = [parse_free(f) for f in frees]
     loaded = _load(scenario, overrides, [f.key for f in free])
     wanted = [parse_target(t) for t in targets]
@@ -298,12 +315,29 @@ def calibrate_command(scenario: Path, targets: tuple[str, ...], frees: tuple[str
 
     fit = calibrate(loaded, wanted, free, reps=reps, seed=seed, workers=workers,
                     scheduler=scheduler, max_evaluations=max_evaluations, report=report)
-    write_calibrated(out, loaded, fit, wanted)
     achieved = {m: interval(values) for m, values in fit.achieved.items()}
+    misses = missed_targets(wanted, achieved, fit, tolerance)
+    write_calibrated(out, loaded, fit, wanted, misses)
     if fmt == "json":
         click.echo(json.dumps({"free": fit.free, "achieved": achieved,
+                               "converged": not misses, "tolerance": tolerance,
+                               "missed": [m.record() for m in misses],
                                "scenario_file": str(out)}, indent=2))
-        return
+    else:
+        _show_fit(fit, wanted, achieved, reps, seed, out)
+    if misses:
+        click.echo(f"commsim: calibration missed {len(misses)} target(s) by more than "
+                   f"{tolerance:g} of the target:", err=True)
+        for miss in misses:
+            click.echo(f"  {miss.describe()}", err=True)
+        click.echo(f"the best fit found was still written to {out}, marked as missed; widen "
+                   "--free, free other keys or revise the target", err=True)
+        sys.exit(1)
+
+
+def _show_fit(fit: Calibration, wanted: list[Target], achieved: dict, reps: int, seed: int,
+              out: Path) -> None:
+    """The fitted values and, per target, the achieved mean and interval (table format)."""
     click.echo(f"fit after {fit.evaluations} evaluations ({reps} replicates each, seed {seed}), "
                f"loss {fit.loss:.3g}:")
     for key, value in fit.free.items():
