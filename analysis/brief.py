@@ -38,7 +38,7 @@ from analysis.style import (
 from analysis.summary import RANGE, T_LOG, T_LOGIT
 from sim.errors import UserError
 from sim.metrics import KEY_METRICS, METRICS
-from sim.output import replacing, write_text
+from sim.output import check_writable, output_errors, replacing, write_text
 
 A4_WIDTH, A4_HEIGHT = 8.27, 11.69
 MARGIN = 0.8
@@ -46,6 +46,8 @@ CHART_TOP, CHART_HEIGHT = 0.75, 8.4
 CHART_PAGE = Canvas(A4_WIDTH, A4_HEIGHT, top=CHART_TOP, side=MARGIN - 0.15,
                     bottom=A4_HEIGHT - CHART_TOP - CHART_HEIGHT)
 MOST_CHARTS = 5
+BRIEF_HINT = ("each file of the brief is written whole or not at all; free space or choose "
+              "another --out, then run brief again")
 # Charts in the order a reader needs them; a folder offers only some of them.
 CHART_ORDER = ("differences", "hours", "through_year", "communities", "frontier", "heatmap",
                "response")
@@ -370,10 +372,11 @@ def write_brief(folder: Path, out: Path, lang: str = "en",
     lb.check_lang(lang)
     out = check_target(Path(out))
     results = load_results(folder)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    check_writable(out, inside=False)
     markdown, image_dir = out.with_suffix(".md"), out.parent / f"{out.stem}_images"
     charts = brief_charts(results, threshold)
-    with house_style():
+    with house_style(), output_errors(out, hint=BRIEF_HINT):
+        out.parent.mkdir(parents=True, exist_ok=True)
         table, method = findings_table(results, lang), methods(results, lang)
         pages = _first_pages(results, lang, table, method)
         pages += [_chart_page(name, draw, lang) for name, draw in charts]
@@ -381,6 +384,6 @@ def write_brief(folder: Path, out: Path, lang: str = "en",
         _write_pdf(pages, out, lb.text("brief.title", lang))
         images = [(name, save(draw(lang), image_dir / f"{name}_{lang}.png"))
                   for name, draw in charts]
-    _write_markdown(results, lang, table, method, markdown, images)
+        _write_markdown(results, lang, table, method, markdown, images)
     return [out, markdown, *(path for _, path in images)]
 

@@ -43,6 +43,7 @@ from analysis.style import (
 from analysis.summary import interval
 from sim.errors import UserError
 from sim.metrics import KEY_METRICS
+from sim.output import check_writable, output_errors
 
 DEFAULT_THRESHOLD = 0.05
 TOP_CATEGORIES = 9                 # the rest of the administrative categories become "other"
@@ -567,5 +568,8 @@ def plot_results(folder: Path, out: Path, lang: str = "en", fmt: str = "png",
     lb.check_lang(lang)
     check_format(fmt)
     results = load_results(folder)
-    return [save(draw(lang), Path(out) / f"{name}_{lang}.{fmt}")
-            for name, draw in available(results, threshold)]
+    check_writable(Path(out))
+    with output_errors(out, hint="each chart is written whole or not at all; free space or "
+                                 "choose another --out, then plot again"):
+        return [save(draw(lang), Path(out) / f"{name}_{lang}.{fmt}")
+                for name, draw in available(results, threshold)]

@@ -4,6 +4,11 @@ Every evaluation runs the same replicate seeds, so the objective changes only
 through the parameters (not through fresh noise) and a derivative-free
 optimiser (bounded Brent in one dimension, bounded Nelder-Mead in more) can
 settle. The loss is the sum of squared relative misses over the targets.
+
+A fit is only as good as the free ranges allow: the best point of a box that
+cannot reach a target is still a point. So every evaluation's metric means are
+kept, and a target whose replicate interval at the fit stays further from it
+than the tolerance is reported as missed, with the range the search reached.
 """
 
 from __future__ import annotations
@@ -21,10 +26,17 @@ from scipy import optimize
 from sim.errors import UserError
 from sim.executors import map_unordered, open_executor, window
 from sim.metrics import METRICS
-from sim.output import write_text
+from sim.output import output_errors, write_text
 from sim.parameters import BY_KEY
 from sim.runner import RunSpec, execute
-from sim.scenario import Scenario, param_for, validate_value
+from sim.scenario import Scenario, param_for, require_finite, validate_value
+
+DEFAULT_TOLERANCE = 0.05
+TOLERANCE_HELP = (
+    "How far (as a share of each target) the achieved replicate interval may stay from a "
+    "target before the fit counts as missed and the command exits 1. The default 0.05 is "
+    "about the half-width of the field report's administrative-share band (0.80-0.90 around "
+    "0.85); a target of 0 must be reached by the interval itself.")
 
 
 @dataclass(frozen=True)
@@ -53,6 +65,46 @@ class Calibration:
     achieved: dict[str, list[float]]       # metric -> per-replicate values at the fit
     loss: float
     evaluations: int
+    reached: dict[str, tuple[float, float]]   # metric -> lowest and highest mean evaluated
+
+
+@dataclass(frozen=True)
+class Miss:
+    """A target the fit did not come within tolerance of."""
+
+    metric: str
+    target: float
+    mean: float
+    low: float                             # the achieved interval (the mean if none)
+    high: float
+    reached: tuple[float, float]
+
+    def record(self) -> dict[str, Any]:
+        return {"metric": self.metric, "target": self.target, "mean": self.mean,
+                "ci_low": self.low, "ci_high": self.high,
+                "reached_low": self.reached[0], "reached_high": self.reached[1]}
+
+    def describe(self) -> str:
+        band = f" [{self.low:.4g}, {self.high:.4g}]" if self.low != self.high else ""
+        return (f"{self.metric}: target {self.target:g}, achieved {self.mean:.4g}{band}; the "
+                f"search reached {self.reached[0]:.4g} to {self.reached[1]:.4g} over the "
+                "--free ranges")
+
+
+def missed_targets(targets: list[Target], achieved: dict[str, dict], fit: Calibration,
+                   tolerance: float) -> list[Miss]:
+    """The targets whose achieved interval (``achieved[metric]``: mean, ci_low, ci_high;
+    the mean alone where an interval is None) misses by more than tolerance x |target|."""
+    misses = []
+    for target in targets:
+        summary = achieved[target.metric]
+        low, high = (summary["mean"] if summary.get(bound) is None else summary[bound]
+                     for bound in ("ci_low", "ci_high"))
+        gap = max(low - target.value, target.value - high, 0.0)
+        if gap > tolerance * abs(target.value):
+            misses.append(Miss(target.metric, target.value, summary["mean"], low, high,
+                               fit.reached[target.metric]))
+    return misses
 
 
 def parse_target(text: str) -> Target:
@@ -62,9 +114,10 @@ def parse_target(text: str) -> Target:
     if metric not in METRICS:
         raise UserError(f"{where}: unknown metric '{metric}'; one of {', '.join(METRICS)}")
     try:
-        return Target(metric, float(value))
+        number = float(value)
     except ValueError:
         raise UserError(f"{where}: the target must be a number, got '{value}'") from None
+    return Target(metric, require_finite(number, where))
 
 
 def parse_free(text: str) -> Free:
@@ -78,6 +131,8 @@ def parse_free(text: str) -> Free:
         low, high = (float(b) for b in bounds.split(":"))
     except ValueError:
         raise UserError(f"{where}: expected KEY=LO:HI with numbers") from None
+    for bound in (low, high):
+        require_finite(bound, where, param.allowed())
     if high <= low:
         raise UserError(f"{where}: empty or reversed range ({low:g} to {high:g})")
     for bound in (low, high):
@@ -109,7 +164,14 @@ def calibrate(scenario: Scenario, targets: list[Target], frees: list[Free], *, r
         units = _search(evaluate, len(frees), max_evaluations)
     best = {f.key: f.value(u) for f, u in zip(frees, units, strict=True)}
     loss, achieved = cache[tuple(sorted(best.items()))]
-    return Calibration(best, achieved, loss, len(cache))
+    return Calibration(best, achieved, loss, len(cache),
+                       _reached([values for _, values in cache.values()]))
+
+
+def _reached(evaluations: list[dict[str, list[float]]]) -> dict[str, tuple[float, float]]:
+    """Each metric's lowest and highest replicate mean over every evaluation."""
+    means = [{m: float(np.mean(values)) for m, values in e.items()} for e in evaluations]
+    return {m: (min(e[m] for e in means), max(e[m] for e in means)) for m in METRICS}
 
 
 def _search(evaluate: Callable[[np.ndarray], float], dimensions: int,
@@ -153,22 +215,26 @@ def _loss(achieved: dict[str, list[float]], targets: list[Target]) -> float:
 
 
 def write_calibrated(path: Path, scenario: Scenario, fit: Calibration,
-                     targets: list[Target]) -> None:
-    """A scenario file that extends the calibrated one and sets its overrides and the fit."""
+                     targets: list[Target], misses: list[Miss] = ()) -> None:
+    """A scenario file that extends the calibrated one and sets its overrides and the fit;
+    a fit that missed says so in its header, so the file cannot pass for a good one."""
     relative = os.path.relpath(scenario.path, path.resolve().parent)
-    overrides = {key: scenario[key] for key in (o.split("=", 1)[0].strip()
-                                                 for o in scenario.overrides)}
+    overrides = {key: scenario[key] for key in scenario.override_keys}
     lines = [
         "# Calibrated by `commsim calibrate` to: "
         + ", ".join(f"{t.metric} = {t.value:g}" for t in targets),
         f"# loss {fit.loss:.3g} after {fit.evaluations} evaluations",
+        *(f"# MISSED {miss.describe()}" for miss in misses),
         f"extends = {toml_string(relative)}",
         f"name = {toml_string(scenario.name + '_calibrated')}",
         *(f"{key} = {toml_value(value)}" for key, value in overrides.items()
           if key not in fit.free),
         *(f"{key} = {toml_value(value)}" for key, value in fit.free.items()),
     ]
-    write_text(path, "\n".join(lines) + "\n")
+    fitted = ", ".join(f"{key} = {toml_value(value)}" for key, value in fit.free.items())
+    with output_errors(path, hint=f"the fit was {fitted}; choose another --out (or free "
+                                  "space) and run again, or use the values with --set"):
+        write_text(path, "\n".join(lines) + "\n")
 
 
 def toml_string(text: str) -> str:

@@ -164,12 +164,13 @@ def _check_row(path: Path, line: int, row: dict[str, str]) -> tuple[int, dict]:
 
 
 def _number(row: dict[str, str], column: str, low: float, high: float, fail) -> float:
+    allowed = f"a finite number in [{low:g}, {high:g}]"
     try:
         value = float((row.get(column) or "").strip())
     except ValueError:
-        raise fail(column, f"a number in [{low:g}, {high:g}]") from None
-    if not low <= value <= high:
-        raise fail(column, f"a number in [{low:g}, {high:g}]")
+        raise fail(column, allowed) from None
+    if not low <= value <= high:                  # also refuses nan and inf, which float() reads
+        raise fail(column, allowed)
     return value
 
 

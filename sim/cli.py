@@ -26,17 +26,35 @@ from analysis.summary import (
     summarise,
     summary_frame,
 )
-from sim.calibration import calibrate, parse_free, parse_target, write_calibrated
+from sim.calibration import (
+    DEFAULT_TOLERANCE,
+    TOLERANCE_HELP,
+    Calibration,
+    Target,
+    calibrate,
+    missed_targets,
+    parse_free,
+    parse_target,
+    write_calibrated,
+)
 from sim.catalog import ARRIVALS, CAMPAIGN, DEMAND, KINDS, PERIODIC, TaskCatalog, load_catalog
 from sim.compare import Comparison, compare
 from sim.design import SAMPLES, parse_vary
 from sim.errors import UserError
 from sim.metrics import METRICS
-from sim.output import check_target, manifest, write_folder, write_json
+from sim.output import (
+    check_target,
+    check_writable,
+    manifest,
+    output_errors,
+    write_folder,
+    write_json,
+    write_text,
+)
 from sim.parameters import PARAMETERS
 from sim.runner import RunResult, run
-from sim.scenario import default_scenario, load_scenario
-from sim.sweep import Progress, plan_sweep, run_sweep
+from sim.scenario import Scenario, default_scenario, load_scenario, require_finite
+from sim.sweep import JOURNAL, Progress, plan_sweep, resume_hint, run_sweep
 
 
 class CommsimGroup(click.Group):
@@ -54,6 +72,15 @@ class CommsimGroup(click.Group):
 @click.version_option(package_name="commsim")
 def main() -> None:
     """Simulate how pushed-down administrative work eats community committees' time."""
+
+
+def _load(path: Path, overrides: tuple[str, ...], varied: list[str] | None = None) -> Scenario:
+    """Load a scenario and warn, one stderr line each, about settings that change nothing
+    (``Scenario.inert_with``): the model itself never prints."""
+    loaded = load_scenario(path, overrides)
+    for note in loaded.inert_with(varied or ()):
+        click.echo(f"commsim: warning: {note}", err=True)
+    return loaded
 
 
 scenario_argument = click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
@@ -87,7 +114,7 @@ def run_command(scenario: Path, seed: int, reps: int, overrides: tuple[str, ...]
                 out: Path | None, overwrite: bool, workers: int | None, scheduler: str | None,
                 fmt: str) -> None:
     """Run SCENARIO and print its findings with intervals over replicates (method named)."""
-    loaded = load_scenario(scenario, overrides)
+    loaded = _load(scenario, overrides)
     if out is not None:
         check_target(out, overwrite)
     started = time.perf_counter()
@@ -150,7 +177,7 @@ def compare_command(scenarios: tuple[Path, ...], reps: int, seed: int,
                     out: Path | None, overwrite: bool, fmt: str) -> None:
     """Run SCENARIOS on the same replicate seeds; show each and its paired difference
     from the first."""
-    loaded = [load_scenario(path, overrides) for path in scenarios]
+    loaded = [_load(path, overrides) for path in scenarios]
     if out is not None:
         check_target(out, overwrite)
     comparison = compare(loaded, reps=reps, seed=seed, workers=workers, scheduler=scheduler,
@@ -214,7 +241,8 @@ def sweep_command(scenario: Path, varies: tuple[str, ...], sample: str, n_points
                   scheduler: str | None, out: Path, resume: bool, independent_seeds: bool,
                   quiet: bool, fmt: str) -> None:
     """Run SCENARIO over a design of varied keys; results stream to OUT/runs.parquet."""
-    plan = plan_sweep(load_scenario(scenario, overrides), [parse_vary(v) for v in varies],
+    design = [parse_vary(v) for v in varies]
+    plan = plan_sweep(_load(scenario, overrides, [v.key for v in design]), design,
                       sample=sample, n=n_points, reps=reps, seed=seed,
                       common_random_numbers=not independent_seeds)
     progress = Progress(enabled=not quiet and sys.stderr.isatty())
@@ -256,21 +284,29 @@ def sweep_command(scenario: Path, varies: tuple[str, ...], sample: str, n_points
 @workers_option
 @scheduler_option
 @click.option("--max-evaluations", type=click.IntRange(min=3), default=60, show_default=True)
+@click.option("--tolerance", type=click.FloatRange(0, 1), default=DEFAULT_TOLERANCE,
+              show_default=True, help=TOLERANCE_HELP)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Calibrated scenario file (default: SCENARIO_calibrated.toml beside it).")
 @click.option("--overwrite", is_flag=True, help="Replace an existing --out file.")
 @format_option
 def calibrate_command(scenario: Path, targets: tuple[str, ...], frees: tuple[str, ...],
                       reps: int, seed: int, overrides: tuple[str, ...], workers: int | None,
-                      scheduler: str | None, max_evaluations: int, out: Path | None,
-                      overwrite: bool, fmt: str) -> None:
-    """Fit the --free keys of SCENARIO so its metrics hit the --target values."""
-    loaded = load_scenario(scenario, overrides)
-    wanted = [parse_target(t) for t in targets]
+                      scheduler: str | None, max_evaluations: int, tolerance: float,
+                      out: Path | None, overwrite: bool, fmt: str) -> None:
+    """Fit the --free keys of SCENARIO so its metrics hit the --target values.
+
+    Exits 1 when a target is missed by more than --tolerance; the best fit found is
+    still written (marked as missed), so the search need not be repeated to inspect it.
+    """
+    require_finite(tolerance, "--tolerance", "a finite number in [0, 1]")
     free = [parse_free(f) for f in frees]
+    loaded = _load(scenario, overrides, [f.key for f in free])
+    wanted = [parse_target(t) for t in targets]
     out = out or scenario.with_name(f"{scenario.stem}_calibrated.toml")
     if out.exists() and not overwrite:
         raise UserError(f"--out {out}: file exists; choose another or pass --overwrite")
+    check_writable(out, inside=False)
 
     def report(values: dict, loss: float) -> None:
         if sys.stderr.isatty():
@@ -279,12 +315,29 @@ def calibrate_command(scenario: Path, targets: tuple[str, ...], frees: tuple[str
 
     fit = calibrate(loaded, wanted, free, reps=reps, seed=seed, workers=workers,
                     scheduler=scheduler, max_evaluations=max_evaluations, report=report)
-    write_calibrated(out, loaded, fit, wanted)
     achieved = {m: interval(values, m) for m, values in fit.achieved.items()}
+    misses = missed_targets(wanted, achieved, fit, tolerance)
+    write_calibrated(out, loaded, fit, wanted, misses)
     if fmt == "json":
         click.echo(json.dumps({"free": fit.free, "achieved": achieved,
+                               "converged": not misses, "tolerance": tolerance,
+                               "missed": [m.record() for m in misses],
                                "scenario_file": str(out)}, indent=2))
-        return
+    else:
+        _show_fit(fit, wanted, achieved, reps, seed, out)
+    if misses:
+        click.echo(f"commsim: calibration missed {len(misses)} target(s) by more than "
+                   f"{tolerance:g} of the target:", err=True)
+        for miss in misses:
+            click.echo(f"  {miss.describe()}", err=True)
+        click.echo(f"the best fit found was still written to {out}, marked as missed; widen "
+                   "--free, free other keys or revise the target", err=True)
+        sys.exit(1)
+
+
+def _show_fit(fit: Calibration, wanted: list[Target], achieved: dict, reps: int, seed: int,
+              out: Path) -> None:
+    """The fitted values and, per target, the achieved mean and interval (table format)."""
     click.echo(f"fit after {fit.evaluations} evaluations ({reps} replicates each, seed {seed}), "
                f"loss {fit.loss:.3g}:")
     for key, value in fit.free.items():
@@ -318,8 +371,8 @@ def sensitivity_command(scenario: Path, method: str, params: tuple[str, ...], n_
                         overrides: tuple[str, ...], workers: int | None, scheduler: str | None,
                         out: Path, resume: bool, quiet: bool, fmt: str) -> None:
     """Which parameters drive the findings: Morris or Sobol indices over --param ranges."""
-    loaded = load_scenario(scenario, overrides)
     varies = [parse_vary(p) for p in params]
+    loaded = _load(scenario, overrides, [v.key for v in varies])
     problem = sensitivity.problem_for(varies)
     matrix = sensitivity.sample(method, problem, n_base, seed)
     points, rows = sensitivity.rows_to_points(matrix, varies)
@@ -327,16 +380,19 @@ def sensitivity_command(scenario: Path, method: str, params: tuple[str, ...], n_
                       points=points)
     stored = {"problem": problem, "sampler": sensitivity.settings(method, n_base, seed),
               "design_rows": len(matrix), "design_points": len(points)}
-    _prepare_sensitivity(out, stored, resume)
+    hint = resume_hint(out, out / "runs" / JOURNAL)
+    with output_errors(out, hint=hint):
+        _prepare_sensitivity(out, stored, resume)
     progress = Progress(enabled=not quiet and sys.stderr.isatty())
     runs = run_sweep(plan, out / "runs", resume=resume and (out / "runs").exists(),
                      workers=workers, scheduler=scheduler, progress=progress)
     chosen = list(metrics) or list(sensitivity.DEFAULT_METRICS)
     indices = sensitivity.analyse(method, problem, matrix, runs, rows, chosen, seed)
-    indices.to_csv(out / "indices.csv", index=False)
     source = (f"commsim sensitivity, scenario {loaded.name}, {method}, n={n_base}, "
               f"{len(points)} points x {reps} replicates, seed {seed}")
-    sensitivity.draw(indices, method, out / "indices.png", source)
+    with output_errors(out, hint=hint):
+        write_text(out / "indices.csv", indices.to_csv(index=False))
+        sensitivity.draw(indices, method, out / "indices.png", source)
     if fmt == "json":
         click.echo(json.dumps({"out": str(out), "method": method,
                                "indices": indices.to_dict(orient="records")}, indent=2))
@@ -372,7 +428,7 @@ main.add_command(brief_command)
 @set_option
 def params_command(scenario: Path | None, overrides: tuple[str, ...]) -> None:
     """List every settable key with its value in SCENARIO (or the defaults) and its meaning."""
-    loaded = load_scenario(scenario, overrides) if scenario else default_scenario()
+    loaded = _load(scenario, overrides) if scenario else default_scenario()
     click.echo(f"# scenario: {loaded.name}")
     for param in PARAMETERS:
         value = json.dumps(loaded[param.key], ensure_ascii=False)
@@ -420,7 +476,7 @@ def catalog_summary(catalog: TaskCatalog, households: float, days: int = 250) ->
 @set_option
 def validate_command(scenario: Path, overrides: tuple[str, ...]) -> None:
     """Check SCENARIO and its catalog without running it."""
-    loaded = load_scenario(scenario, overrides)
+    loaded = _load(scenario, overrides)
     catalog = load_catalog(loaded["tasks.catalog"])
     click.echo(f"{scenario}: OK ({loaded.name}; {len(catalog)} task types from {catalog.path})")
 

@@ -24,7 +24,7 @@ from scipy.stats import qmc
 
 from sim.errors import UserError
 from sim.parameters import BY_KEY
-from sim.scenario import Scenario, param_for, validate_value
+from sim.scenario import Scenario, param_for, require_finite, validate_value
 
 SAMPLES = ("grid", "lhs")
 
@@ -93,6 +93,9 @@ def _parse_range(key: str, spec: str, where: str) -> Vary:
         low, high, *step = (float(p) for p in parts)
     except ValueError:
         raise UserError(f"{where}: range bounds must be numbers") from None
+    for number in (low, high, *step):
+        require_finite(number, where, f"finite bounds and step; '{key}' takes "
+                                      f"{BY_KEY[key].allowed()}")
     if high <= low:
         raise UserError(f"{where}: empty or reversed range ({low:g} to {high:g}); "
                         "LO must be below HI")

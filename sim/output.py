@@ -7,6 +7,7 @@ folder, and an existing folder is replaced only when asked to, in one step.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import platform
@@ -24,33 +25,96 @@ from sim.errors import UserError
 PACKAGES = ("commsim", "mesa", "numpy", "pandas", "pyarrow", "scipy", "click")
 
 
+RERUN_HINT = "nothing was written there; free space or choose another --out, then run again"
+
+
+@contextmanager
+def output_errors(target: Path, option: str = "--out", hint: str = "") -> Iterator[None]:
+    """Turn an OSError raised while writing ``target`` (disk full, read-only file system,
+    permission) into one UserError naming the target, the reason and what to do next.
+
+    Wrap only code that writes: an OSError from elsewhere (a Dask connection, say)
+    must not be reported as an output problem.
+    """
+    try:
+        yield
+    except OSError as err:
+        after = f"; {hint}" if hint else ""
+        raise UserError(f"{option} {target}: cannot write there: {_reason(err)}{after}") from None
+
+
+def _reason(err: OSError) -> str:
+    """The operating system's words for ``err``'s errno (pyarrow puts its own longer text in
+    ``strerror``), or the error's text when it has no errno."""
+    return os.strerror(err.errno) if err.errno else (err.strerror or str(err))
+
+
+def check_writable(path: Path, option: str = "--out", inside: bool = True) -> None:
+    """Refuse, before any long computation, a ``path`` under which nothing can be created:
+    a hidden folder is made (and removed at once) in the nearest existing folder at or
+    above ``path`` (above it when not ``inside``: a file, or a folder replaced by a rename).
+
+    Asking the file system is the only reliable test: permission bits say nothing to
+    root, and /proc or /sys refuse new entries with ENOENT or EPERM although they
+    look writable.
+    """
+    base = Path(path) if inside else Path(path).parent
+    while not base.exists() and base != base.parent:
+        base = base.parent
+    if not base.is_dir():
+        raise UserError(f"{option} {path}: cannot create anything under {base}: "
+                        f"{os.strerror(errno.ENOTDIR)} (it is a file)")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".commsim-probe-", dir=base))
+    except OSError as err:
+        raise UserError(f"{option} {path}: cannot create anything in {base}: "
+                        f"{_reason(err)}") from None
+
+
 def check_target(out: Path, overwrite: bool) -> None:
-    """Refuse early a target that holds files, unless overwriting was asked for."""
+    """Refuse early a target that holds files, unless overwriting was asked for, or one
+    whose folder cannot be created."""
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out}: exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not overwrite:
         raise UserError(f"--out {out}: folder exists and is not empty; choose another folder "
                         "or pass --overwrite to replace it")
+    check_writable(out, inside=False)
 
 
 def write_folder(out: Path, write: Callable[[Path], None], overwrite: bool = False) -> None:
-    """Call ``write(tmp)`` to fill a temporary folder, then move it to ``out`` atomically."""
+    """Call ``write(tmp)`` to fill a temporary folder, then move it to ``out`` atomically.
+
+    If writing fails (a full disk, say) the temporary folder goes and ``out`` is as it was.
+    """
     out = Path(out)
     check_target(out, overwrite)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    with output_errors(out, hint=RERUN_HINT):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+        try:
+            write(tmp)
+            _move_into_place(tmp, out)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _move_into_place(tmp: Path, out: Path) -> None:
+    """Rename ``tmp`` to ``out``; an existing ``out`` is set aside first and put back if the
+    rename fails, so the user's folder is never lost."""
+    if not out.is_dir():
+        os.replace(tmp, out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    os.replace(out, old / "previous")
     try:
-        write(tmp)
-        if out.is_dir():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.replace(out, old / "previous")
-            os.replace(tmp, out)
-            shutil.rmtree(old)
-        else:
-            os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+        os.replace(tmp, out)
+    except OSError:
+        os.replace(old / "previous", out)
+        old.rmdir()
+        raise
+    shutil.rmtree(old)
 
 
 def manifest(**facts) -> dict:

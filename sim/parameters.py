@@ -7,7 +7,7 @@ assumption in its ``source`` so a reader can tell measured facts from choices.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 GOVERNANCE_MODELS = ("two_committees", "workstation", "zone_committee")
@@ -17,7 +17,12 @@ STAFFING_BASES = ("per_community", "per_households")
 
 @dataclass(frozen=True)
 class Param:
-    """One settable value. ``kind`` is int, float, bool, str or list (of str)."""
+    """One settable value. ``kind`` is int, float, bool, str or list (of str).
+
+    ``needs`` is ``(switch key, value)`` when the model reads this key only while the
+    switch has that value, so that a setting which cannot count is reported, not
+    silently ignored. Keys under a group with an ``enabled`` switch get it filled in.
+    """
 
     key: str
     default: Any
@@ -27,6 +32,7 @@ class Param:
     low: float | None = None
     high: float | None = None
     choices: tuple[str, ...] | None = None
+    needs: tuple[str, Any] | None = None
 
     def allowed(self) -> str:
         """Human-readable statement of what this parameter accepts."""
@@ -38,10 +44,14 @@ class Param:
             return "a list of strings"
         if self.kind is str:
             return "a string"
-        low = "-inf" if self.low is None else f"{self.low:g}"
-        high = "inf" if self.high is None else f"{self.high:g}"
-        noun = "an integer" if self.kind is int else "a number"
-        return f"{noun} in [{low}, {high}]"
+        noun = "an integer" if self.kind is int else "a finite number"
+        if self.low is None and self.high is None:
+            return f"any {noun.split(' ', 1)[1]}"
+        if self.high is None:
+            return f"{noun} >= {self.low:g}"
+        if self.low is None:
+            return f"{noun} <= {self.high:g}"
+        return f"{noun} in [{self.low:g}, {self.high:g}]"
 
 
 ASSUMPTION = "assumption (docs/model.md)"
@@ -73,17 +83,20 @@ PARAMETERS: tuple[Param, ...] = (
     Param("city.households_max", 15000, float, "largest community (households)",
           "Hefei report: up to 15,000 households", 1, 1000000),
     Param("city.grid_workers", 5716, int, "grid workers (网格责任人) in the city",
-          "Hefei report: 5,716 grid workers", 0, 10**7),
+          "Hefei report: 5,716 grid workers", 0, 10**7,
+          needs=("reforms.grid_delegation.enabled", True)),
     # --- staffing ---------------------------------------------------------
     Param("staffing.basis", "per_community", str,
           "how staff numbers are set: a flat number per community or per 1,000 households",
           "report: about 15 staff per Shushan community", choices=STAFFING_BASES),
     Param("staffing.staff_per_community", 15.0, float, "committee staff per community",
-          "Hefei report: Shushan, 52 communities, about 15 staff each", 0, 1000),
+          "Hefei report: Shushan, 52 communities, about 15 staff each", 0, 1000,
+          needs=("staffing.basis", "per_community")),
     Param("staffing.staff_per_1000_households", 3.75, float,
           "staff per 1,000 households when staffing.basis = per_households",
           "15 staff for a median 4,000-household community; the 2021-25 national target "
-          "(18 per 10,000 residents, 2.8 persons per household) is about 5.0", 0, 100),
+          "(18 per 10,000 residents, 2.8 persons per household) is about 5.0", 0, 100,
+          needs=("staffing.basis", "per_households")),
     Param("staffing.hours_per_day", 8.0, float, "regular working hours per staff member per day",
           "statutory working day", 1, 24),
     Param("staffing.overtime_cap_hours", 2.0, float,
@@ -114,17 +127,20 @@ PARAMETERS: tuple[Param, ...] = (
           choices=GOVERNANCE_MODELS),
     Param("governance.committee_share", 0.33, float,
           "workstation model: share of staff kept in the committee for self-governance",
-          ASSUMPTION + ": 5 of 15 staff (committee law: 5-9 elected members)", 0, 1),
+          ASSUMPTION + ": 5 of 15 staff (committee law: 5-9 elected members)", 0, 1,
+          needs=("governance.model", "workstation")),
     Param("governance.lending_share", 0.5, float,
           "workstation model: share of a pool's spare hours lent to the other pool",
-          ASSUMPTION + ": 'divided in work, not divided as a family'", 0, 1),
+          ASSUMPTION + ": 'divided in work, not divided as a family'", 0, 1,
+          needs=("governance.model", "workstation")),
     Param("governance.zone_staff_per_community", 2.0, float,
           "zone model: staff of the zone committee's service centre per community it guides",
-          ASSUMPTION, 0, 100),
+          ASSUMPTION, 0, 100, needs=("governance.model", "zone_committee")),
     Param("governance.zone_categories",
           ["social_insurance", "employment", "social_assistance", "housing_support"], list,
           "zone model: administrative categories the zone committee handles centrally",
-          ASSUMPTION + ": the 'big community' handles window business at street level"),
+          ASSUMPTION + ": the 'big community' handles window business at street level",
+          needs=("governance.model", "zone_committee")),
     # --- tasks --------------------------------------------------------------
     Param("tasks.catalog", "", str,
           "task catalog CSV (empty: the packaged catalog); relative to the scenario file",
@@ -204,6 +220,22 @@ PARAMETERS: tuple[Param, ...] = (
           "share of each pool's regular hours kept for self-governance", ASSUMPTION, 0, 1),
 )
 
+
+
+def _under_switches(params: tuple[Param, ...]) -> tuple[Param, ...]:
+    """Every key of a group that has an ``enabled`` switch needs that switch on
+    (``reforms.funding.coverage`` needs ``reforms.funding.enabled = true``)."""
+    switches = {p.key for p in params if p.key.endswith(".enabled")}
+
+    def switch_of(param: Param) -> str:
+        return param.key.rsplit(".", 1)[0] + ".enabled"
+
+    return tuple(replace(p, needs=(switch_of(p), True))
+                 if p.needs is None and p.key not in switches and switch_of(p) in switches
+                 else p for p in params)
+
+
+PARAMETERS = _under_switches(PARAMETERS)
 BY_KEY: dict[str, Param] = {p.key: p for p in PARAMETERS}
 
 

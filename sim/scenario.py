@@ -9,13 +9,16 @@ here, once, so the model can trust every value it reads.
 from __future__ import annotations
 
 import difflib
+import json
+import math
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sim.errors import UserError
-from sim.parameters import BY_KEY, Param, defaults
+from sim.parameters import BY_KEY, PARAMETERS, Param, defaults
 
 META_KEYS = ("name", "description", "extends")
 PATH_KEYS = ("tasks.catalog",)
@@ -49,6 +52,46 @@ class Scenario:
             values[key] = value
         check_consistency(values, where)
         return Scenario(self.name, values, self.path, self.description, self.overrides)
+
+    @property
+    def override_keys(self) -> list[str]:
+        """The keys given with ``--set``, in order."""
+        return [text.split("=", 1)[0].strip() for text in self.overrides]
+
+    @property
+    def inert_settings(self) -> list[str]:
+        """Settings that change nothing: see ``inert_with``."""
+        return self.inert_with()
+
+    def inert_with(self, varied: Collection[str] = ()) -> list[str]:
+        """One sentence for each setting the model will not read because the switch it
+        needs (``Param.needs``) is off, e.g. an access-list size without the access list.
+
+        A key counts as set when it differs from its default (a file that writes out
+        defaults is not flagged) or is in ``varied`` (swept or fitted); a switch in
+        ``varied`` may be on at some points, so nothing depending on it is flagged.
+        """
+        notes = []
+        for param in PARAMETERS:
+            if param.needs is None:
+                continue
+            switch, wanted = param.needs
+            if switch in varied or self[switch] == wanted:
+                continue
+            if param.key in varied or self[param.key] != param.default:
+                notes.append(f"{self._origin(param.key, varied)} has no effect while "
+                             f"{switch} = {json.dumps(self[switch])}; set {switch} = "
+                             f"{json.dumps(wanted)} to make it count")
+        return notes
+
+    def _origin(self, key: str, varied: Collection[str]) -> str:
+        """Where a setting came from, as the start of a message about it."""
+        if key in varied:
+            return f"{key} (varied)"
+        value = json.dumps(self[key], ensure_ascii=False)
+        if key in self.override_keys:
+            return f"--set {key}={value}"
+        return f"{self.path or self.name}: {key} = {value}"
 
     def nested(self) -> dict[str, Any]:
         """The resolved values as nested tables, as a TOML file would hold them."""
@@ -152,6 +195,13 @@ def parse_override(text: str) -> tuple[str, Any]:
     return key, value
 
 
+def require_finite(value: float, where: str, allowed: str = "a finite number") -> float:
+    """``value`` if it is finite: Python's float() accepts 'nan' and 'inf', no option does."""
+    if not math.isfinite(value):
+        raise UserError(f"{where}: bad value {value}; expected {allowed}")
+    return value
+
+
 def check_consistency(values: dict[str, Any], where: str) -> None:
     """Rules that tie several keys together (single keys are checked on their own)."""
     low, high = values["city.households_min"], values["city.households_max"]
@@ -183,7 +233,8 @@ def validate_value(param: Param, value: Any, where: str) -> Any:
         if not isinstance(value, str) or (param.choices and value not in param.choices):
             raise fail()
         return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or not math.isfinite(value):          # TOML allows nan and inf; no key does
         raise fail()
     if param.kind is int:
         if isinstance(value, float) and not value.is_integer():

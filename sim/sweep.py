@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pandas as pd
 import pyarrow as pa
@@ -28,7 +28,7 @@ from sim.design import Vary, design_points, parse_vary, point_seed, run_key
 from sim.errors import UserError
 from sim.executors import map_unordered, open_executor, window
 from sim.metrics import METRICS
-from sim.output import manifest, replacing, write_json, write_text
+from sim.output import manifest, output_errors, replacing, write_json, write_text
 from sim.runner import RunSpec, execute
 from sim.scenario import Scenario
 
@@ -102,18 +102,28 @@ def run_sweep(plan: SweepPlan, out: Path, *, resume: bool = False, workers: int 
               scheduler: str | None = None, progress: Progress | None = None) -> pd.DataFrame:
     """Run every missing run of ``plan`` into ``out``; return the runs table."""
     out = Path(out)
-    done = _prepare_folder(plan, out, resume)
+    with output_errors(out, hint=resume_hint(out)):
+        done = _prepare_folder(plan, out, resume)
+        journal = (out / JOURNAL).open("ab", buffering=0)
     todo = (spec for _, _, spec in plan.runs() if spec.key not in done)
     progress = progress or Progress(0, enabled=False)
     progress.start(len(plan.points) * plan.reps - len(done), already=len(done))
-    with open_executor(workers, scheduler) as executor, \
-            (out / JOURNAL).open("a", encoding="utf-8") as journal:
+    with journal, open_executor(workers, scheduler) as executor:
         for spec, record in map_unordered(executor, execute, todo, window(workers)):
-            _append(journal, _row(spec.point, plan.points[spec.point], spec, record))
+            with output_errors(out, hint=resume_hint(out)):
+                _append(journal, _row(spec.point, plan.points[spec.point], spec, record))
             progress.advance()
     progress.finish()
-    _write_results(out, plan)
+    with output_errors(out, hint=resume_hint(out)):
+        _write_results(out, plan)
     return pd.read_parquet(out / RESULTS)
+
+
+def resume_hint(out: Path, journal: Path | None = None) -> str:
+    """What to do after a write failed mid-sweep: every finished run is in the journal."""
+    return (f"the finished runs are kept in {journal or out / JOURNAL}; free space (or copy "
+            f"{out} to a disk with room), then rerun the same command with --out on that "
+            "folder and --resume")
 
 
 def _prepare_folder(plan: SweepPlan, out: Path, resume: bool) -> set[str]:
@@ -162,9 +172,12 @@ def _row(index: int, point: dict[str, Any], spec: RunSpec,
             "seconds": record["seconds"], "run_key": spec.key}
 
 
-def _append(journal, row: dict[str, Any]) -> None:
-    journal.write(json.dumps(row, default=str) + "\n")
-    journal.flush()
+def _append(journal: BinaryIO, row: dict[str, Any]) -> None:
+    """Write one line to the unbuffered journal and sync it. A full disk stops this at the
+    line it tore (resume drops it), and nothing is left buffered to fail again on close."""
+    line = memoryview((json.dumps(row, default=str) + "\n").encode("utf-8"))
+    while line:
+        line = line[journal.write(line):]
     os.fsync(journal.fileno())
 
 

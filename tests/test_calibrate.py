@@ -60,8 +60,71 @@ def test_the_calibrated_file_extends_the_input_and_reproduces_the_fit(tmp_path):
     (["--target", "admin_share=0.8", "--free", "governance.model=a:b"], "only numeric keys"),
     (["--target", "admin_share=0.8", "--free", "tasks.effort_scale=2:1"], "reversed range"),
     (["--target", "admin_share=0.8", "--free", "tasks.efort_scale=1:2"], "did you mean"),
+    (["--target", "admin_share=nan", "--free", "tasks.effort_scale=0.5:1"],
+     "bad value nan; expected a finite number"),
+    (["--target", "admin_share=0.8", "--free", "tasks.effort_scale=0.5:inf"],
+     "bad value inf; expected a finite number in [0, 100]"),
+    (["--target", "admin_share=0.8", "--free", "city.communities=nan:10"],
+     "bad value nan; expected an integer in [1, 20000]"),
 ])
 def test_bad_calibration_input_gets_one_message_and_status_2(tmp_path, args, message):
     result = CliRunner().invoke(main, ["calibrate", str(BASELINE), *args, "--out",
                                        str(tmp_path / "x.toml")])
     assert result.exit_code == 2 and message in result.output
+
+
+MISSING = ["--set", "city.communities=10", "--set", "simulation.days=40", "--reps", "1",
+           "--workers", "1", "--max-evaluations", "6", "--free",
+           "staffing.staff_per_community=8:40"]
+
+
+@pytest.fixture(scope="module")
+def unreachable(tmp_path_factory):
+    """A fit to an administrative share that no staffing in the range reaches."""
+    out = tmp_path_factory.mktemp("miss") / "fitted.toml"
+    result = CliRunner().invoke(main, ["calibrate", str(BASELINE), *MISSING, "--target",
+                                       "admin_share=0.70", "--out", str(out),
+                                       "--format", "json"])
+    return result, out
+
+
+def test_a_missed_target_exits_1(unreachable):
+    result, _ = unreachable
+    assert result.exit_code == 1, result.output
+
+
+def test_a_missed_target_is_named_with_the_range_the_search_reached(unreachable):
+    result, _ = unreachable
+    missed = json.loads(result.stdout)["missed"]
+    assert [m["metric"] for m in missed] == ["admin_share"]
+    low, high = missed[0]["reached_low"], missed[0]["reached_high"]
+    assert 0.70 * 1.05 < low <= missed[0]["mean"] <= high
+    assert "calibration missed 1 target(s)" in result.stderr
+    assert f"admin_share: target 0.7, achieved {missed[0]['mean']:.4g}" in result.stderr
+    assert f"reached {low:.4g} to {high:.4g}" in result.stderr
+
+
+def test_a_missed_fit_reports_not_converged_and_still_writes_a_marked_file(unreachable):
+    result, out = unreachable
+    assert json.loads(result.stdout)["converged"] is False
+    assert "# MISSED admin_share" in out.read_text(encoding="utf-8")
+    assert f"still written to {out}" in result.stderr
+
+
+def test_a_reachable_target_converges_with_exit_0(tmp_path):
+    scenario = load_scenario(BASELINE, ["city.communities=10", "simulation.days=40",
+                                        "staffing.staff_per_community=20"])
+    reachable = float(run(scenario, seed=0, reps=1).metrics["admin_share"].mean())
+    result = CliRunner().invoke(main, ["calibrate", str(BASELINE), *MISSING, "--target",
+                                       f"admin_share={reachable}", "--out",
+                                       str(tmp_path / "fit.toml"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["converged"] is True
+    assert json.loads(result.stdout)["missed"] == [] and result.stderr == ""
+
+
+def test_a_tolerance_that_is_not_a_share_is_refused(tmp_path):
+    result = CliRunner().invoke(main, ["calibrate", str(BASELINE), *MISSING, "--target",
+                                       "admin_share=0.8", "--tolerance", "nan",
+                                       "--out", str(tmp_path / "x.toml")])
+    assert result.exit_code == 2 and "--tolerance: bad value nan" in result.output

@@ -60,10 +60,10 @@ def test_a_user_catalog_is_read(tmp_path):
 
 @pytest.mark.parametrize("row, column, allowed", [
     ({"kind": "chores"}, "kind", "one of administrative"),
-    ({"effort_hours": "-3"}, "effort_hours", "a number in"),
-    ({"assessment_weight": "high"}, "assessment_weight", "a number in [0, 1]"),
+    ({"effort_hours": "-3"}, "effort_hours", "a finite number in"),
+    ({"assessment_weight": "high"}, "assessment_weight", "a finite number in [0, 1]"),
     ({"grid_eligible": "yes"}, "grid_eligible", "0 or 1"),
-    ({"arrival": "demand", "rate_per_1000hh_year": ""}, "rate_per_1000hh_year", "a number"),
+    ({"arrival": "demand", "rate_per_1000hh_year": ""}, "rate_per_1000hh_year", "finite number"),
     ({"name_en": ""}, "name_en", "a non-empty text"),
 ])
 def test_bad_cell_is_named_by_row_and_column(tmp_path, row, column, allowed):
@@ -73,6 +73,16 @@ def test_bad_cell_is_named_by_row_and_column(tmp_path, row, column, allowed):
     message = str(err.value)
     assert "bad.csv: row 3" in message and f"column '{column}'" in message
     assert allowed in message
+
+
+@pytest.mark.parametrize("column, cell", [
+    ("effort_hours", "nan"), ("deadline_days", "inf"), ("effort_spread", "-inf")])
+def test_a_non_finite_cell_is_refused_by_row_column_value_and_range(tmp_path, column, cell):
+    path = write_catalog(tmp_path / "odd.csv", [{column: cell}])
+    with pytest.raises(UserError) as err:
+        load_catalog(path)
+    assert str(err.value).startswith(f"{path}: row 2, column '{column}': bad value '{cell}'; "
+                                     "expected a finite number in [")
 
 
 def test_duplicate_ids_are_refused(tmp_path):

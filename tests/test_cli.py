@@ -102,6 +102,8 @@ def test_validate_accepts_every_shipped_scenario():
     (["run", BASELINE, "--set", "city.comunities=3"], "did you mean 'city.communities'"),
     (["run", BASELINE, "--set", "city.communities=-3"], "expected an integer in [1, 20000]"),
     (["run", BASELINE, "--set", "governance.model=anarchy"], "one of 'two_committees'"),
+    (["run", BASELINE, "--set", "tasks.effort_scale=nan"],
+     "bad value nan for 'tasks.effort_scale'; expected a finite number in [0, 100]"),
     (["run", BASELINE, "--set", "nonsense"], "expected KEY=VALUE"),
     (["tasks", "--catalog", "missing.csv"], "missing.csv: catalog file not found"),
 ])
@@ -131,3 +133,42 @@ def test_the_installed_command_prints_no_traceback_on_bad_input(tmp_path):
     assert done.returncode == 2
     assert "broken.toml: TOML syntax error" in done.stderr and "line 1" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_setting_that_changes_nothing_is_warned_about_on_stderr():
+    result = invoke("run", BASELINE, "--reps", "1", *SMALL,
+                    "--set", "reforms.access_list.max_admin_tasks=60")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "commsim: warning: --set reforms.access_list.max_admin_tasks=60 has no effect while "
+        "reforms.access_list.enabled = false; set reforms.access_list.enabled = true to make "
+        "it count"]
+
+
+def test_a_switched_off_key_in_a_file_is_warned_about_by_validate(tmp_path):
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(f'extends = "{BASELINE}"\ngovernance.lending_share = 0.9\n',
+                        encoding="utf-8")
+    result = invoke("validate", str(scenario))
+    assert result.exit_code == 0
+    assert result.stderr.startswith(f"commsim: warning: {scenario}: governance.lending_share "
+                                    "= 0.9 has no effect while governance.model = ")
+
+
+def test_shipped_scenarios_load_without_warnings():
+    for path in SCENARIOS.glob("*.toml"):
+        result = invoke("validate", str(path))
+        assert result.stderr == "", path.name
+
+
+def test_no_warning_when_the_switch_is_on():
+    result = invoke("validate", str(SCENARIOS / "access_list.toml"),
+                    "--set", "reforms.access_list.max_admin_tasks=60")
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_a_sweep_over_a_key_whose_switch_is_off_is_warned_about(tmp_path):
+    result = invoke("sweep", BASELINE, *SMALL, "--vary", "reforms.digital.effort_cut=0.2,0.4",
+                    "--workers", "1", "--out", str(tmp_path / "sweep"))
+    assert result.exit_code == 0, result.output
+    assert "commsim: warning: reforms.digital.effort_cut (varied) has no effect" in result.stderr

@@ -65,6 +65,10 @@ def test_latin_hypercube_visits_every_listed_value():
     ("governance.model=anarchy", "one of 'two_committees'"),
     ("city.communities", "expected KEY=V1,V2"),
     ("city.communities=3,3", "listed twice"),
+    ("tasks.effort_scale=0.5,nan", r"bad value nan .*a finite number in \[0, 100\]"),
+    ("tasks.effort_scale=0.5:inf:0.1", "bad value inf; expected finite bounds and step"),
+    ("city.communities=nan:20:5", "bad value nan; expected finite bounds"),
+    ("city.communities=10:20:inf", "bad value inf; expected finite bounds and step"),
 ])
 def test_bad_vary_gets_a_clear_message(text, message):
     with pytest.raises(UserError, match=message):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from sim.errors import UserError
-from sim.parameters import PARAMETERS
-from sim.scenario import load_scenario, parse_override
+from sim.parameters import BY_KEY, PARAMETERS, Param
+from sim.scenario import load_scenario, parse_override, validate_value
 from tests.conftest import SCENARIOS
 
 
@@ -78,6 +78,28 @@ def test_out_of_range_value_names_the_range(tmp_path):
         load_scenario(path)
 
 
+@pytest.mark.parametrize("literal", ["nan", "inf", "-inf"])
+def test_a_non_finite_file_value_names_file_key_value_and_range(tmp_path, literal):
+    path = write(tmp_path, "odd.toml", f"[tasks]\neffort_scale = {literal}\n")
+    with pytest.raises(UserError) as err:
+        load_scenario(path)
+    assert str(err.value) == (f"{path}: key 'tasks.effort_scale': bad value {literal} for "
+                              "'tasks.effort_scale'; expected a finite number in [0, 100]")
+
+
+@pytest.mark.parametrize("literal", ["nan", "+inf", "-inf"])
+def test_a_non_finite_set_value_is_refused(literal):
+    with pytest.raises(UserError) as err:
+        parse_override(f"tasks.effort_scale={literal}")
+    assert str(err.value).startswith(f"--set tasks.effort_scale={literal}: bad value ")
+    assert str(err.value).endswith("expected a finite number in [0, 100]")
+
+
+def test_an_open_bound_reads_as_a_finite_range():
+    assert Param("x", 1.0, float, "", "", low=0).allowed() == "a finite number >= 0"
+    assert Param("x", 1.0, float, "", "").allowed() == "any finite number"
+
+
 def test_unknown_choice_lists_the_choices(tmp_path):
     path = write(tmp_path, "bad.toml", 'governance.model = "anarchy"\n')
     with pytest.raises(UserError, match="'two_committees', 'workstation', 'zone_committee'"):
@@ -129,3 +151,70 @@ def test_catalog_path_is_relative_to_the_scenario_file(tmp_path):
     (tmp_path / "sub").mkdir()
     path = write(tmp_path / "sub", "s.toml", 'tasks.catalog = "my.csv"\n')
     assert load_scenario(path)["tasks.catalog"] == str((tmp_path / "sub" / "my.csv").resolve())
+
+
+# --- settings that change nothing because their switch is off ---------------------------------
+
+def test_a_set_parameter_of_a_switched_off_reform_is_reported():
+    scenario = load_scenario(SCENARIOS / "baseline.toml",
+                             ["reforms.access_list.max_admin_tasks=60"])
+    assert scenario.inert_settings == [
+        "--set reforms.access_list.max_admin_tasks=60 has no effect while "
+        "reforms.access_list.enabled = false; set reforms.access_list.enabled = true to make "
+        "it count"]
+
+
+def test_a_file_setting_of_a_switched_off_reform_names_the_file(tmp_path):
+    path = write(tmp_path, "s.toml", f'extends = "{SCENARIOS / "baseline.toml"}"\n'
+                                     "reforms.funding.coverage = 0.7\n")
+    assert load_scenario(path).inert_settings == [
+        f"{path.resolve()}: reforms.funding.coverage = 0.7 has no effect while "
+        "reforms.funding.enabled = false; set reforms.funding.enabled = true to make it count"]
+
+
+@pytest.mark.parametrize("setting, switch", [
+    ("governance.committee_share=0.4", 'governance.model = "workstation"'),
+    ("governance.zone_staff_per_community=3", 'governance.model = "zone_committee"'),
+    ("staffing.staff_per_1000_households=5", 'staffing.basis = "per_households"'),
+    ("city.grid_workers=100", "reforms.grid_delegation.enabled = true"),
+    ("staffing.turnover.hiring_delay_days=10", "staffing.turnover.enabled = true"),
+])
+def test_a_key_read_only_under_another_setting_names_that_setting(setting, switch):
+    overrides = [setting, "staffing.turnover.enabled=false"]
+    notes = load_scenario(SCENARIOS / "baseline.toml", overrides).inert_settings
+    assert len(notes) == 1 and notes[0].endswith(f"set {switch} to make it count")
+
+
+def test_no_shipped_scenario_has_a_setting_that_changes_nothing():
+    for path in SCENARIOS.glob("*.toml"):
+        assert load_scenario(path).inert_settings == [], path.name
+
+
+def test_nothing_is_reported_when_the_switch_is_on():
+    scenario = load_scenario(SCENARIOS / "access_list.toml",
+                             ["reforms.access_list.max_admin_tasks=60"])
+    assert scenario.inert_settings == []
+
+
+def test_a_file_that_writes_out_a_default_is_not_reported(tmp_path):
+    path = write(tmp_path, "s.toml", "reforms.access_list.max_admin_tasks = 96\n")
+    assert load_scenario(path).inert_settings == []
+
+
+def test_a_varied_key_is_reported_unless_its_switch_is_varied_too():
+    scenario = load_scenario(SCENARIOS / "baseline.toml")
+    assert scenario.inert_with(["reforms.digital.effort_cut"]) == [
+        "reforms.digital.effort_cut (varied) has no effect while reforms.digital.enabled = "
+        "false; set reforms.digital.enabled = true to make it count"]
+    assert scenario.inert_with(["reforms.digital.effort_cut", "reforms.digital.enabled"]) == []
+
+
+def test_every_dependency_names_a_switch_and_a_value_it_can_take():
+    for param in PARAMETERS:
+        if param.needs:
+            switch, wanted = param.needs
+            assert switch != param.key and BY_KEY[switch].needs is None, param.key
+            assert validate_value(BY_KEY[switch], wanted, param.key) == wanted
+        group = param.key.rsplit(".", 1)[0]
+        if f"{group}.enabled" in BY_KEY and not param.key.endswith(".enabled"):
+            assert param.needs == (f"{group}.enabled", True), param.key
