@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 CONFIDENCE = 0.95
 
@@ -21,7 +21,9 @@ def interval(values: np.ndarray | list[float]) -> dict[str, float | None]:
     mean = float(values.mean())
     if len(values) < 2:
         return {"mean": mean, "ci_low": None, "ci_high": None}
-    half = float(stats.t.ppf((1 + CONFIDENCE) / 2, len(values) - 1)
+    # special.stdtrit is the t quantile itself (what stats.t.ppf calls), without the
+    # third of a second that importing scipy.stats costs every run.
+    half = float(special.stdtrit(len(values) - 1, (1 + CONFIDENCE) / 2)
                  * values.std(ddof=1) / math.sqrt(len(values)))
     return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half}
 

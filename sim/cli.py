@@ -7,36 +7,57 @@ status 2, no traceback.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import numpy as np
-import pandas as pd
 
-from analysis import sensitivity
 from analysis.commands import brief_command, plot_command
-from analysis.summary import (
-    format_comparison,
-    format_table,
-    interval,
-    paired_differences,
-    summarise,
-    summary_frame,
-)
-from sim.calibration import calibrate, parse_free, parse_target, write_calibrated
-from sim.catalog import ARRIVALS, CAMPAIGN, DEMAND, KINDS, PERIODIC, TaskCatalog, load_catalog
-from sim.compare import Comparison, compare
-from sim.design import SAMPLES, parse_vary
 from sim.errors import UserError
-from sim.metrics import METRICS
-from sim.output import check_target, manifest, write_folder, write_json
-from sim.parameters import PARAMETERS
-from sim.runner import RunResult, run
-from sim.scenario import default_scenario, load_scenario
-from sim.sweep import Progress, plan_sweep, run_sweep
+
+if TYPE_CHECKING:
+    from sim.catalog import TaskCatalog
+    from sim.compare import Comparison
+    from sim.runner import RunResult
+
+
+class LazyChoice(click.Choice):
+    """A ``click.Choice`` whose names are computed on first use, not at import.
+
+    The names of metrics, samplers and sensitivity methods live in modules
+    that import NumPy, SciPy or SALib; reading them when the CLI is imported
+    would make every ``commsim`` start pay for those imports. Click still
+    checks the value and lists the allowed names in its error (exit status 2).
+    """
+
+    def __init__(self, names: Callable[[], Iterable[str]]) -> None:
+        # click.Choice.__init__ would store the names now; keep only what it sets besides.
+        self._names = names
+        self.case_sensitive = True
+
+    @functools.cached_property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        return tuple(self._names())
+
+
+def _metric_names() -> Iterable[str]:
+    from sim.metrics import METRICS
+    return METRICS
+
+
+def _sample_names() -> Iterable[str]:
+    from sim.design import SAMPLES
+    return SAMPLES
+
+
+def _sensitivity_methods() -> Iterable[str]:
+    from analysis.sensitivity import METHODS
+    return METHODS
 
 
 class CommsimGroup(click.Group):
@@ -87,6 +108,12 @@ def run_command(scenario: Path, seed: int, reps: int, overrides: tuple[str, ...]
                 out: Path | None, overwrite: bool, workers: int | None, scheduler: str | None,
                 fmt: str) -> None:
     """Run SCENARIO and print its findings with 95% intervals over replicates."""
+    from analysis.summary import format_table, summarise
+    from sim.metrics import METRICS
+    from sim.output import check_target, write_folder
+    from sim.runner import run
+    from sim.scenario import load_scenario
+
     loaded = load_scenario(scenario, overrides)
     if out is not None:
         check_target(out, overwrite)
@@ -109,6 +136,9 @@ def run_command(scenario: Path, seed: int, reps: int, overrides: tuple[str, ...]
 
 
 def _write_run(folder: Path, result: RunResult, summary: dict, elapsed: float) -> None:
+    from analysis.summary import summary_frame
+    from sim.output import manifest, write_json
+
     result.weekly.to_parquet(folder / "weekly.parquet", index=False)
     result.tasks.to_parquet(folder / "tasks.parquet", index=False)
     summary_frame(summary).to_csv(folder / "summary.csv", index=False)
@@ -150,6 +180,12 @@ def compare_command(scenarios: tuple[Path, ...], reps: int, seed: int,
                     out: Path | None, overwrite: bool, fmt: str) -> None:
     """Run SCENARIOS on the same replicate seeds; show each and its paired difference
     from the first."""
+    from analysis.summary import format_comparison, paired_differences
+    from sim.compare import compare
+    from sim.metrics import METRICS
+    from sim.output import check_target, write_folder
+    from sim.scenario import load_scenario
+
     loaded = [load_scenario(path, overrides) for path in scenarios]
     if out is not None:
         check_target(out, overwrite)
@@ -171,6 +207,8 @@ def compare_command(scenarios: tuple[Path, ...], reps: int, seed: int,
 
 def _write_comparison(folder: Path, comparison: Comparison, scenarios: list,
                       document: dict) -> None:
+    from sim.output import manifest, write_json
+
     comparison.metrics.to_csv(folder / "replicates.csv", index=False)
     comparison.city_weekly.to_parquet(folder / "city_weekly.parquet", index=False)
     comparison.communities.to_parquet(folder / "communities.parquet", index=False)
@@ -194,7 +232,7 @@ def _write_comparison(folder: Path, comparison: Comparison, scenarios: list,
 @scenario_argument
 @click.option("--vary", "varies", multiple=True, required=True,
               metavar="KEY=V1,V2,...|KEY=LO:HI:STEP", help="A key to vary, repeatable.")
-@click.option("--sample", type=click.Choice(SAMPLES), default="grid", show_default=True,
+@click.option("--sample", type=LazyChoice(_sample_names), default="grid", show_default=True,
               help="Full grid, or a Latin hypercube of --n points over the ranges.")
 @click.option("--n", "n_points", type=int, default=None, help="Design points for --sample lhs.")
 @click.option("--reps", type=click.IntRange(min=1), default=1, show_default=True)
@@ -213,6 +251,11 @@ def sweep_command(scenario: Path, varies: tuple[str, ...], sample: str, n_points
                   scheduler: str | None, out: Path, resume: bool, independent_seeds: bool,
                   quiet: bool, fmt: str) -> None:
     """Run SCENARIO over a design of varied keys; results stream to OUT/runs.parquet."""
+    from sim.design import parse_vary
+    from sim.metrics import METRICS
+    from sim.scenario import load_scenario
+    from sim.sweep import Progress, plan_sweep, run_sweep
+
     plan = plan_sweep(load_scenario(scenario, overrides), [parse_vary(v) for v in varies],
                       sample=sample, n=n_points, reps=reps, seed=seed,
                       common_random_numbers=not independent_seeds)
@@ -265,6 +308,10 @@ def calibrate_command(scenario: Path, targets: tuple[str, ...], frees: tuple[str
                       scheduler: str | None, max_evaluations: int, out: Path | None,
                       overwrite: bool, fmt: str) -> None:
     """Fit the --free keys of SCENARIO so its metrics hit the --target values."""
+    from analysis.summary import format_table, interval
+    from sim.calibration import calibrate, parse_free, parse_target, write_calibrated
+    from sim.scenario import load_scenario
+
     loaded = load_scenario(scenario, overrides)
     wanted = [parse_target(t) for t in targets]
     free = [parse_free(f) for f in frees]
@@ -296,14 +343,14 @@ def calibrate_command(scenario: Path, targets: tuple[str, ...], frees: tuple[str
 
 @main.command("sensitivity")
 @scenario_argument
-@click.option("--method", type=click.Choice(sensitivity.METHODS), required=True)
+@click.option("--method", type=LazyChoice(_sensitivity_methods), required=True)
 @click.option("--param", "params", multiple=True, required=True, metavar="KEY=LO:HI",
               help="A numeric key and its range, repeatable.")
 @click.option("--n", "n_base", type=int, default=8, show_default=True,
               help="Morris trajectories, or Sobol base samples (a power of two).")
 @click.option("--reps", type=click.IntRange(min=1), default=2, show_default=True,
               help="Replicates per design point, averaged before the analysis.")
-@click.option("--metric", "metrics", multiple=True, type=click.Choice(list(METRICS)),
+@click.option("--metric", "metrics", multiple=True, type=LazyChoice(_metric_names),
               help="Metrics to analyse (default: admin share, overdue rate and three more).")
 @seed_option
 @set_option
@@ -318,6 +365,11 @@ def sensitivity_command(scenario: Path, method: str, params: tuple[str, ...], n_
                         overrides: tuple[str, ...], workers: int | None, scheduler: str | None,
                         out: Path, resume: bool, quiet: bool, fmt: str) -> None:
     """Which parameters drive the findings: Morris or Sobol indices over --param ranges."""
+    from analysis import sensitivity
+    from sim.design import parse_vary
+    from sim.scenario import load_scenario
+    from sim.sweep import Progress, plan_sweep, run_sweep
+
     loaded = load_scenario(scenario, overrides)
     varies = [parse_vary(p) for p in params]
     problem = sensitivity.problem_for(varies)
@@ -347,6 +399,8 @@ def sensitivity_command(scenario: Path, method: str, params: tuple[str, ...], n_
 
 def _prepare_sensitivity(out: Path, stored: dict, resume: bool) -> None:
     """Record the SALib problem and sampler with the results; on resume, check they match."""
+    from sim.output import manifest, write_json
+
     path = out / "problem.json"
     if resume:
         if not path.is_file():
@@ -372,6 +426,9 @@ main.add_command(brief_command)
 @set_option
 def params_command(scenario: Path | None, overrides: tuple[str, ...]) -> None:
     """List every settable key with its value in SCENARIO (or the defaults) and its meaning."""
+    from sim.parameters import PARAMETERS
+    from sim.scenario import default_scenario, load_scenario
+
     loaded = load_scenario(scenario, overrides) if scenario else default_scenario()
     click.echo(f"# scenario: {loaded.name}")
     for param in PARAMETERS:
@@ -387,11 +444,18 @@ def params_command(scenario: Path | None, overrides: tuple[str, ...]) -> None:
               help="Community size for the expected yearly volumes.")
 def tasks_command(catalog: Path | None, households: float) -> None:
     """Summarise a task catalog: types by kind, category and department, yearly volumes."""
+    from sim.catalog import load_catalog
+
     click.echo(catalog_summary(load_catalog(catalog), households))
 
 
 def catalog_summary(catalog: TaskCatalog, households: float, days: int = 250) -> str:
     """Counts and expected instances and hours per year for one community."""
+    import numpy as np
+    import pandas as pd
+
+    from sim.catalog import ARRIVALS, CAMPAIGN, DEMAND, KINDS, PERIODIC
+
     per_year = np.select(
         [catalog.arrival == PERIODIC, catalog.arrival == DEMAND, catalog.arrival == CAMPAIGN],
         [days / np.maximum(catalog.period_days, 1),
@@ -420,6 +484,9 @@ def catalog_summary(catalog: TaskCatalog, households: float, days: int = 250) ->
 @set_option
 def validate_command(scenario: Path, overrides: tuple[str, ...]) -> None:
     """Check SCENARIO and its catalog without running it."""
+    from sim.catalog import load_catalog
+    from sim.scenario import load_scenario
+
     loaded = load_scenario(scenario, overrides)
     catalog = load_catalog(loaded["tasks.catalog"])
     click.echo(f"{scenario}: OK ({loaded.name}; {len(catalog)} task types from {catalog.path})")
