@@ -18,6 +18,8 @@ from typing import Any
 from sim.errors import UserError
 
 SCHEDULER_TIMEOUT_S = 5
+# Modules whose functions run in local worker processes; the fork server imports them once.
+WORKER_MODULES = ("sim.runner",)
 
 
 class InlineExecutor(Executor):
@@ -50,15 +52,23 @@ def open_executor(workers: int | None = None, scheduler: str | None = None):
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _worker_context():
-    """Forked workers on Linux, spawned ones elsewhere.
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers forked by a fork server on Linux, spawned ones elsewhere.
 
-    Importing Mesa sets the global start method to 'spawn', under which every
-    worker re-imports everything (about half a second each, which costs a
-    two-worker sweep a tenth of its speed). On Linux the pool forks its workers
-    before starting any thread of its own, so forking is safe there.
+    Forking this process is unsafe: by the time a pool starts it runs threads
+    (NumPy's BLAS pool, pyarrow's, a Dask client's), and a child forked from a
+    multi-threaded process can deadlock on a lock another thread held (Python
+    3.12+ warns about it). Spawning is safe but re-imports NumPy, Mesa and the
+    model in every worker, which costs a two-worker sweep a tenth of its
+    speed. A fork server is a fresh process started once (by fork and exec),
+    which imports the worker modules up front and forks each worker from
+    itself, so workers start ready to run, without a thread of this process.
     """
-    return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    if sys.platform != "linux":
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(WORKER_MODULES))
+    return context
 
 
 @contextmanager
