@@ -1,5 +1,10 @@
 """The ``commsim`` command line: run, compare, sweep, calibrate, sensitivity, plot, brief,
-params, tasks, validate.
+scenarios, params, tasks, validate.
+
+A SCENARIO argument is a file, or the name of a shipped scenario (``baseline``).
+Heavy modules (the model, Mesa, pandas, SciPy, SALib, matplotlib) are imported
+inside the commands that use them, never here: every start, ``--help``
+included, pays for what this module imports (tests/test_startup.py).
 
 Every user mistake surfaces as a ``UserError``: one line on stderr, exit
 status 2, no traceback.
@@ -419,6 +424,52 @@ def _prepare_sensitivity(out: Path, stored: dict, resume: bool) -> None:
 
 main.add_command(plot_command)
 main.add_command(brief_command)
+
+
+@main.group("scenarios", invoke_without_command=True)
+@click.pass_context
+def scenarios_command(ctx: click.Context) -> None:
+    """List the scenarios shipped with commsim (run one by name: commsim run baseline)."""
+    if ctx.invoked_subcommand is None:
+        click.echo(shipped_listing())
+
+
+def shipped_listing() -> str:
+    """One line per shipped scenario: its name, description and parent."""
+    import scenarios as shipped
+    from sim.scenario import read_meta, shipped_scenario
+
+    lines = []
+    for name in shipped.names():
+        meta = read_meta(shipped_scenario(name))
+        parent = f" (extends {meta['extends']})" if "extends" in meta else ""
+        lines.append(f"{name:<22} {meta.get('description', '')}{parent}")
+    lines += ["", f"files in {shipped.folder()}; a local file of the same path wins.",
+              "Run one: commsim run NAME. Edit one: commsim scenarios copy NAME [DIR]."]
+    return "\n".join(lines)
+
+
+@scenarios_command.command("copy")
+@click.argument("name")
+@click.argument("folder", required=False, default=".",
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Replace an existing file of that name.")
+def copy_scenario_command(name: str, folder: Path, overwrite: bool) -> None:
+    """Write the shipped scenario NAME into FOLDER (default: here) to edit and run."""
+    from sim.output import write_text
+    from sim.scenario import read_meta, shipped_scenario
+
+    source = shipped_scenario(name)
+    target = folder / source.name
+    if target.exists() and not overwrite:
+        raise UserError(f"{target}: file exists; choose another folder or pass --overwrite")
+    folder.mkdir(parents=True, exist_ok=True)
+    write_text(target, source.read_text(encoding="utf-8"))
+    click.echo(f"wrote {target}")
+    parent = read_meta(source).get("extends")
+    if isinstance(parent, str) and not (folder / parent).is_file():
+        click.echo(f"it extends {parent}, which it takes from the shipped scenarios; to edit "
+                   f"that too: commsim scenarios copy {parent} {folder}")
 
 
 @main.command("params")
