@@ -9,7 +9,6 @@ settle. The loss is the sum of squared relative misses over the targets.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from sim.metrics import METRICS
 from sim.output import write_text
 from sim.parameters import BY_KEY
 from sim.runner import RunSpec, execute
-from sim.scenario import Scenario, param_for, validate_value
+from sim.scenario import Scenario, extends_reference, param_for, validate_value
 
 
 @dataclass(frozen=True)
@@ -155,7 +154,7 @@ def _loss(achieved: dict[str, list[float]], targets: list[Target]) -> float:
 def write_calibrated(path: Path, scenario: Scenario, fit: Calibration,
                      targets: list[Target]) -> None:
     """A scenario file that extends the calibrated one and sets its overrides and the fit."""
-    relative = os.path.relpath(scenario.path, path.resolve().parent)
+    relative = extends_reference(scenario.path, path.resolve().parent)
     overrides = {key: scenario[key] for key in (o.split("=", 1)[0].strip()
                                                  for o in scenario.overrides)}
     lines = [

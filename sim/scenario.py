@@ -14,6 +14,7 @@ shipped scenario copied elsewhere still finds its parent.
 from __future__ import annotations
 
 import difflib
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,6 +107,20 @@ def shipped_scenario(name: str) -> Path:
     if found is None:
         raise UserError(f"{name}: no shipped scenario has that name{_shipped_hint()}")
     return found
+
+
+def extends_reference(parent: Path, folder: Path) -> str:
+    """What a file in ``folder`` writes as ``extends`` to inherit the file ``parent``.
+
+    A shipped scenario is named by its file name when nothing of that name lies
+    in ``folder``: it then resolves wherever commsim is installed, where a
+    relative path into site-packages would break with the next upgrade.
+    """
+    found = shipped.locate(parent.name)
+    if found is not None and found.resolve() == parent.resolve() \
+            and not (folder / parent.name).exists():
+        return parent.name
+    return os.path.relpath(parent, folder)
 
 
 def read_meta(path: Path) -> dict[str, Any]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
 import scenarios as shipped
 from sim.cli import main
 from sim.errors import UserError
-from sim.scenario import load_scenario, read_meta
+from sim.scenario import extends_reference, load_scenario, read_meta
 from tests.conftest import SCENARIOS
 
 TINY = ["--set", "city.communities=3", "--set", "city.street_offices=1",
@@ -115,3 +118,13 @@ def test_a_missing_parent_names_the_file_and_the_shipped_ones(tmp_path):
     with pytest.raises(UserError, match=r"gone.toml: scenario file not found \(named by "
                                         r"'extends' in .*child.toml\).*shipped: access_list"):
         load_scenario(child)
+
+
+def test_a_file_elsewhere_names_a_shipped_parent_by_its_file_name(tmp_path):
+    baseline = shipped.locate("baseline")
+    assert extends_reference(baseline, tmp_path) == "baseline.toml"
+    (tmp_path / "baseline.toml").write_text("", encoding="utf-8")   # would shadow it
+    assert Path(tmp_path / extends_reference(baseline, tmp_path)).resolve() == \
+        baseline.resolve()
+    own = tmp_path / "own.toml"
+    assert extends_reference(own, tmp_path / "sub") == os.path.join("..", "own.toml")
