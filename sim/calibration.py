@@ -14,7 +14,6 @@ than the tolerance is reported as missed, with the range the search reached.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,14 +28,7 @@ from sim.metrics import METRICS
 from sim.output import output_errors, write_text
 from sim.parameters import BY_KEY
 from sim.runner import RunSpec, execute
-from sim.scenario import Scenario, param_for, require_finite, validate_value
-
-DEFAULT_TOLERANCE = 0.05
-TOLERANCE_HELP = (
-    "How far (as a share of each target) the achieved replicate interval may stay from a "
-    "target before the fit counts as missed and the command exits 1. The default 0.05 is "
-    "about the half-width of the field report's administrative-share band (0.80-0.90 around "
-    "0.85); a target of 0 must be reached by the interval itself.")
+from sim.scenario import Scenario, extends_reference, param_for, require_finite, validate_value
 
 
 @dataclass(frozen=True)
@@ -218,7 +210,7 @@ def write_calibrated(path: Path, scenario: Scenario, fit: Calibration,
                      targets: list[Target], misses: list[Miss] = ()) -> None:
     """A scenario file that extends the calibrated one and sets its overrides and the fit;
     a fit that missed says so in its header, so the file cannot pass for a good one."""
-    relative = os.path.relpath(scenario.path, path.resolve().parent)
+    relative = extends_reference(scenario.path, path.resolve().parent)
     overrides = {key: scenario[key] for key in scenario.override_keys}
     lines = [
         "# Calibrated by `commsim calibrate` to: "

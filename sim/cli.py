@@ -1,5 +1,10 @@
 """The ``commsim`` command line: run, compare, sweep, calibrate, sensitivity, plot, brief,
-params, tasks, validate.
+scenarios, params, tasks, validate.
+
+A SCENARIO argument is a file, or the name of a shipped scenario (``baseline``).
+Heavy modules (the model, Mesa, pandas, SciPy, SALib, matplotlib) are imported
+inside the commands that use them, never here: every start, ``--help``
+included, pays for what this module imports (tests/test_startup.py).
 
 Every user mistake surfaces as a ``UserError``: one line on stderr, exit
 status 2, no traceback.
@@ -7,54 +12,67 @@ status 2, no traceback.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import numpy as np
-import pandas as pd
 
-from analysis import sensitivity
 from analysis.commands import brief_command, plot_command
-from analysis.summary import (
-    format_comparison,
-    format_table,
-    interval,
-    paired_differences,
-    summarise,
-    summary_frame,
-)
-from sim.calibration import (
-    DEFAULT_TOLERANCE,
-    TOLERANCE_HELP,
-    Calibration,
-    Target,
-    calibrate,
-    missed_targets,
-    parse_free,
-    parse_target,
-    write_calibrated,
-)
-from sim.catalog import ARRIVALS, CAMPAIGN, DEMAND, KINDS, PERIODIC, TaskCatalog, load_catalog
-from sim.compare import Comparison, compare
-from sim.design import SAMPLES, parse_vary
 from sim.errors import UserError
-from sim.metrics import METRICS
-from sim.output import (
-    check_target,
-    check_writable,
-    manifest,
-    output_errors,
-    write_folder,
-    write_json,
-    write_text,
-)
-from sim.parameters import PARAMETERS
-from sim.runner import RunResult, run
-from sim.scenario import Scenario, default_scenario, load_scenario, require_finite
-from sim.sweep import JOURNAL, Progress, plan_sweep, resume_hint, run_sweep
+
+if TYPE_CHECKING:
+    from sim.calibration import Calibration, Target
+    from sim.catalog import TaskCatalog
+    from sim.compare import Comparison
+    from sim.runner import RunResult
+    from sim.scenario import Scenario
+
+# How far (as a share of each target) calibrate's achieved interval may stay from a target.
+DEFAULT_TOLERANCE = 0.05
+TOLERANCE_HELP = (
+    "How far (as a share of each target) the achieved replicate interval may stay from a "
+    "target before the fit counts as missed and the command exits 1. The default 0.05 is "
+    "about the half-width of the field report's administrative-share band (0.80-0.90 around "
+    "0.85); a target of 0 must be reached by the interval itself.")
+
+
+class LazyChoice(click.Choice):
+    """A ``click.Choice`` whose names are computed on first use, not at import.
+
+    The names of metrics, samplers and sensitivity methods live in modules
+    that import NumPy, SciPy or SALib; reading them when the CLI is imported
+    would make every ``commsim`` start pay for those imports. Click still
+    checks the value and lists the allowed names in its error (exit status 2).
+    """
+
+    def __init__(self, names: Callable[[], Iterable[str]]) -> None:
+        # click.Choice.__init__ would store the names now; keep only what it sets besides.
+        self._names = names
+        self.case_sensitive = True
+
+    @functools.cached_property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        return tuple(self._names())
+
+
+def _metric_names() -> Iterable[str]:
+    from sim.metrics import METRICS
+    return METRICS
+
+
+def _sample_names() -> Iterable[str]:
+    from sim.design import SAMPLES
+    return SAMPLES
+
+
+def _sensitivity_methods() -> Iterable[str]:
+    from analysis.sensitivity import METHODS
+    return METHODS
 
 
 class CommsimGroup(click.Group):
@@ -77,6 +95,8 @@ def main() -> None:
 def _load(path: Path, overrides: tuple[str, ...], varied: list[str] | None = None) -> Scenario:
     """Load a scenario and warn, one stderr line each, about settings that change nothing
     (``Scenario.inert_with``): the model itself never prints."""
+    from sim.scenario import load_scenario
+
     loaded = load_scenario(path, overrides)
     for note in loaded.inert_with(varied or ()):
         click.echo(f"commsim: warning: {note}", err=True)
@@ -114,6 +134,10 @@ def run_command(scenario: Path, seed: int, reps: int, overrides: tuple[str, ...]
                 out: Path | None, overwrite: bool, workers: int | None, scheduler: str | None,
                 fmt: str) -> None:
     """Run SCENARIO and print its findings with intervals over replicates (method named)."""
+    from analysis.summary import format_table, summarise
+    from sim.output import check_target, write_folder
+    from sim.runner import run
+
     loaded = _load(scenario, overrides)
     if out is not None:
         check_target(out, overwrite)
@@ -136,6 +160,9 @@ def run_command(scenario: Path, seed: int, reps: int, overrides: tuple[str, ...]
 
 
 def _write_run(folder: Path, result: RunResult, summary: dict, elapsed: float) -> None:
+    from analysis.summary import summary_frame
+    from sim.output import manifest, write_json
+
     result.weekly.to_parquet(folder / "weekly.parquet", index=False)
     result.tasks.to_parquet(folder / "tasks.parquet", index=False)
     summary_frame(summary).to_csv(folder / "summary.csv", index=False)
@@ -177,6 +204,10 @@ def compare_command(scenarios: tuple[Path, ...], reps: int, seed: int,
                     out: Path | None, overwrite: bool, fmt: str) -> None:
     """Run SCENARIOS on the same replicate seeds; show each and its paired difference
     from the first."""
+    from analysis.summary import format_comparison, paired_differences
+    from sim.compare import compare
+    from sim.output import check_target, write_folder
+
     loaded = [_load(path, overrides) for path in scenarios]
     if out is not None:
         check_target(out, overwrite)
@@ -198,6 +229,8 @@ def compare_command(scenarios: tuple[Path, ...], reps: int, seed: int,
 
 def _write_comparison(folder: Path, comparison: Comparison, scenarios: list,
                       document: dict) -> None:
+    from sim.output import manifest, write_json
+
     comparison.metrics.to_csv(folder / "replicates.csv", index=False)
     comparison.city_weekly.to_parquet(folder / "city_weekly.parquet", index=False)
     comparison.communities.to_parquet(folder / "communities.parquet", index=False)
@@ -222,7 +255,7 @@ def _write_comparison(folder: Path, comparison: Comparison, scenarios: list,
 @scenario_argument
 @click.option("--vary", "varies", multiple=True, required=True,
               metavar="KEY=V1,V2,...|KEY=LO:HI:STEP", help="A key to vary, repeatable.")
-@click.option("--sample", type=click.Choice(SAMPLES), default="grid", show_default=True,
+@click.option("--sample", type=LazyChoice(_sample_names), default="grid", show_default=True,
               help="Full grid, or a Latin hypercube of --n points over the ranges.")
 @click.option("--n", "n_points", type=int, default=None, help="Design points for --sample lhs.")
 @click.option("--reps", type=click.IntRange(min=1), default=1, show_default=True)
@@ -241,6 +274,10 @@ def sweep_command(scenario: Path, varies: tuple[str, ...], sample: str, n_points
                   scheduler: str | None, out: Path, resume: bool, independent_seeds: bool,
                   quiet: bool, fmt: str) -> None:
     """Run SCENARIO over a design of varied keys; results stream to OUT/runs.parquet."""
+    from sim.design import parse_vary
+    from sim.metrics import METRICS
+    from sim.sweep import Progress, plan_sweep, run_sweep
+
     design = [parse_vary(v) for v in varies]
     plan = plan_sweep(_load(scenario, overrides, [v.key for v in design]), design,
                       sample=sample, n=n_points, reps=reps, seed=seed,
@@ -299,6 +336,17 @@ def calibrate_command(scenario: Path, targets: tuple[str, ...], frees: tuple[str
     Exits 1 when a target is missed by more than --tolerance; the best fit found is
     still written (marked as missed), so the search need not be repeated to inspect it.
     """
+    from analysis.summary import interval
+    from sim.calibration import (
+        calibrate,
+        missed_targets,
+        parse_free,
+        parse_target,
+        write_calibrated,
+    )
+    from sim.output import check_writable
+    from sim.scenario import require_finite
+
     require_finite(tolerance, "--tolerance", "a finite number in [0, 1]")
     free = [parse_free(f) for f in frees]
     loaded = _load(scenario, overrides, [f.key for f in free])
@@ -338,6 +386,8 @@ def calibrate_command(scenario: Path, targets: tuple[str, ...], frees: tuple[str
 def _show_fit(fit: Calibration, wanted: list[Target], achieved: dict, reps: int, seed: int,
               out: Path) -> None:
     """The fitted values and, per target, the achieved mean and interval (table format)."""
+    from analysis.summary import format_table
+
     click.echo(f"fit after {fit.evaluations} evaluations ({reps} replicates each, seed {seed}), "
                f"loss {fit.loss:.3g}:")
     for key, value in fit.free.items():
@@ -349,14 +399,14 @@ def _show_fit(fit: Calibration, wanted: list[Target], achieved: dict, reps: int,
 
 @main.command("sensitivity")
 @scenario_argument
-@click.option("--method", type=click.Choice(sensitivity.METHODS), required=True)
+@click.option("--method", type=LazyChoice(_sensitivity_methods), required=True)
 @click.option("--param", "params", multiple=True, required=True, metavar="KEY=LO:HI",
               help="A numeric key and its range, repeatable.")
 @click.option("--n", "n_base", type=int, default=8, show_default=True,
               help="Morris trajectories, or Sobol base samples (a power of two).")
 @click.option("--reps", type=click.IntRange(min=1), default=2, show_default=True,
               help="Replicates per design point, averaged before the analysis.")
-@click.option("--metric", "metrics", multiple=True, type=click.Choice(list(METRICS)),
+@click.option("--metric", "metrics", multiple=True, type=LazyChoice(_metric_names),
               help="Metrics to analyse (default: the key metrics of sim/metrics.py).")
 @seed_option
 @set_option
@@ -371,6 +421,11 @@ def sensitivity_command(scenario: Path, method: str, params: tuple[str, ...], n_
                         overrides: tuple[str, ...], workers: int | None, scheduler: str | None,
                         out: Path, resume: bool, quiet: bool, fmt: str) -> None:
     """Which parameters drive the findings: Morris or Sobol indices over --param ranges."""
+    from analysis import sensitivity
+    from sim.design import parse_vary
+    from sim.output import output_errors, write_text
+    from sim.sweep import JOURNAL, Progress, plan_sweep, resume_hint, run_sweep
+
     varies = [parse_vary(p) for p in params]
     loaded = _load(scenario, overrides, [v.key for v in varies])
     problem = sensitivity.problem_for(varies)
@@ -403,6 +458,8 @@ def sensitivity_command(scenario: Path, method: str, params: tuple[str, ...], n_
 
 def _prepare_sensitivity(out: Path, stored: dict, resume: bool) -> None:
     """Record the SALib problem and sampler with the results; on resume, check they match."""
+    from sim.output import manifest, write_json
+
     path = out / "problem.json"
     if resume:
         if not path.is_file():
@@ -423,11 +480,60 @@ main.add_command(plot_command)
 main.add_command(brief_command)
 
 
+@main.group("scenarios", invoke_without_command=True)
+@click.pass_context
+def scenarios_command(ctx: click.Context) -> None:
+    """List the scenarios shipped with commsim (run one by name: commsim run baseline)."""
+    if ctx.invoked_subcommand is None:
+        click.echo(shipped_listing())
+
+
+def shipped_listing() -> str:
+    """One line per shipped scenario: its name, description and parent."""
+    import scenarios as shipped
+    from sim.scenario import read_meta, shipped_scenario
+
+    lines = []
+    for name in shipped.names():
+        meta = read_meta(shipped_scenario(name))
+        parent = f" (extends {meta['extends']})" if "extends" in meta else ""
+        lines.append(f"{name:<22} {meta.get('description', '')}{parent}")
+    lines += ["", f"files in {shipped.folder()}; a local file of the same path wins.",
+              "Run one: commsim run NAME. Edit one: commsim scenarios copy NAME [DIR]."]
+    return "\n".join(lines)
+
+
+@scenarios_command.command("copy")
+@click.argument("name")
+@click.argument("folder", required=False, default=".",
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Replace an existing file of that name.")
+def copy_scenario_command(name: str, folder: Path, overwrite: bool) -> None:
+    """Write the shipped scenario NAME into FOLDER (default: here) to edit and run."""
+    from sim.output import write_text
+    from sim.scenario import read_meta, shipped_scenario
+
+    source = shipped_scenario(name)
+    target = folder / source.name
+    if target.exists() and not overwrite:
+        raise UserError(f"{target}: file exists; choose another folder or pass --overwrite")
+    folder.mkdir(parents=True, exist_ok=True)
+    write_text(target, source.read_text(encoding="utf-8"))
+    click.echo(f"wrote {target}")
+    parent = read_meta(source).get("extends")
+    if isinstance(parent, str) and not (folder / parent).is_file():
+        click.echo(f"it extends {parent}, which it takes from the shipped scenarios; to edit "
+                   f"that too: commsim scenarios copy {parent} {folder}")
+
+
 @main.command("params")
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @set_option
 def params_command(scenario: Path | None, overrides: tuple[str, ...]) -> None:
     """List every settable key with its value in SCENARIO (or the defaults) and its meaning."""
+    from sim.parameters import PARAMETERS
+    from sim.scenario import default_scenario
+
     loaded = _load(scenario, overrides) if scenario else default_scenario()
     click.echo(f"# scenario: {loaded.name}")
     for param in PARAMETERS:
@@ -443,11 +549,18 @@ def params_command(scenario: Path | None, overrides: tuple[str, ...]) -> None:
               help="Community size for the expected yearly volumes.")
 def tasks_command(catalog: Path | None, households: float) -> None:
     """Summarise a task catalog: types by kind, category and department, yearly volumes."""
+    from sim.catalog import load_catalog
+
     click.echo(catalog_summary(load_catalog(catalog), households))
 
 
 def catalog_summary(catalog: TaskCatalog, households: float, days: int = 250) -> str:
     """Counts and expected instances and hours per year for one community."""
+    import numpy as np
+    import pandas as pd
+
+    from sim.catalog import ARRIVALS, CAMPAIGN, DEMAND, KINDS, PERIODIC
+
     per_year = np.select(
         [catalog.arrival == PERIODIC, catalog.arrival == DEMAND, catalog.arrival == CAMPAIGN],
         [days / np.maximum(catalog.period_days, 1),
@@ -476,6 +589,8 @@ def catalog_summary(catalog: TaskCatalog, households: float, days: int = 250) ->
 @set_option
 def validate_command(scenario: Path, overrides: tuple[str, ...]) -> None:
     """Check SCENARIO and its catalog without running it."""
+    from sim.catalog import load_catalog
+
     loaded = _load(scenario, overrides)
     catalog = load_catalog(loaded["tasks.catalog"])
     click.echo(f"{scenario}: OK ({loaded.name}; {len(catalog)} task types from {catalog.path})")

@@ -18,6 +18,14 @@ from typing import Any
 from sim.errors import UserError
 
 SCHEDULER_TIMEOUT_S = 5
+# Modules whose functions run in local worker processes; the fork server imports them once.
+WORKER_MODULES = ("sim.runner",)
+# Background threads the worker modules' imports would start in the fork server, switched off
+# there: NumPy's BLAS pool (OpenBLAS, OpenMP or MKL) and the jemalloc purging thread of pyarrow,
+# which pandas imports. With them the server would fork its workers from a multi-threaded
+# process after all. Workers inherit the settings; a run does no large linear algebra.
+SINGLE_THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+                     "MKL_NUM_THREADS": "1", "JE_ARROW_MALLOC_CONF": "background_thread:false"}
 
 
 class InlineExecutor(Executor):
@@ -50,15 +58,42 @@ def open_executor(workers: int | None = None, scheduler: str | None = None):
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _worker_context():
-    """Forked workers on Linux, spawned ones elsewhere.
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers forked by a fork server on Linux, spawned ones elsewhere.
 
-    Importing Mesa sets the global start method to 'spawn', under which every
-    worker re-imports everything (about half a second each, which costs a
-    two-worker sweep a tenth of its speed). On Linux the pool forks its workers
-    before starting any thread of its own, so forking is safe there.
+    Forking this process is unsafe: by the time a pool starts it runs threads
+    (NumPy's BLAS pool, pyarrow's, a Dask client's), and a child forked from a
+    multi-threaded process can deadlock on a lock another thread held (Python
+    3.12+ warns about it). Spawning is safe but re-imports NumPy, Mesa and the
+    model in every worker, which costs a two-worker sweep a tenth of its
+    speed. A fork server is a fresh process started once (by fork and exec),
+    which imports the worker modules up front and forks each worker from
+    itself, so workers start ready to run, without a thread of this process;
+    the server itself is kept single-threaded (SINGLE_THREAD_ENV).
     """
-    return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    if sys.platform != "linux":
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(WORKER_MODULES))
+    _start_single_threaded_fork_server()
+    return context
+
+
+def _start_single_threaded_fork_server() -> None:
+    """Start the fork server (once per process) with SINGLE_THREAD_ENV in its environment,
+    leaving this process's own environment as it was."""
+    from multiprocessing import forkserver
+
+    saved = {name: os.environ.get(name) for name in SINGLE_THREAD_ENV}
+    os.environ.update(SINGLE_THREAD_ENV)
+    try:
+        forkserver.ensure_running()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @contextmanager

@@ -4,6 +4,11 @@ A scenario file holds tables whose dotted paths are the keys of
 ``sim.parameters``; ``extends = "other.toml"`` inherits everything from a parent
 file first. ``--set KEY=VALUE`` overrides are applied last. Validation happens
 here, once, so the model can trust every value it reads.
+
+A scenario can also be named: ``baseline`` (or ``baseline.toml``) is the file
+shipped in the ``scenarios`` package when no local file has that path, and an
+``extends`` parent missing beside its child is looked up there too, so a
+shipped scenario copied elsewhere still finds its parent.
 """
 
 from __future__ import annotations
@@ -11,12 +16,14 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import os
 import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import scenarios as shipped
 from sim.errors import UserError
 from sim.parameters import BY_KEY, PARAMETERS, Param, defaults
 
@@ -106,8 +113,8 @@ class Scenario:
 
 
 def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
-    """Read, merge, override and validate a scenario file."""
-    path = Path(path)
+    """Read, merge, override and validate a scenario file (a path or a shipped name)."""
+    path = find_scenario(path)
     raw, meta = _read_chain(path, seen=())
     values = defaults()
     values.update(raw)
@@ -125,27 +132,85 @@ def default_scenario() -> Scenario:
     return Scenario("defaults", defaults())
 
 
-def _read_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Values of a file merged over those of its ``extends`` ancestors, and its own meta keys."""
+def find_scenario(path: str | Path) -> Path:
+    """The file a scenario argument means: a local file of that path, else a shipped one."""
+    path = Path(path)
+    if path.is_file():
+        return path
+    found = shipped.locate(str(path))
+    if found is None:
+        raise UserError(f"{path}: scenario file not found, and no shipped scenario has that "
+                        f"name{_shipped_hint()}")
+    return found
+
+
+def shipped_scenario(name: str) -> Path:
+    """The shipped scenario file called ``name`` (or ``name.toml``)."""
+    found = shipped.locate(name)
+    if found is None:
+        raise UserError(f"{name}: no shipped scenario has that name{_shipped_hint()}")
+    return found
+
+
+def extends_reference(parent: Path, folder: Path) -> str:
+    """What a file in ``folder`` writes as ``extends`` to inherit the file ``parent``.
+
+    A shipped scenario is named by its file name when nothing of that name lies
+    in ``folder``: it then resolves wherever commsim is installed, where a
+    relative path into site-packages would break with the next upgrade.
+    """
+    found = shipped.locate(parent.name)
+    if found is not None and found.resolve() == parent.resolve() \
+            and not (folder / parent.name).exists():
+        return parent.name
+    return os.path.relpath(parent, folder)
+
+
+def read_meta(path: Path) -> dict[str, Any]:
+    """The meta keys (name, description, extends) of one scenario file, without its parents."""
+    document = _parse(path)
+    return {k: document[k] for k in META_KEYS if k in document}
+
+
+def _shipped_hint() -> str:
+    return f"; shipped: {', '.join(shipped.names())} (see 'commsim scenarios')"
+
+
+def _parse(path: Path) -> dict[str, Any]:
+    """One scenario file as a TOML document; every way of failing names the file."""
     if not path.is_file():
         raise UserError(f"{path}: scenario file not found")
-    resolved = path.resolve()
-    if resolved in seen:
-        chain = " -> ".join(str(p) for p in (*seen, resolved))
-        raise UserError(f"{path}: 'extends' forms a cycle: {chain}")
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise UserError(f"{path}: TOML syntax error: {err}") from None
     except UnicodeDecodeError:
         raise UserError(f"{path}: not UTF-8 text") from None
+
+
+def _parent_file(path: Path, parent: Any) -> Path:
+    """The file ``extends = parent`` in ``path`` names: beside ``path``, else a shipped one."""
+    if not isinstance(parent, str):
+        raise UserError(f"{path}: key 'extends' must be a file name string, got {parent!r}")
+    beside = path.parent / parent
+    found = beside if beside.is_file() else shipped.locate(parent)
+    if found is None:
+        raise UserError(f"{beside}: scenario file not found (named by 'extends' in {path}), "
+                        f"and no shipped scenario has that name{_shipped_hint()}")
+    return found
+
+
+def _read_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Values of a file merged over those of its ``extends`` ancestors, and its own meta keys."""
+    resolved = path.resolve()
+    if resolved in seen:
+        chain = " -> ".join(str(p) for p in (*seen, resolved))
+        raise UserError(f"{path}: 'extends' forms a cycle: {chain}")
+    document = _parse(path)
     meta = {k: document.pop(k) for k in META_KEYS if k in document}
     values: dict[str, Any] = {}
     if "extends" in meta:
-        parent = meta["extends"]
-        if not isinstance(parent, str):
-            raise UserError(f"{path}: key 'extends' must be a file name string, got {parent!r}")
-        values, _ = _read_chain(path.parent / parent, (*seen, resolved))
+        values, _ = _read_chain(_parent_file(path, meta["extends"]), (*seen, resolved))
     for key, value in _flatten(document):
         param = param_for(key, f"{path}")
         value = validate_value(param, value, f"{path}: key '{key}'")

@@ -58,3 +58,30 @@ def small_city() -> Scenario:
     """The real catalog in a 30-community city over 60 working days."""
     return default_scenario().with_values(city__communities=30, city__street_offices=4,
                                           city__zone_committees=1, simulation__days=60)
+
+
+# --- fork safety ------------------------------------------------------------------------------
+# Python 3.12+ warns (DeprecationWarning) when a multi-threaded process forks: the child may
+# deadlock on a lock some other thread held. CPython clears that warning even under an 'error'
+# filter, so a filterwarnings entry cannot fail a test; the suite collects it instead and fails
+# the run at the end, naming the tests that forked.
+FORK_FROM_THREADS = "is multi-threaded, use of fork"
+_forked_from_threads: list[str] = []
+
+
+def pytest_warning_recorded(warning_message, when, nodeid, location) -> None:
+    if FORK_FROM_THREADS in str(warning_message.message):
+        _forked_from_threads.append(f"{nodeid or when}: {warning_message.filename}:"
+                                    f"{warning_message.lineno}")
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    if _forked_from_threads and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if _forked_from_threads:
+        terminalreporter.section("forked from a multi-threaded process", red=True)
+        for line in dict.fromkeys(_forked_from_threads):
+            terminalreporter.line(line)
