@@ -1,14 +1,235 @@
-"""Communities (社区居民委员会) as Mesa agents: households, relay, governance and staff pools.
+"""Communities (社区居民委员会): the committees' working day, and one agent per community.
 
-The daily work of all communities runs vectorised in the model's queue, so a
-community agent is the handle through which one reads a single committee's
-state: its size, its staff now, its open work.
+``Committees`` is the agent type as a whole: every community's open work in
+one sorted queue and every pool of people serving communities (committee,
+workstation, zone service centre, grid workers) as arrays, so a day's work is
+a few numpy passes over the whole city, never a loop over communities or
+staff. It receives what the relays pass on, routes each instance to a pool,
+spends the day's hours in passes, closes finished and abandoned work, and
+keeps the books of all of it in the ledger as it happens.
+
+``Community`` is the Mesa agent for one committee: a handle through which a
+notebook (or a future interactive page) reads that committee's state, a view
+of the arrays above.
 """
 
 from __future__ import annotations
 
 import mesa
 import numpy as np
+
+from sim.catalog import ADMIN, SELFGOV, SERVICE, TaskCatalog
+from sim.departments import Batch
+from sim.ledger import DAYS_PER_WEEK, Ledger
+from sim.policies import PriorityPolicy
+from sim.reforms import Reform
+from sim.scenario import Scenario
+from sim.staff import GRID, ZONE, Workforce
+from sim.workqueue import DONE_TOLERANCE, WorkQueue
+
+
+class Committees:
+    """Every community's pools and open work, and what they do with a working day."""
+
+    def __init__(self, settings: Scenario, catalog: TaskCatalog, workforce: Workforce,
+                 routes: np.ndarray, admin_pool: np.ndarray, policy: PriorityPolicy,
+                 reforms: list[Reform], ledger: Ledger, n_communities: int):
+        self.catalog, self.workforce, self.routes = catalog, workforce, routes
+        self.admin_pool, self.policy, self.reforms, self.ledger = (admin_pool, policy, reforms,
+                                                                   ledger)
+        self.n_communities = n_communities
+        self.days = settings["simulation.days"]
+        self.lending_share = settings["governance.lending_share"]
+        self.overtime_trigger_days = settings["staffing.overtime_trigger_days"]
+        self.switch_cost_hours = settings["staffing.switch_cost_hours"]
+        self.patience_days = settings["residents.patience_days"]
+        self.perfunctory_cut = settings["policy.perfunctory_cut"]
+        self.overdue_weight = settings["policy.overdue_weight"]
+        self.protected_share = max([r.protected_share for r in reforms], default=0.0)
+        self.queue = WorkQueue()
+        self.overtime_this_week = np.zeros(len(workforce))
+
+    # --- receiving ----------------------------------------------------------------------
+    def receive(self, day: int, accepted: Batch) -> None:
+        """Route each accepted instance to a pool and put it in that pool's queue."""
+        catalog, ledger = self.catalog, self.ledger
+        community, task, effort = accepted
+        kind = catalog.kind[task]
+        pool = self._dispatch(accepted)
+        own = self.workforce.is_community_staff[pool]
+        for reform in self.reforms:
+            reform.on_accept(day, community[own], kind[own], effort[own])
+        due = day + catalog.deadline_days[task] - 1
+        ledger.add(day, "accepted", community)
+        ledger.add(day, "effort_accepted", community, effort)
+        ledger.add(day, "deadlines", community[due < self.days])
+        selfgov = kind == SELFGOV
+        ledger.add(day, "selfgov_hours_issued", community[selfgov], effort[selfgov])
+        arrival = np.full(len(task), day, dtype=np.int32)
+        self.queue.add(
+            key=self.policy.key(pool, catalog.assessment_weight[task], due, arrival),
+            pool=pool, community=community, task=task.astype(np.int32), kind=kind,
+            due=due.astype(np.int32), arrival=arrival, remaining=effort.copy(), effort=effort,
+        )
+
+    def _dispatch(self, accepted: Batch) -> np.ndarray:
+        """The pool each arriving instance joins: its route, as reforms adjust it today."""
+        community, task, effort = accepted
+        pool = self.routes[community, task]
+        open_hours = np.bincount(self.queue.pool, self.queue.remaining,
+                                 minlength=len(self.workforce))
+        for reform in self.reforms:
+            pool = reform.dispatch(pool, community, task, effort, open_hours)
+        return pool
+
+    # --- working --------------------------------------------------------------------------
+    def work(self, day: int) -> None:
+        """Spend the day's hours in passes; record who worked on what.
+
+        Purchased help takes administrative work; protected hours go to
+        self-governance, then services; regular hours take everything in
+        priority order; a workstation and its committee lend each other part
+        of their spare hours; overtime goes to work due soon.
+        """
+        queue, workforce = self.queue, self.workforce
+        regular = self._regular_hours()
+        protected = regular * self.protected_share * workforce.is_community_staff
+        self._record(day, queue.allocate(self._purchased_hours(day), queue.kind == ADMIN),
+                     "purchased")
+        left = protected - self._used(day, queue.allocate(protected, queue.kind == SELFGOV))
+        self._used(day, queue.allocate(left, queue.kind == SERVICE))
+        spare = regular - protected - self._used(day, queue.allocate(regular - protected))
+        self._used(day, queue.allocate(self._lent_hours(spare)))
+        pressing = queue.due <= day + self.overtime_trigger_days
+        overtime = queue.allocate(workforce.overtime_hours(), pressing)
+        self.overtime_this_week += np.bincount(queue.pool, overtime, minlength=len(workforce))
+        self._record(day, overtime, "overtime")
+
+    def _purchased_hours(self, day: int) -> np.ndarray:
+        """Hours reforms buy today, handed to each community's administrative pool."""
+        purchased = np.zeros(len(self.workforce))
+        for reform in self.reforms:
+            bought = reform.purchased_hours(day)
+            if bought is not None:
+                purchased[self.admin_pool] += bought
+        return purchased
+
+    def _lent_hours(self, spare: np.ndarray) -> np.ndarray:
+        """Hours each pool receives from its lending partner (workstation <-> committee)."""
+        workforce = self.workforce
+        lent = np.zeros(len(workforce))
+        partnered = workforce.partner >= 0
+        lent[workforce.partner[partnered]] = spare[partnered] * self.lending_share
+        return lent
+
+    def _regular_hours(self) -> np.ndarray:
+        """Each pool's regular hours less the cost of juggling the task types it has open.
+
+        Only community staff pay it: the committee and the workstation each for
+        their own open types.
+        """
+        workforce, queue = self.workforce, self.queue
+        hours = workforce.regular_hours().astype(float)
+        cost = self.switch_cost_hours
+        if cost and len(queue):
+            n_pools, n_tasks = len(workforce), len(self.catalog)
+            open_per_type = np.bincount(queue.pool * n_tasks + queue.task,
+                                        minlength=n_pools * n_tasks).reshape(n_pools, n_tasks)
+            open_types = np.count_nonzero(open_per_type, axis=1)
+            loss = cost * open_types * workforce.is_community_staff
+            hours = np.maximum(hours - loss, 0.0)
+        return hours
+
+    def _used(self, day: int, worked: np.ndarray) -> np.ndarray:
+        """Record a pass's hours by the pool that worked them; return hours used per pool."""
+        self._record(day, worked, "staff")
+        return np.bincount(self.queue.pool, worked, minlength=len(self.workforce))
+
+    def _record(self, day: int, worked: np.ndarray, source: str) -> None:
+        queue, ledger = self.queue, self.ledger
+        if not len(queue):
+            return
+        ledger.add_task("hours", queue.task, worked)
+        if source == "purchased":
+            ledger.add(day, "purchased_hours", queue.community, worked)
+            return
+        role = self.workforce.role[queue.pool]
+        own = (role != GRID) & (role != ZONE)
+        ledger.add_hours_by_kind(day, queue.community[own], queue.kind[own], worked[own])
+        ledger.add(day, "grid_hours", queue.community[role == GRID], worked[role == GRID])
+        ledger.add(day, "zone_hours", queue.community[role == ZONE], worked[role == ZONE])
+        if source == "overtime":
+            ledger.add(day, "overtime_hours", queue.community[own], worked[own])
+
+    # --- closing ----------------------------------------------------------------------------
+    def close(self, day: int) -> None:
+        """Finished work leaves (late if past its deadline); resident requests left too long
+        are withdrawn unserved; administrative work falling due today is chased."""
+        queue, ledger = self.queue, self.ledger
+        done = queue.finished()
+        overdue = day - queue.due
+        lapse = ~done & (queue.kind != ADMIN) & (overdue >= self.patience_days)
+        finished = queue.remove(done | lapse)
+        was_done = finished["remaining"] <= DONE_TOLERANCE
+        late = was_done & (day > finished["due"])
+        gone = ~was_done
+        ledger.add(day, "completed", finished["community"][was_done])
+        ledger.add(day, "completed_late", finished["community"][late])
+        ledger.add(day, "lapsed", finished["community"][gone])
+        ledger.add(day, "lapsed_hours", finished["community"][gone], finished["remaining"][gone])
+        ledger.add(day, "days_open_finished", finished["community"],
+                   (day - finished["arrival"]).astype(float))
+        ledger.add(day, "open_item_days", queue.community)
+        unmet = gone & (finished["kind"] == SELFGOV)
+        ledger.add(day, "unmet_selfgov_hours", finished["community"][unmet],
+                   finished["remaining"][unmet])
+        ledger.add_task("completed", finished["task"][was_done])
+        ledger.add_task("completed_late", finished["task"][late])
+        ledger.add_task("lapsed", finished["task"][gone])
+        own = self.workforce.is_community_staff
+        ledger.add(day, "staff_days", self.workforce.community[own], self.workforce.staff[own])
+        self._cut_corners(day)
+
+    def _cut_corners(self, day: int) -> None:
+        """Administrative work that misses its deadline today is chased, then done for form's sake.
+
+        Field studies: departments chase overdue items (催办), and unassessed
+        tasks are done perfunctorily once late. So a missed task's priority
+        weight rises to at least ``policy.overdue_weight`` (nothing waits
+        forever), and ``perfunctory_cut x (1 - assessment weight)`` of what is
+        left of it is dropped, once: closely checked work keeps its full effort.
+        """
+        queue = self.queue
+        missed = (queue.kind == ADMIN) & (queue.due == day)
+        if not missed.any():
+            return
+        weight = self.catalog.assessment_weight[queue.task[missed]]
+        skipped = queue.remaining[missed] * self.perfunctory_cut * (1 - weight)
+        queue.remaining[missed] -= skipped
+        self.ledger.add(day, "perfunctory_hours", queue.community[missed], skipped)
+        chased = np.maximum(weight, self.overdue_weight)
+        queue.rekey(missed, self.policy.key(queue.pool[missed], chased, queue.due[missed],
+                                            queue.arrival[missed]))
+
+    # --- the week's end ---------------------------------------------------------------------
+    def end_week(self, day: int) -> np.ndarray:
+        """Record the stocks at the week's end; return and reset each pool's overtime per
+        person this week, scaled to a full week when the run ends mid-week."""
+        queue, ledger, workforce = self.queue, self.ledger, self.workforce
+        n = self.n_communities
+        ledger.set_stock(day, "backlog_hours",
+                         np.bincount(queue.community, queue.remaining, minlength=n))
+        ledger.set_stock(day, "open_items", np.bincount(queue.community, minlength=n))
+        ledger.set_stock(day, "overdue_open",
+                         np.bincount(queue.community[queue.due < day + 1], minlength=n))
+        own = workforce.is_community_staff
+        ledger.set_stock(day, "staff",
+                         np.bincount(workforce.community[own], workforce.staff[own], minlength=n))
+        days_in_week = day % DAYS_PER_WEEK + 1
+        per_staff = self.overtime_this_week / np.maximum(workforce.staff, 1)
+        per_staff *= DAYS_PER_WEEK / days_in_week
+        self.overtime_this_week[:] = 0.0
+        return per_staff
 
 
 class Community(mesa.Agent):

@@ -13,12 +13,25 @@ department leaves the others' arrivals unchanged (common random numbers).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import mesa
 import numpy as np
 
 from sim.catalog import ADMIN, CAMPAIGN, DEMAND, PERIODIC, TaskCatalog
 from sim.scenario import Scenario
 from sim.streams import Streams
+
+
+class Batch(NamedTuple):
+    """Task instances on their way down: who gets them, which type, how many hours each."""
+
+    community: np.ndarray
+    task: np.ndarray
+    effort: np.ndarray
+
+    def where(self, mask: np.ndarray) -> Batch:
+        return Batch(self.community[mask], self.task[mask], self.effort[mask])
 
 
 class Department(mesa.Agent):
@@ -64,8 +77,8 @@ class Department(mesa.Agent):
         self._demand_start = catalog.start_day[mine]
         self._demand_rate = daily[:, None] * (context.households[None, :] / 1000.0)
 
-    def issue(self, day: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Today's instances as (community, task, effort hours) arrays."""
+    def issue(self, day: int) -> Batch:
+        """Today's instances: community, task type and effort hours of each."""
         n = len(self.context.households)
         due = (day >= self._first_day) & ((day - self._first_day) % self._period == 0)
         broadcast = np.concatenate([self._periodic[due],
@@ -81,7 +94,18 @@ class Department(mesa.Agent):
             task.append(np.repeat(self._demand[rows], repeats))
         community = np.concatenate(community).astype(np.int64)
         task = np.concatenate(task).astype(np.int64)
-        return community, task, self.context.effort(community, task, self._efforts)
+        return Batch(community, task, self.context.effort(community, task, self._efforts))
+
+
+class Departments:
+    """Every department, as one agent type: a day's issuing gathered into one batch."""
+
+    def __init__(self, members: list[Department]):
+        self.members = members
+
+    def issue(self, day: int) -> Batch:
+        issued = [department.issue(day) for department in self.members]
+        return Batch(*(np.concatenate(column) for column in zip(*issued, strict=True)))
 
 
 class IssueContext:

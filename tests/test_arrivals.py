@@ -9,7 +9,7 @@ from tests.conftest import quiet_scenario, write_catalog
 
 
 def issued_by_day(model, days):
-    department = model.departments[0]
+    department = model.departments.members[0]
     return [department.issue(day) for day in range(days)]
 
 

@@ -10,7 +10,7 @@ from sim.runner import run, run_replicate
 
 
 def issued(model, days):
-    return {d.name: [d.issue(day) for day in range(days)] for d in model.departments}
+    return {d.name: [d.issue(day) for day in range(days)] for d in model.departments.members}
 
 
 def same_arrivals(a, b):

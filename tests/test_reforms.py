@@ -83,7 +83,7 @@ def test_digital_service_cuts_effort_of_digitisable_types_only(tmp_path):
     catalog = write_catalog(tmp_path / "c.csv", [{**DAILY, "digitisable": "1"}, DAILY])
     scenario = quiet_scenario(catalog, reforms__digital__enabled=True,
                               reforms__digital__effort_cut=0.25)
-    department = CommunityWorkloadModel(scenario).departments[0]
+    department = CommunityWorkloadModel(scenario).departments.members[0]
     _, task, effort = department.issue(0)
     assert np.allclose(effort[task == 0], 3.0) and np.allclose(effort[task == 1], 4.0)
 
