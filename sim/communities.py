@@ -28,6 +28,30 @@ from sim.staff import GRID, ZONE, Workforce
 from sim.workqueue import DONE_TOLERANCE, WorkQueue
 
 
+class Documentation:
+    """Documentation load (留痕): the part of assessed administrative work that is paperwork.
+
+    A task type's documentation share is ``committees.documentation_share`` times its
+    assessment weight: ledgers, photos and forms follow what is checked. The catalog's
+    efforts hold the baseline's documentation, so at ``policy.assessment_intensity`` 1
+    efforts are unchanged and the paperwork is only counted; at intensity k the
+    documentation part of each effort is k times as large.
+    """
+
+    def __init__(self, catalog: TaskCatalog, settings: Scenario):
+        admin = catalog.kind == ADMIN
+        base = np.where(admin, settings["committees.documentation_share"]
+                        * catalog.assessment_weight, 0.0)
+        intensity = settings["policy.assessment_intensity"]
+        self.effort_factor = 1.0 + base * (intensity - 1.0)
+        self.share = np.divide(base * intensity, self.effort_factor,
+                               out=np.zeros(len(catalog)), where=self.effort_factor > 0)
+
+    def hours(self, task: np.ndarray, effort: np.ndarray) -> np.ndarray:
+        """Documentation hours within each instance's effort."""
+        return effort * self.share[task]
+
+
 class Committees:
     """Every community's pools and open work, and what they do with a working day."""
 
@@ -44,8 +68,13 @@ class Committees:
         self.switch_cost_hours = settings["staffing.switch_cost_hours"]
         self.patience_days = settings["residents.patience_days"]
         self.perfunctory_cut = settings["policy.perfunctory_cut"]
+        self.discretionary_enabled = settings["committees.discretionary.enabled"]
+        self.discretionary_ceiling = settings["committees.discretionary.ceiling_hours"]
+        self.slack_share = settings["committees.discretionary.slack_share"]
         self.overdue_weight = settings["policy.overdue_weight"]
         self.protected_share = max([r.protected_share for r in reforms], default=0.0)
+        self.has_partners = bool((workforce.partner >= 0).any())
+        self.documentation = Documentation(catalog, settings)
         self.queue = WorkQueue()
         self.overtime_this_week = np.zeros(len(workforce))
 
@@ -62,6 +91,7 @@ class Committees:
         due = day + catalog.deadline_days[task] - 1
         ledger.add(day, "accepted", community)
         ledger.add(day, "effort_accepted", community, effort)
+        ledger.add(day, "paperwork_hours", community, self.documentation.hours(task, effort))
         ledger.add(day, "deadlines", community[due < self.days])
         selfgov = kind == SELFGOV
         ledger.add(day, "selfgov_hours_issued", community[selfgov], effort[selfgov])
@@ -84,26 +114,64 @@ class Committees:
 
     # --- working --------------------------------------------------------------------------
     def work(self, day: int) -> None:
-        """Spend the day's hours in passes; record who worked on what.
+        """Spend the day's hours in passes; record who worked on what, and where hours went.
 
         Purchased help takes administrative work; protected hours go to
         self-governance, then services; regular hours take everything in
-        priority order; a workstation and its committee lend each other part
-        of their spare hours; overtime goes to work due soon.
+        priority order; a workstation and its committee hand each other their
+        spare hours (in full when the same people are cross-appointed);
+        overtime goes to work due soon, spare overtime to the partner's. What
+        own staff leave unused becomes discretionary resident work or slack.
         """
         queue, workforce = self.queue, self.workforce
-        regular = self._regular_hours()
+        available = workforce.regular_hours().astype(float)
+        regular = self._after_switching(available)
         protected = regular * self.protected_share * workforce.is_community_staff
         self._record(day, queue.allocate(self._purchased_hours(day), queue.kind == ADMIN),
                      "purchased")
-        left = protected - self._used(day, queue.allocate(protected, queue.kind == SELFGOV))
-        self._used(day, queue.allocate(left, queue.kind == SERVICE))
+        protected_left = (protected
+                          - self._used(day, queue.allocate(protected, queue.kind == SELFGOV)))
+        protected_left -= self._used(day, queue.allocate(protected_left, queue.kind == SERVICE))
         spare = regular - protected - self._used(day, queue.allocate(regular - protected))
-        self._used(day, queue.allocate(self._lent_hours(spare)))
+        spare -= self._returned(self._used(day, queue.allocate(self._lent(spare))))
+        self._overtime(day)
+        self._plan_own_time(day, available - regular, protected_left, spare)
+
+    def _overtime(self, day: int) -> None:
+        """Overtime on work due soon, each pool's own first, then its partner's; the hours
+        count towards the overtime of the people who worked them."""
+        queue, workforce = self.queue, self.workforce
         pressing = queue.due <= day + self.overtime_trigger_days
-        overtime = queue.allocate(workforce.overtime_hours(), pressing)
-        self.overtime_this_week += np.bincount(queue.pool, overtime, minlength=len(workforce))
-        self._record(day, overtime, "overtime")
+        cap = workforce.overtime_hours()
+        own = self._worked_overtime(day, queue.allocate(cap, pressing))
+        self.overtime_this_week += own
+        if self.has_partners:
+            lent = self._worked_overtime(day, queue.allocate(self._lent(cap - own), pressing))
+            self.overtime_this_week += self._returned(lent)
+
+    def _worked_overtime(self, day: int, worked: np.ndarray) -> np.ndarray:
+        self._record(day, worked, "overtime")
+        return np.bincount(self.queue.pool, worked, minlength=len(self.workforce))
+
+    def _plan_own_time(self, day: int, switching: np.ndarray, protected_left: np.ndarray,
+                       spare: np.ndarray) -> None:
+        """Own staff's regular hours that no assigned work took: discretionary resident work
+        up to a ceiling per person (protected hours all of it, a floor on resident work),
+        the rest slack. Every term is booked here, where the hours go unused."""
+        workforce = self.workforce
+        own = workforce.is_community_staff
+        discretionary = np.zeros(len(workforce))
+        if self.discretionary_enabled:
+            offered = protected_left + spare * (1.0 - self.slack_share)
+            ceiling = workforce.staff * self.discretionary_ceiling
+            discretionary = np.maximum(protected_left, np.minimum(offered, ceiling))
+        slack = protected_left + spare - discretionary
+        community = workforce.community[own]
+        ledger = self.ledger
+        ledger.add(day, "regular_hours", community, workforce.regular_hours()[own])
+        ledger.add(day, "switching_hours", community, switching[own])
+        ledger.add(day, "hours_discretionary", community, discretionary[own])
+        ledger.add(day, "slack_hours", community, slack[own])
 
     def _purchased_hours(self, day: int) -> np.ndarray:
         """Hours reforms buy today, handed to each community's administrative pool."""
@@ -114,31 +182,35 @@ class Committees:
                 purchased[self.admin_pool] += bought
         return purchased
 
-    def _lent_hours(self, spare: np.ndarray) -> np.ndarray:
-        """Hours each pool receives from its lending partner (workstation <-> committee)."""
+    def _lent(self, spare: np.ndarray) -> np.ndarray:
+        """Hours each pool receives from its partner (workstation <-> committee)."""
         workforce = self.workforce
         lent = np.zeros(len(workforce))
         partnered = workforce.partner >= 0
         lent[workforce.partner[partnered]] = spare[partnered] * self.lending_share
         return lent
 
-    def _regular_hours(self) -> np.ndarray:
+    def _returned(self, used_by_borrower: np.ndarray) -> np.ndarray:
+        """Lent hours a partner used, charged back to the pool whose people worked them."""
+        partner = self.workforce.partner
+        return np.where(partner >= 0, used_by_borrower[partner], 0.0)
+
+    def _after_switching(self, hours: np.ndarray) -> np.ndarray:
         """Each pool's regular hours less the cost of juggling the task types it has open.
 
         Only community staff pay it: the committee and the workstation each for
         their own open types.
         """
-        workforce, queue = self.workforce, self.queue
-        hours = workforce.regular_hours().astype(float)
+        queue = self.queue
         cost = self.switch_cost_hours
-        if cost and len(queue):
-            n_pools, n_tasks = len(workforce), len(self.catalog)
-            open_per_type = np.bincount(queue.pool * n_tasks + queue.task,
-                                        minlength=n_pools * n_tasks).reshape(n_pools, n_tasks)
-            open_types = np.count_nonzero(open_per_type, axis=1)
-            loss = cost * open_types * workforce.is_community_staff
-            hours = np.maximum(hours - loss, 0.0)
-        return hours
+        if not cost or not len(queue):
+            return hours
+        n_pools, n_tasks = len(self.workforce), len(self.catalog)
+        open_per_type = np.bincount(queue.pool * n_tasks + queue.task,
+                                    minlength=n_pools * n_tasks).reshape(n_pools, n_tasks)
+        open_types = np.count_nonzero(open_per_type, axis=1)
+        loss = cost * open_types * self.workforce.is_community_staff
+        return np.maximum(hours - loss, 0.0)
 
     def _used(self, day: int, worked: np.ndarray) -> np.ndarray:
         """Record a pass's hours by the pool that worked them; return hours used per pool."""

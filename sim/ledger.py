@@ -19,6 +19,7 @@ FLOWS = (
     "selfgov_hours_issued", "unmet_selfgov_hours", "staff_days", "quits", "hires",
     "effort_accepted", "lapsed_hours", "perfunctory_hours", "open_item_days",
     "days_open_finished",
+    "regular_hours", "switching_hours", "hours_discretionary", "slack_hours", "paperwork_hours",
 )
 STOCKS = ("backlog_hours", "open_items", "overdue_open", "staff")
 FIELDS = FLOWS + STOCKS

@@ -57,9 +57,23 @@ class Finished:
         return self.model.ledger.final(field).sum()
 
     @cached_property
-    def staff_hours(self) -> float:
+    def task_hours(self) -> float:
+        """Own staff's hours on assigned work: administrative, service, self-governance."""
         return sum(self.total(f"hours_{k}") for k in ("administrative", "service",
                                                       "self_governance"))
+
+    @cached_property
+    def staff_hours(self) -> float:
+        """Own staff's hours worked: assigned work plus discretionary resident work."""
+        return self.task_hours + self.total("hours_discretionary")
+
+    @cached_property
+    def available_hours(self) -> float:
+        """Own staff's regular hours plus the overtime they worked: every hour they had."""
+        return self.total("regular_hours") + self.total("overtime_hours")
+
+    def per_1000_households_year(self, hours: float) -> float:
+        return _ratio(hours * 1000, self.model.city.households.sum() * self.years)
 
     def types_in_effect(self, kind: int) -> int:
         """Task types of ``kind`` whose admission day falls before the end of the run."""
@@ -119,12 +133,62 @@ _DECLARED = (
            meaning="share of staff hours worked on self-governance",
            en=Label("Self-governance share of staff hours", "%"), zh=Label("自治工时占比", "%"),
            compute=lambda run: _ratio(run.total("hours_self_governance"), run.staff_hours)),
+    Metric("discretionary_share", SHARE,
+           meaning="share of staff hours worked on discretionary resident work (visits, "
+                   "activities, consultations, organising volunteers)",
+           en=Label("Discretionary resident work share of staff hours", "%"),
+           zh=Label("主动服务居民工时占比", "%"),
+           compute=lambda run: _ratio(run.total("hours_discretionary"), run.staff_hours)),
+    Metric("admin_share_of_available", SHARE,
+           meaning="share of staff hours available (regular plus overtime worked) spent on "
+                   "administrative tasks",
+           en=Label("Administrative share of hours available", "%"),
+           zh=Label("行政事务占可用工时比", "%"),
+           compute=lambda run: _ratio(run.total("hours_administrative"), run.available_hours)),
+    Metric("service_share_of_available", SHARE,
+           meaning="share of staff hours available spent on services",
+           en=Label("Service share of hours available", "%"), zh=Label("服务占可用工时比", "%"),
+           compute=lambda run: _ratio(run.total("hours_service"), run.available_hours)),
+    Metric("selfgov_share_of_available", SHARE,
+           meaning="share of staff hours available spent on self-governance",
+           en=Label("Self-governance share of hours available", "%"),
+           zh=Label("自治占可用工时比", "%"),
+           compute=lambda run: _ratio(run.total("hours_self_governance"), run.available_hours)),
+    Metric("discretionary_share_of_available", SHARE,
+           meaning="share of staff hours available spent on discretionary resident work",
+           en=Label("Discretionary resident work share of hours available", "%"),
+           zh=Label("主动服务居民占可用工时比", "%"),
+           compute=lambda run: _ratio(run.total("hours_discretionary"), run.available_hours)),
+    Metric("slack_share_of_available", SHARE,
+           meaning="share of staff hours available left unused (slack)",
+           en=Label("Slack share of hours available", "%"), zh=Label("闲置占可用工时比", "%"),
+           compute=lambda run: _ratio(run.total("slack_hours"), run.available_hours)),
+    Metric("utilisation", SHARE,
+           meaning="share of regular hours taken by assigned work (administrative, service, "
+                   "self-governance)",
+           en=Label("Regular hours taken by assigned work", "%"),
+           zh=Label("正常工时用于指派工作的比例", "%"),
+           compute=lambda run: _ratio(run.task_hours - run.total("overtime_hours"),
+                                      run.total("regular_hours"))),
     Metric("selfgov_hours_per_1000_households", NON_NEGATIVE,
            meaning="self-governance staff hours per 1,000 households a year",
            en=Label("Self-governance hours per 1,000 households", "hours/year"),
            zh=Label("每千户自治工时", "小时/年"),
-           compute=lambda run: _ratio(run.total("hours_self_governance") * 1000,
-                                      run.model.city.households.sum() * run.years)),
+           compute=lambda run: run.per_1000_households_year(run.total("hours_self_governance"))),
+    Metric("resident_hours_per_1000_households", NON_NEGATIVE, key=True,
+           meaning="resident-facing staff hours (services, self-governance and discretionary "
+                   "resident work) per 1,000 households a year",
+           en=Label("Resident-facing hours per 1,000 households", "hours/year"),
+           zh=Label("每千户面向居民工时", "小时/年"),
+           compute=lambda run: run.per_1000_households_year(
+               run.total("hours_service") + run.total("hours_self_governance")
+               + run.total("hours_discretionary"))),
+    Metric("paperwork_hours_per_community_year", NON_NEGATIVE,
+           meaning="documentation hours (留痕) within the administrative work reaching a "
+                   "community per year",
+           en=Label("Documentation hours in administrative work", "hours/community/year"),
+           zh=Label("行政事务中的留痕工时", "小时/社区/年"),
+           compute=lambda run: run.total("paperwork_hours") / run.communities / run.years),
     Metric("unmet_selfgov_share", SHARE, key=True,
            meaning="share of self-governance demand hours withdrawn unserved",
            en=Label("Unmet self-governance demand", "%"), zh=Label("未满足的自治需求占比", "%"),

@@ -22,7 +22,7 @@ import numpy as np
 
 from sim.catalog import load_catalog
 from sim.city import ZONE_COMMITTEE, build_city
-from sim.communities import Committees, Community
+from sim.communities import Committees, Community, Documentation
 from sim.departments import Department, Departments, IssueContext, propose_new_tasks
 from sim.governance import admin_pool, build_workforce, route_table
 from sim.ledger import DAYS_PER_WEEK, Ledger
@@ -76,6 +76,7 @@ class CommunityWorkloadModel(mesa.Model):
         for reform in self.reforms:
             factor = factor * reform.effort_factor(catalog)
             allowed_from = reform.gate(catalog, allowed_from)
+        factor = factor * Documentation(catalog, self.settings).effort_factor
         self.issue_context.set_catalog(catalog, factor)
         self.catalog = catalog
         self.allowed_from = allowed_from

@@ -129,10 +129,13 @@ PARAMETERS: tuple[Param, ...] = (
           "workstation model: share of staff kept in the committee for self-governance",
           ASSUMPTION + ": 5 of 15 staff (committee law: 5-9 elected members)", 0, 1,
           needs=("governance.model", "workstation")),
-    Param("governance.lending_share", 0.5, float,
-          "workstation model: share of a pool's spare hours lent to the other pool",
-          ASSUMPTION + ": 'divided in work, not divided as a family'", 0, 1,
-          needs=("governance.model", "workstation")),
+    Param("governance.lending_share", 1.0, float,
+          "workstation model: share of a pool's spare regular and overtime hours that go to "
+          "the other pool's work; 1 = the same people cross-appointed (交叉任职), 0 = fully "
+          "separate staff",
+          "MECHANISMS.md §7: committee and workstation 'overlap considerably', run by the same "
+          "people (Beijing 2009-11); 分工不分家 (Hefei report); no quantified share exists",
+          0, 1, needs=("governance.model", "workstation")),
     Param("governance.zone_staff_per_community", 2.0, float,
           "zone model: staff of the zone committee's service centre per community it guides",
           ASSUMPTION, 0, 100, needs=("governance.model", "zone_committee")),
@@ -141,6 +144,29 @@ PARAMETERS: tuple[Param, ...] = (
           "zone model: administrative categories the zone committee handles centrally",
           ASSUMPTION + ": the 'big community' handles window business at street level",
           needs=("governance.model", "zone_committee")),
+    # --- committees' own time ---------------------------------------------------
+    Param("committees.discretionary.enabled", True, bool,
+          "hours not taken by assigned work go to discretionary resident work (home visits, "
+          "activities, consultations, organising volunteers) instead of sitting idle",
+          "issue 'Agents that decide (1)'; MECHANISMS.md §5 (outreach: 17 staff visited 2,663 "
+          "households, Hangzhou 2016)"),
+    Param("committees.discretionary.ceiling_hours", 2.0, float,
+          "most discretionary resident work per staff member per working day",
+          ASSUMPTION + ": a visit or activity takes about an hour; two a day at most", 0, 24),
+    Param("committees.discretionary.slack_share", 0.25, float,
+          "share of otherwise unused regular hours that stays genuine slack (breaks, waiting, "
+          "meetings without output) rather than becoming resident work",
+          ASSUMPTION, 0, 1),
+    Param("committees.documentation_share", 0.35, float,
+          "share of a fully assessed administrative task's effort that is documentation "
+          "(留痕: ledgers, photos, forms) at the baseline assessment intensity; a task's share "
+          "is this times its assessment weight",
+          "MECHANISMS.md §4: point estimates 1/3 (Chongqing 2022) to over 1/2 (Nanjing before "
+          "2013); no representative figure exists", 0, 0.95),
+    Param("policy.assessment_intensity", 1.0, float,
+          "how hard upward assessment presses relative to the report's baseline: "
+          "documentation effort of assessed work scales with it (1 = baseline)",
+          ASSUMPTION + ": the catalog efforts already hold baseline documentation", 0, 10),
     # --- tasks --------------------------------------------------------------
     Param("tasks.catalog", "", str,
           "task catalog CSV (empty: the packaged catalog); relative to the scenario file",

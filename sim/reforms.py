@@ -242,7 +242,8 @@ class ProtectedTime(Reform):
     """A ``share`` of every pool's regular hours that administrative work may not take.
 
     Protected hours go to self-governance first, then to services; what is
-    left of them stays with residents (unplanned contact), not with admin work.
+    left of them the committee spends on discretionary resident work (a floor on
+    resident work, see ``Committees``), never on admin work.
     """
 
     name = "protected_time"

@@ -111,9 +111,9 @@ def test_protected_time_gives_self_governance_hours_despite_assessed_work(tmp_pa
         catalog, **common, reforms__protected_time__enabled=True,
         reforms__protected_time__share=0.25)))
     assert plain["selfgov_share"] == 0.0
-    # 2 protected hours a day: 1 for the day's self-governance, 1 left to residents
-    # (never to admin work); the other 6 hours go to admin: share 1 / (1 + 6)
-    assert np.isclose(protected["selfgov_share"], 1 / 7)
+    # 2 protected hours a day: 1 for the day's self-governance, 1 to discretionary resident
+    # work (never to admin work); the other 6 hours go to admin: share 1 / (1 + 1 + 6)
+    assert np.isclose(protected["selfgov_share"], 1 / 8)
 
 
 def test_reforms_compose(tmp_path):
