@@ -27,7 +27,7 @@ from sim.departments import Department, IssueContext, propose_new_tasks
 from sim.governance import admin_pool, build_workforce, route_table
 from sim.ledger import DAYS_PER_WEEK, Ledger
 from sim.policies import POLICIES
-from sim.reforms import Reform, build_reforms
+from sim.reforms import Reform, build_reforms, reserved_hours
 from sim.scenario import Scenario
 from sim.staff import GRID, ZONE, Turnover
 from sim.streams import Streams
@@ -185,7 +185,7 @@ class CommunityWorkloadModel(mesa.Model):
         """Spend the day's hours in passes; record who worked on what."""
         queue, workforce = self.queue, self.workforce
         n_pools = len(workforce)
-        regular = self._regular_hours()
+        regular = self._regular_hours(day)
         protected = regular * self.protected_share * workforce.is_community_staff
         purchased = np.zeros(n_pools)
         for reform in self.reforms:
@@ -207,14 +207,19 @@ class CommunityWorkloadModel(mesa.Model):
         self._overtime_week += np.bincount(queue.pool, overtime, minlength=n_pools)
         self._record(day, overtime, "overtime")
 
-    def _regular_hours(self) -> np.ndarray:
-        """Each pool's regular hours less the cost of juggling the task types it has open.
+    def _regular_hours(self, day: int) -> np.ndarray:
+        """Each pool's regular hours less the duties reforms reserve (grid heads' duties, booked
+        as ``grid_duty_hours``) and the cost of juggling the task types it has open.
 
-        Only community staff pay it: the committee and the workstation each for
-        their own open types.
+        Only community staff pay the juggling cost: the committee and the
+        workstation each for their own open types.
         """
         workforce, queue = self.workforce, self.queue
         hours = workforce.regular_hours().astype(float)
+        duty = np.minimum(reserved_hours(self.reforms, workforce), hours)
+        own = workforce.is_community_staff
+        self.ledger.add(day, "grid_duty_hours", workforce.community[own], duty[own])
+        hours -= duty
         cost = self.settings["staffing.switch_cost_hours"]
         if cost and len(queue):
             n_pools, n_tasks = len(workforce), len(self.catalog)
