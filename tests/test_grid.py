@@ -8,7 +8,7 @@ import pytest
 from sim.model import CommunityWorkloadModel
 from sim.reforms import GridDelegation
 from sim.scenario import load_scenario
-from sim.staff import GRID
+from sim.staff import GRID, WORKSTATION
 from tests.conftest import SCENARIOS, quiet_scenario, run_model, write_catalog
 
 REPORT_GRID_PERSONNEL = 5716  # Hefei report: 5,716 grid workers (网格责任人)
@@ -73,3 +73,14 @@ def test_grid_heads_duties_take_exactly_their_hours_from_the_committee(tmp_path)
     assert plain.total("hours_administrative") == pytest.approx(community_days * 16.0)
     assert with_grid.total("grid_duty_hours") == pytest.approx(community_days * 1 * 3.0)
     assert with_grid.total("hours_administrative") == pytest.approx(community_days * 13.0)
+
+
+def test_under_the_workstation_model_the_workstation_staff_are_the_grid_heads(tmp_path):
+    """Grid duty is administrative work: it falls on the pool that does a community's admin."""
+    catalog = write_catalog(tmp_path / "c.csv", [{"grid_eligible": "1"}])
+    model = CommunityWorkloadModel(quiet_scenario(
+        catalog, staffing__staff_per_community=15.0, governance__model="workstation",
+        reforms__grid_delegation__enabled=True))
+    heads = grid_reform(model).heads(model.workforce)
+    assert set(model.workforce.role[heads > 0]) == {WORKSTATION}
+    assert np.all(heads[model.workforce.role == WORKSTATION] == 8)
