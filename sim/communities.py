@@ -22,7 +22,7 @@ from sim.catalog import ADMIN, SELFGOV, SERVICE, TaskCatalog
 from sim.departments import Batch
 from sim.ledger import DAYS_PER_WEEK, Ledger
 from sim.policies import PriorityPolicy
-from sim.reforms import Reform
+from sim.reforms import Reform, reserved_hours
 from sim.scenario import Scenario
 from sim.staff import GRID, ZONE, Workforce
 from sim.workqueue import DONE_TOLERANCE, WorkQueue
@@ -125,6 +125,7 @@ class Committees:
         """
         queue, workforce = self.queue, self.workforce
         available = workforce.regular_hours().astype(float)
+        available -= self._reserve_duties(day, available)
         regular = self._after_switching(available)
         protected = regular * self.protected_share * workforce.is_community_staff
         self._record(day, queue.allocate(self._purchased_hours(day), queue.kind == ADMIN),
@@ -136,6 +137,14 @@ class Committees:
         spare -= self._returned(self._used(day, queue.allocate(self._lent(spare))))
         self._overtime(day)
         self._plan_own_time(day, available - regular, protected_left, spare)
+
+    def _reserve_duties(self, day: int, hours: np.ndarray) -> np.ndarray:
+        """Hours reforms reserve for standing duties (grid heads' grid work, 5.3.12), booked
+        as ``grid_duty_hours``; they never exceed a pool's hours."""
+        duty = np.minimum(reserved_hours(self.reforms, self.workforce), hours)
+        own = self.workforce.is_community_staff
+        self.ledger.add(day, "grid_duty_hours", self.workforce.community[own], duty[own])
+        return duty
 
     def _overtime(self, day: int) -> None:
         """Overtime on work due soon, each pool's own first, then its partner's; the hours

@@ -74,10 +74,15 @@ def route_table(scenario: Scenario, catalog: TaskCatalog, city: CityLayout,
     return routes
 
 
+def admin_role(scenario: Scenario) -> int:
+    """The role of a community's own pool for administrative work: the workstation where
+    there is one (议行分设), else the committee."""
+    return WORKSTATION if scenario["governance.model"] == "workstation" else COMMITTEE
+
+
 def admin_pool(scenario: Scenario, workforce: Workforce, n_communities: int) -> np.ndarray:
     """Each community's own pool for administrative work (where purchased help goes)."""
-    role = WORKSTATION if scenario["governance.model"] == "workstation" else COMMITTEE
-    return _pool_of(workforce, role, n_communities)
+    return _pool_of(workforce, admin_role(scenario), n_communities)
 
 
 def _pool_of(workforce: Workforce, role: int, n_communities: int) -> np.ndarray:

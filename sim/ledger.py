@@ -15,7 +15,7 @@ from sim.catalog import KINDS
 FLOWS = (
     "issued", "refused", "accepted", "deadlines", "completed", "completed_late", "lapsed",
     "hours_administrative", "hours_service", "hours_self_governance",
-    "overtime_hours", "purchased_hours", "grid_hours", "zone_hours",
+    "overtime_hours", "purchased_hours", "grid_hours", "zone_hours", "grid_duty_hours",
     "selfgov_hours_issued", "unmet_selfgov_hours", "staff_days", "quits", "hires",
     "effort_accepted", "lapsed_hours", "perfunctory_hours", "open_item_days",
     "days_open_finished",

@@ -57,10 +57,16 @@ class Finished:
         return self.model.ledger.final(field).sum()
 
     @cached_property
+    def admin_hours(self) -> float:
+        """Own staff's administrative hours: queued administrative work plus the standing
+        grid duties of staff who are grid heads (5.3.12)."""
+        return self.total("hours_administrative") + self.total("grid_duty_hours")
+
+    @cached_property
     def task_hours(self) -> float:
         """Own staff's hours on assigned work: administrative, service, self-governance."""
-        return sum(self.total(f"hours_{k}") for k in ("administrative", "service",
-                                                      "self_governance"))
+        return (self.admin_hours + self.total("hours_service")
+                + self.total("hours_self_governance"))
 
     @cached_property
     def staff_hours(self) -> float:
@@ -124,7 +130,7 @@ _DECLARED = (
     Metric("admin_share", SHARE, key=True,
            meaning="share of staff hours worked on administrative tasks",
            en=Label("Administrative share of staff hours", "%"), zh=Label("行政事务工时占比", "%"),
-           compute=lambda run: _ratio(run.total("hours_administrative"), run.staff_hours)),
+           compute=lambda run: _ratio(run.admin_hours, run.staff_hours)),
     Metric("service_share", SHARE,
            meaning="share of staff hours worked on services",
            en=Label("Service share of staff hours", "%"), zh=Label("服务工时占比", "%"),
@@ -144,7 +150,7 @@ _DECLARED = (
                    "administrative tasks",
            en=Label("Administrative share of hours available", "%"),
            zh=Label("行政事务占可用工时比", "%"),
-           compute=lambda run: _ratio(run.total("hours_administrative"), run.available_hours)),
+           compute=lambda run: _ratio(run.admin_hours, run.available_hours)),
     Metric("service_share_of_available", SHARE,
            meaning="share of staff hours available spent on services",
            en=Label("Service share of hours available", "%"), zh=Label("服务占可用工时比", "%"),

@@ -82,8 +82,17 @@ PARAMETERS: tuple[Param, ...] = (
           ASSUMPTION, 1, 100000),
     Param("city.households_max", 15000, float, "largest community (households)",
           "Hefei report: up to 15,000 households", 1, 1000000),
-    Param("city.grid_workers", 5716, int, "grid workers (网格责任人) in the city",
-          "Hefei report: 5,716 grid workers", 0, 10**7,
+    Param("city.grid_personnel_per_1000_households", 3.615, float,
+          "grid personnel (网格责任人: dedicated grid workers and committee staff acting as "
+          "grid heads) per 1,000 households",
+          "Hefei report: 5,716 grid workers over the baseline's expected 1.58 million "
+          "households (docs/model.md, 5.3.12)", 0, 100,
+          needs=("reforms.grid_delegation.enabled", True)),
+    Param("city.grid_dedicated_share", 0.43, float,
+          "share of grid personnel who are dedicated grid workers paid by the street; the rest "
+          "are committee staff acting as grid heads",
+          ASSUMPTION + ": one committee head per grid (3,262 grids, grids are relabelled "
+          "committees), the other 2,454 of 5,716 dedicated; plausible 0.05-0.57", 0, 1,
           needs=("reforms.grid_delegation.enabled", True)),
     # --- staffing ---------------------------------------------------------
     Param("staffing.basis", "per_community", str,
@@ -227,7 +236,12 @@ PARAMETERS: tuple[Param, ...] = (
     Param("reforms.grid_delegation.enabled", False, bool,
           "grid workers take the grid-eligible tasks", "Hefei report: grid management"),
     Param("reforms.grid_delegation.hours_per_worker_day", 1.5, float,
-          "hours a grid worker gives to delegated tasks per working day", ASSUMPTION, 0, 24),
+          "hours a dedicated grid worker gives to delegated tasks per working day (own grid "
+          "duties take the rest)", ASSUMPTION, 0, 24),
+    Param("reforms.grid_delegation.head_duty_hours", 1.0, float,
+          "hours a day a committee member acting as grid head spends on grid duties (patrol, "
+          "reporting into the grid system), taken from the committee's regular hours",
+          ASSUMPTION + ": a household visit a day and its report", 0, 24),
     Param("reforms.grid_delegation.buffer_days", 5.0, float,
           "most open work handed to grid workers, in days of their hours; the rest keeps its "
           "governance route", ASSUMPTION, 0, 250),

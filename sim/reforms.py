@@ -9,7 +9,8 @@ every hook of every active reform, so reforms compose freely:
 - ``leak``: refused instances that reach communities anyway;
 - ``add_pools`` / ``reroute`` / ``dispatch``: extra hands and the work sent to them (grid);
 - ``purchased_hours`` / ``on_accept``: hours bought with the task's money;
-- ``protected_share``: regular hours administrative work may not take.
+- ``protected_share``: regular hours administrative work may not take;
+- ``reserved_hours``: regular hours taken off a pool before any queued work (grid heads' duties).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 
 from sim.catalog import ADMIN, TaskCatalog
 from sim.city import CityLayout
+from sim.governance import admin_role
 from sim.scenario import Scenario
 from sim.staff import GRID, Workforce, make_pools
 from sim.streams import Streams
@@ -67,6 +69,10 @@ class Reform:
     def purchased_hours(self, day: int) -> np.ndarray | None:
         """Hours per community bought for administrative work today, if any."""
         return None
+
+    def reserved_hours(self, workforce: Workforce) -> np.ndarray:
+        """Hours per pool taken off today's regular hours for duties outside the queue."""
+        return np.zeros(len(workforce))
 
     def __repr__(self) -> str:
         settings = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if not k.startswith("_"))
@@ -147,33 +153,69 @@ class FundingFollowsTask(Reform):
         return paid * self.coverage * self.purchase_efficiency
 
 
-class GridDelegation(Reform):
-    """Grid workers (网格员) take the grid-eligible administrative tasks.
+def grid_personnel(households: np.ndarray, per_1000_households: float,
+                   dedicated_share: float) -> tuple[np.ndarray, np.ndarray]:
+    """Dedicated grid workers and committee grid heads per community (heads not yet capped).
 
-    Each community gets a grid pool: its share of the city's grid workers, in
-    proportion to households, each giving ``hours_per_worker_day`` to
-    delegated work (they also keep their own grid duties), without overtime.
-    The committee hands grid workers no more than ``buffer_days`` of their
-    hours: grid-eligible work beyond that stays with the committee, so the
-    reform relieves staff by what grid workers can really absorb.
+    Both follow households, so a city of any number of communities gets the
+    same grid density as the report's city.
+    """
+    personnel = per_1000_households * np.asarray(households, dtype=float) / 1000
+    dedicated = np.round(personnel * dedicated_share).astype(np.int64)
+    heads = np.round(personnel * (1 - dedicated_share)).astype(np.int64)
+    return dedicated, heads
+
+
+class GridDelegation(Reform):
+    """Grid management (网格化) takes the grid-eligible administrative tasks.
+
+    Grid personnel come in two kinds, both per 1,000 households. Dedicated grid
+    workers, paid by the street, form a grid pool per community and give
+    ``hours_per_worker_day`` to delegated work (their own grid duties take the
+    rest of their day), without overtime. Committee staff acting as grid heads
+    are no extra hands: their ``head_duty_hours`` a day of patrols and grid
+    reporting come out of their own pool's regular hours (most grids are
+    relabelled committees, MECHANISMS.md section 8). The committee hands the
+    dedicated workers no more than ``buffer_days`` of their hours: grid-eligible
+    work beyond that stays with the committee, so the reform relieves staff by
+    what dedicated workers can really absorb.
     """
 
     name = "grid_delegation"
 
-    def __init__(self, grid_workers: int, hours_per_worker_day: float, buffer_days: float):
-        self.grid_workers = grid_workers
+    def __init__(self, per_1000_households: float, dedicated_share: float,
+                 hours_per_worker_day: float, head_duty_hours: float, buffer_days: float,
+                 heads_role: int):
+        self.per_1000_households = per_1000_households
+        self.dedicated_share = dedicated_share
         self.hours_per_worker_day = hours_per_worker_day
+        self.head_duty_hours = head_duty_hours
         self.buffer_days = buffer_days
+        self.heads_role = heads_role
         self._original = np.empty((0, 0), dtype=np.int64)
         self._is_grid = np.empty(0, dtype=bool)
         self._room = np.empty(0)
+        self._head_pools = np.empty(0, dtype=np.int64)
+        self._planned_heads = np.empty(0, dtype=np.int64)
 
     def add_pools(self, city, workforce):
-        share = city.households / city.households.sum()
-        workers = np.round(self.grid_workers * share)
-        grid = make_pools(np.arange(city.n_communities), city.relay, GRID, workers,
+        dedicated, heads = grid_personnel(city.households, self.per_1000_households,
+                                          self.dedicated_share)
+        self._head_pools = np.flatnonzero(workforce.role == self.heads_role)
+        self._planned_heads = heads[workforce.community[self._head_pools]]
+        grid = make_pools(np.arange(city.n_communities), city.relay, GRID, dedicated,
                           self.hours_per_worker_day, 0.0)
         return workforce.add_pools(grid)
+
+    def heads(self, workforce: Workforce) -> np.ndarray:
+        """Grid heads per pool now: never more than the pool's staff at work (turnover)."""
+        heads = np.zeros(len(workforce), dtype=np.int64)
+        pools = self._head_pools
+        heads[pools] = np.minimum(self._planned_heads, workforce.staff[pools])
+        return heads
+
+    def reserved_hours(self, workforce):
+        return self.heads(workforce) * self.head_duty_hours
 
     def reroute(self, catalog, routes, workforce):
         grid_pools = np.flatnonzero(workforce.role == GRID)
@@ -252,6 +294,14 @@ class ProtectedTime(Reform):
         self.protected_share = share
 
 
+def reserved_hours(reforms: list[Reform], workforce: Workforce) -> np.ndarray:
+    """Hours per pool every reform together takes off today's regular hours."""
+    reserved = np.zeros(len(workforce))
+    for reform in reforms:
+        reserved += reform.reserved_hours(workforce)
+    return reserved
+
+
 def build_reforms(scenario: Scenario, streams: Streams) -> list[Reform]:
     """The reforms a scenario switches on, in a fixed order."""
     def on(name: str) -> bool:
@@ -273,9 +323,13 @@ def build_reforms(scenario: Scenario, streams: Streams) -> list[Reform]:
     if on("digital"):
         reforms.append(DigitalService(scenario["reforms.digital.effort_cut"]))
     if on("grid_delegation"):
-        reforms.append(GridDelegation(scenario["city.grid_workers"],
-                                      scenario["reforms.grid_delegation.hours_per_worker_day"],
-                                      scenario["reforms.grid_delegation.buffer_days"]))
+        grid = "reforms.grid_delegation."
+        reforms.append(GridDelegation(scenario["city.grid_personnel_per_1000_households"],
+                                      scenario["city.grid_dedicated_share"],
+                                      scenario[grid + "hours_per_worker_day"],
+                                      scenario[grid + "head_duty_hours"],
+                                      scenario[grid + "buffer_days"],
+                                      heads_role=admin_role(scenario)))
     if on("protected_time"):
         reforms.append(ProtectedTime(scenario["reforms.protected_time.share"]))
     return reforms

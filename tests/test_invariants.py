@@ -33,8 +33,10 @@ def weekly(model, field):
 
 
 def test_staff_never_work_more_than_capacity_plus_overtime(model):
+    """Grid heads' duty hours come out of the same capacity as queued work."""
     worked = sum(weekly(model, f"hours_{k}") for k in ("administrative", "service",
                                                        "self_governance"))
+    worked = worked + weekly(model, "grid_duty_hours")
     scenario = model.settings
     ceiling = weekly(model, "staff_days") * (scenario["staffing.hours_per_day"]
                                              + scenario["staffing.overtime_cap_hours"])

@@ -14,6 +14,13 @@ from tests.conftest import quiet_scenario, run_model, write_catalog
 DAILY = {"period_days": "1", "effort_spread": "0"}
 
 
+def dedicated_grid_workers(per_community: int) -> dict[str, float]:
+    """Grid settings giving each quiet 4,000-household community this many dedicated grid
+    workers and no committee grid heads."""
+    return {"city__grid_personnel_per_1000_households": per_community / 4,
+            "city__grid_dedicated_share": 1.0}
+
+
 def listed_and_unlisted(tmp_path, n_listed=5, n_unlisted=5):
     rows = [{**DAILY, "on_access_list": "1", "assessment_weight": f"0.{i + 1}"}
             for i in range(n_listed)]
@@ -71,7 +78,7 @@ def test_funding_buys_hours_that_take_administrative_work(tmp_path):
 def test_grid_workers_take_grid_eligible_admin_work(tmp_path):
     catalog = write_catalog(tmp_path / "c.csv", [{**DAILY, "grid_eligible": "1"}, DAILY])
     scenario = quiet_scenario(catalog, reforms__grid_delegation__enabled=True,
-                              city__grid_workers=40)
+                              **dedicated_grid_workers(10))
     model = run_model(scenario)
     assert model.workforce.role[model.routes[:, 0]].tolist() == [GRID] * 4
     assert model.workforce.role[model.routes[:, 1]].tolist() != [GRID] * 4
@@ -133,7 +140,7 @@ def test_grid_work_beyond_what_grid_workers_can_absorb_stays_with_the_committee(
     catalog = write_catalog(tmp_path / "c.csv", [{**DAILY, "grid_eligible": "1",
                                                   "effort_hours": "6", "deadline_days": "30"}])
     scenario = quiet_scenario(catalog, reforms__grid_delegation__enabled=True,
-                              city__grid_workers=4, staffing__overtime_cap_hours=0.0,
+                              **dedicated_grid_workers(1), staffing__overtime_cap_hours=0.0,
                               reforms__grid_delegation__hours_per_worker_day=2.0,
                               reforms__grid_delegation__buffer_days=5.0)
     model = run_model(scenario)
@@ -145,7 +152,7 @@ def test_grid_work_beyond_what_grid_workers_can_absorb_stays_with_the_committee(
 
 def test_without_grid_hours_grid_work_stays_with_the_committee(tmp_path):
     catalog = write_catalog(tmp_path / "c.csv", [{**DAILY, "grid_eligible": "1"}])
-    for no_room in ({"city__grid_workers": 0}, {"reforms__grid_delegation__buffer_days": 0.0}):
+    for no_room in (dedicated_grid_workers(0), {"reforms__grid_delegation__buffer_days": 0.0}):
         model = run_model(quiet_scenario(catalog, reforms__grid_delegation__enabled=True,
                                          **no_room))
         assert model.ledger.total("grid_hours") == 0

@@ -22,7 +22,7 @@ def test_baseline_holds_the_report_city():
     assert scenario["city.street_offices"] == 38
     assert scenario["city.zone_committees"] == 13
     assert scenario["staffing.staff_per_community"] == 15
-    assert scenario["city.grid_workers"] == 5716
+    assert scenario["city.grid_personnel_per_1000_households"] == 3.615
 
 
 def test_required_dotted_keys_exist():
@@ -176,7 +176,9 @@ def test_a_file_setting_of_a_switched_off_reform_names_the_file(tmp_path):
     ("governance.committee_share=0.4", 'governance.model = "workstation"'),
     ("governance.zone_staff_per_community=3", 'governance.model = "zone_committee"'),
     ("staffing.staff_per_1000_households=5", 'staffing.basis = "per_households"'),
-    ("city.grid_workers=100", "reforms.grid_delegation.enabled = true"),
+    ("city.grid_personnel_per_1000_households=5", "reforms.grid_delegation.enabled = true"),
+    ("city.grid_dedicated_share=0.2", "reforms.grid_delegation.enabled = true"),
+    ("reforms.grid_delegation.head_duty_hours=2", "reforms.grid_delegation.enabled = true"),
     ("staffing.turnover.hiring_delay_days=10", "staffing.turnover.enabled = true"),
 ])
 def test_a_key_read_only_under_another_setting_names_that_setting(setting, switch):

@@ -13,7 +13,8 @@ WORKED = ("hours_administrative", "hours_service", "hours_self_governance", "gri
 
 
 @pytest.fixture(scope="module", params=["baseline.toml", "reform_package.toml",
-                                        "zone_committee.toml", "workstation.toml"])
+                                        "zone_committee.toml", "workstation.toml",
+                                        "grid_delegation.toml"])
 def model(request):
     scenario = load_scenario(SCENARIOS / request.param,
                              ["city.communities=60", "city.street_offices=6",
@@ -43,11 +44,11 @@ def test_hours_worked_are_hours_demanded_less_the_change_in_backlog(model):
 
 def test_staff_hours_available_are_all_accounted_for_where_they_go(model):
     """Regular plus overtime hours = hours worked by kind (discretionary included) + slack +
-    switching loss, exactly: each term is booked in the pass where it arises."""
+    switching loss + grid duties, exactly: each term is booked in the pass where it arises."""
     had = per_community(model, "regular_hours") + per_community(model, "overtime_hours")
     went = sum(per_community(model, f) for f in (
         "hours_administrative", "hours_service", "hours_self_governance",
-        "hours_discretionary", "slack_hours", "switching_hours"))
+        "hours_discretionary", "slack_hours", "switching_hours", "grid_duty_hours"))
     assert np.allclose(had, went, rtol=1e-9, atol=1e-6)
 
 
