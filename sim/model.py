@@ -92,15 +92,7 @@ class CommunityWorkloadModel(mesa.Model):
         self.protected_share = max([r.protected_share for r in self.reforms], default=0.0)
         self.turnover = None
         if scenario["staffing.turnover.enabled"]:
-            self.turnover = Turnover(
-                workforce,
-                base_rate=scenario["staffing.turnover.base_quit_rate"],
-                overload_rate=scenario["staffing.turnover.overload_quit_rate"],
-                overload_hours=scenario["staffing.turnover.overload_hours"],
-                hiring_delay=scenario["staffing.turnover.hiring_delay_days"],
-                days_per_year=scenario["simulation.working_days_per_year"],
-                rng=streams.get("turnover"),
-            )
+            self.turnover = Turnover.from_scenario(workforce, scenario, streams.get("turnover"))
 
     def _create_agents(self, streams: Streams) -> None:
         for name in self.catalog.departments():
@@ -208,13 +200,15 @@ class CommunityWorkloadModel(mesa.Model):
         self._record(day, overtime, "overtime")
 
     def _regular_hours(self) -> np.ndarray:
-        """Each pool's regular hours less the cost of juggling the task types it has open.
+        """Each pool's regular hours (new hires still learning count in part) less the cost of
+        juggling the task types it has open.
 
         Only community staff pay it: the committee and the workstation each for
         their own open types.
         """
         workforce, queue = self.workforce, self.queue
-        hours = workforce.regular_hours().astype(float)
+        staff = workforce.staff if self.turnover is None else self.turnover.effective_staff()
+        hours = staff * workforce.hours_per_staff
         cost = self.settings["staffing.switch_cost_hours"]
         if cost and len(queue):
             n_pools, n_tasks = len(workforce), len(self.catalog)
