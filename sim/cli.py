@@ -539,7 +539,9 @@ def params_command(scenario: Path | None, overrides: tuple[str, ...]) -> None:
     for param in PARAMETERS:
         value = json.dumps(loaded[param.key], ensure_ascii=False)
         click.echo(f"{param.key} = {value}")
-        click.echo(f"    {param.meaning}; {param.allowed()}. Source: {param.source}")
+        plausible = (f" Plausible: {param.plausible[0]:g} to {param.plausible[1]:g}."
+                     if param.plausible else "")
+        click.echo(f"    {param.meaning}; {param.allowed()}.{plausible} Source: {param.source}")
 
 
 @main.command("tasks")

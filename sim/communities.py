@@ -24,7 +24,7 @@ from sim.ledger import DAYS_PER_WEEK, Ledger
 from sim.policies import PriorityPolicy
 from sim.reforms import Reform, reserved_hours
 from sim.scenario import Scenario
-from sim.staff import GRID, ZONE, Workforce
+from sim.staff import GRID, ZONE, Turnover, Workforce
 from sim.workqueue import DONE_TOLERANCE, WorkQueue
 
 
@@ -57,11 +57,13 @@ class Committees:
 
     def __init__(self, settings: Scenario, catalog: TaskCatalog, workforce: Workforce,
                  routes: np.ndarray, admin_pool: np.ndarray, policy: PriorityPolicy,
-                 reforms: list[Reform], ledger: Ledger, n_communities: int):
+                 reforms: list[Reform], ledger: Ledger, n_communities: int,
+                 turnover: Turnover | None = None):
         self.catalog, self.workforce, self.routes = catalog, workforce, routes
         self.admin_pool, self.policy, self.reforms, self.ledger = (admin_pool, policy, reforms,
                                                                    ledger)
         self.n_communities = n_communities
+        self.turnover = turnover
         self.days = settings["simulation.days"]
         self.lending_share = settings["governance.lending_share"]
         self.overtime_trigger_days = settings["staffing.overtime_trigger_days"]
@@ -125,6 +127,7 @@ class Committees:
         """
         queue, workforce = self.queue, self.workforce
         available = workforce.regular_hours().astype(float)
+        available -= self._learning(day)
         available -= self._reserve_duties(day, available)
         regular = self._after_switching(available)
         protected = regular * self.protected_share * workforce.is_community_staff
@@ -137,6 +140,17 @@ class Committees:
         spare -= self._returned(self._used(day, queue.allocate(self._lent(spare))))
         self._overtime(day)
         self._plan_own_time(day, available - regular, protected_left, spare)
+
+    def _learning(self, day: int) -> np.ndarray:
+        """Hours new hires still learning do not yet deliver (novices count in part), booked
+        as ``learning_hours``."""
+        workforce = self.workforce
+        if self.turnover is None:
+            return np.zeros(len(workforce))
+        shortfall = (workforce.staff - self.turnover.effective_staff()) * workforce.hours_per_staff
+        own = workforce.is_community_staff
+        self.ledger.add(day, "learning_hours", workforce.community[own], shortfall[own])
+        return shortfall
 
     def _reserve_duties(self, day: int, hours: np.ndarray) -> np.ndarray:
         """Hours reforms reserve for standing duties (grid heads' grid work, 5.3.12), booked

@@ -20,6 +20,7 @@ FLOWS = (
     "effort_accepted", "lapsed_hours", "perfunctory_hours", "open_item_days",
     "days_open_finished",
     "regular_hours", "switching_hours", "hours_discretionary", "slack_hours", "paperwork_hours",
+    "learning_hours",
 )
 STOCKS = ("backlog_hours", "open_items", "overdue_open", "staff")
 FIELDS = FLOWS + STOCKS

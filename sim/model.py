@@ -54,7 +54,8 @@ class CommunityWorkloadModel(mesa.Model):
                              streams.get("access_list", "leakage"), self.ledger)
         self.committees = Committees(scenario, self.catalog, self.workforce, self.routes,
                                      self.admin_pool, POLICIES[scenario["policy.priority"]],
-                                     self.reforms, self.ledger, self.city.n_communities)
+                                     self.reforms, self.ledger, self.city.n_communities,
+                                     self.turnover)
         self.queue = self.committees.queue
         self._create_agents(streams)
 
@@ -93,15 +94,7 @@ class CommunityWorkloadModel(mesa.Model):
         self.admin_pool = admin_pool(scenario, workforce, self.city.n_communities)
         self.turnover = None
         if scenario["staffing.turnover.enabled"]:
-            self.turnover = Turnover(
-                workforce,
-                base_rate=scenario["staffing.turnover.base_quit_rate"],
-                overload_rate=scenario["staffing.turnover.overload_quit_rate"],
-                overload_hours=scenario["staffing.turnover.overload_hours"],
-                hiring_delay=scenario["staffing.turnover.hiring_delay_days"],
-                days_per_year=scenario["simulation.working_days_per_year"],
-                rng=streams.get("turnover"),
-            )
+            self.turnover = Turnover.from_scenario(workforce, scenario, streams.get("turnover"))
 
     def _create_agents(self, streams: Streams) -> None:
         for name in self.catalog.departments():

@@ -22,6 +22,10 @@ class Param:
     ``needs`` is ``(switch key, value)`` when the model reads this key only while the
     switch has that value, so that a setting which cannot count is reported, not
     silently ignored. Keys under a group with an ``enabled`` switch get it filled in.
+
+    ``plausible`` is the ``(low, high)`` range the value could reasonably take in a
+    real city, narrower than the bounds, which only say what the code accepts; it is
+    where sensitivity analyses and ensembles should look. ``None``: not yet given.
     """
 
     key: str
@@ -33,6 +37,7 @@ class Param:
     high: float | None = None
     choices: tuple[str, ...] | None = None
     needs: tuple[str, Any] | None = None
+    plausible: tuple[float, float] | None = None
 
     def allowed(self) -> str:
         """Human-readable statement of what this parameter accepts."""
@@ -120,15 +125,46 @@ PARAMETERS: tuple[Param, ...] = (
     Param("staffing.turnover.enabled", True, bool, "staff quit and are replaced after a delay",
           "provincial capital: nearly 1 in 5 community staff quit in a year"),
     Param("staffing.turnover.base_quit_rate", 0.05, float,
-          "yearly quit probability of a staff member without overload", ASSUMPTION, 0, 1),
+          "yearly quit probability of a staff member with no sustained overtime", ASSUMPTION,
+          0, 1),
     Param("staffing.turnover.overload_quit_rate", 0.20, float,
-          "yearly quit probability under sustained overload",
+          "yearly quit probability at overload_hours of sustained overtime",
           "provincial capital: nearly 1 in 5 quit in a year", 0, 1),
     Param("staffing.turnover.overload_hours", 4.0, float,
-          "overtime hours per staff member per week above which a pool counts as overloaded",
-          ASSUMPTION, 0, 80),
+          "sustained overtime hours per staff member per week at which the yearly quit "
+          "probability reaches overload_quit_rate", ASSUMPTION, 0.1, 80),
+    Param("staffing.turnover.max_quit_rate", 0.3, float,
+          "yearly quit probability the curve levels off at however long the overtime "
+          "(1: plain logistic); at least base_quit_rate and overload_quit_rate",
+          ASSUMPTION + ": sources top out near 20% a year (MECHANISMS.md 6)", 0.01, 1,
+          plausible=(0.2, 1)),
+    Param("staffing.turnover.memory_weeks", 8.0, float,
+          "time constant of sustained overtime: a week's weight decays by exp(-1/memory_weeks) "
+          "each week after it (0: only the latest week counts)",
+          ASSUMPTION + ": strain builds over a couple of months", 0, 520, plausible=(2, 26)),
+    Param("staffing.turnover.pay_elasticity", 0.5, float,
+          "quit odds scale as (costs.staff_pay_yuan_month / costs.reference_wage_yuan_month)"
+          "^-elasticity",
+          ASSUMPTION + ": wage elasticities of separations abroad run about 0.1-1.5 "
+          "(US SIPP, Germany SIAB); none found for Chinese community workers", 0, 10,
+          plausible=(0.1, 1.5)),
+    Param("staffing.turnover.novice_productivity", 0.5, float,
+          "productivity of a new hire on the first day, as a share of a trained member's",
+          ASSUMPTION, 0, 1, plausible=(0.3, 0.8)),
+    Param("staffing.turnover.ramp_weeks", 12.0, float,
+          "weeks over which a new hire's productivity rises linearly to full", ASSUMPTION,
+          0, 520, plausible=(4, 26)),
     Param("staffing.turnover.hiring_delay_days", 60, int,
           "working days from a quit until the replacement starts", ASSUMPTION, 0, 1000),
+    # --- costs: every price in yuan, one table (docs/model.md, 6.1) ---------------
+    Param("costs.staff_pay_yuan_month", 4000.0, float,
+          "monthly pay of a community staff member, bonuses included",
+          "Wuhan 2023: 3,200-3,400 take-home, about 4,000 with bonuses (MECHANISMS.md 6)",
+          1, 10**6, needs=("staffing.turnover.enabled", True), plausible=(1600, 5000)),
+    Param("costs.reference_wage_yuan_month", 4000.0, float,
+          "local monthly wage staff compare their pay with; at this pay the anchor quit "
+          "rates hold", ASSUMPTION + ": equal to staff pay, so the baseline keeps the anchors",
+          1, 10**6, needs=("staffing.turnover.enabled", True), plausible=(3200, 8000)),
     # --- governance -------------------------------------------------------
     Param("governance.model", "two_committees", str,
           "governance model of every community",

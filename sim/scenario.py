@@ -274,6 +274,12 @@ def check_consistency(values: dict[str, Any], where: str) -> None:
     if not low <= median <= high:
         raise UserError(f"{where}: city.households_median = {median:g} must lie between "
                         f"city.households_min ({low:g}) and city.households_max ({high:g})")
+    ceiling = values["staffing.turnover.max_quit_rate"]
+    for anchor in ("base_quit_rate", "overload_quit_rate"):
+        if values[f"staffing.turnover.{anchor}"] > ceiling:
+            raise UserError(f"{where}: staffing.turnover.{anchor} = "
+                            f"{values[f'staffing.turnover.{anchor}']:g} must not exceed "
+                            f"staffing.turnover.max_quit_rate ({ceiling:g})")
     relays = values["city.street_offices"] + values["city.zone_committees"]
     if relays < 1:
         raise UserError(f"{where}: city.street_offices + city.zone_committees must be at least "

@@ -32,10 +32,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--refresh", action="store_true", help="rewrite the stored baseline")
     if parser.parse_args().refresh:
+        before = json.loads(STORED.read_text(encoding="utf-8"))["metrics"]
         stored = {"scenario": str(SCENARIO.name), "overrides": OVERRIDES, "seed": SEED,
                   "reps": REPS, "metrics": current()}
         STORED.write_text(json.dumps(stored, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {STORED}")
+        for name, after in stored["metrics"].items():
+            if before.get(name) != after:
+                print(f"  {name}: {before.get(name)} -> {after}")
 
 
 if __name__ == "__main__":

@@ -220,3 +220,18 @@ def test_every_dependency_names_a_switch_and_a_value_it_can_take():
         group = param.key.rsplit(".", 1)[0]
         if f"{group}.enabled" in BY_KEY and not param.key.endswith(".enabled"):
             assert param.needs == (f"{group}.enabled", True), param.key
+
+
+def test_a_plausible_range_holds_the_default_and_lies_within_the_bounds():
+    for param in PARAMETERS:
+        if param.plausible is None:
+            continue
+        low, high = param.plausible
+        assert low <= param.default <= high, param.key
+        assert param.low is None or param.low <= low, param.key
+        assert param.high is None or high <= param.high, param.key
+
+
+def test_an_anchor_quit_rate_above_the_ceiling_is_refused():
+    with pytest.raises(UserError, match=r"overload_quit_rate = 0\.5 must not exceed"):
+        load_scenario(SCENARIOS / "baseline.toml", ["staffing.turnover.overload_quit_rate=0.5"])
