@@ -63,7 +63,8 @@ PARAMETERS: tuple[Param, ...] = (
     Param("simulation.warmup_days", 0, int,
           "first working days simulated but left out of every metric (a run-in from an empty "
           "queue); part of simulation.days, a whole number of 5-day weeks, below "
-          "simulation.days", ASSUMPTION + ": 250 (one year) for multi-year baseline runs",
+          "simulation.days", "measured (docs/model.md 4.9): queues and head count settle within "
+          "15-20 weeks of the empty, fully staffed start; use 250 (one year) for the baseline",
           0, 20000),
     Param("simulation.working_days_per_year", 250, int,
           "working days in a year; converts yearly rates to daily ones",
