@@ -18,6 +18,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from analysis import labels as lb
@@ -142,9 +143,11 @@ def _per_community_year(results: Results, frame: pd.DataFrame,
 # --- where the hours go ----------------------------------------------------------------------
 
 def _hours_by_kind(results: Results) -> pd.DataFrame:
-    """Mean hours per community-year by kind of work (rows: scenarios)."""
-    weekly = results.weekly.assign(delegated=results.weekly[
-        [c for c in ("purchased_hours", "grid_hours", "zone_hours") if c in results.weekly]]
+    """Mean hours per community-year of the measured period by kind of work (rows:
+    scenarios); warm-up weeks are left out, as from every metric."""
+    weekly = results.weekly[~results.weekly["warmup"]]
+    weekly = weekly.assign(delegated=weekly[
+        [c for c in ("purchased_hours", "grid_hours", "zone_hours") if c in weekly]]
         .sum(axis=1))
     columns = {"hours_administrative": "administrative", "hours_service": "service",
                "hours_self_governance": "self_governance", "delegated": "delegated"}
@@ -296,9 +299,21 @@ def _band(ax: Axes, frame: pd.DataFrame, column: str, index: int, band: bool) ->
             marker=style.marker, markevery=max(len(weeks) // 6, 1), markersize=4)
 
 
+def _shade_warmup(axes: np.ndarray, results: Results, lang: str) -> list[Patch]:
+    """Grey out the warm-up weeks (shown, so the run-in can be seen, but never measured);
+    the legend entry that explains the shading, if there is any."""
+    warm = results.weekly.loc[results.weekly["warmup"], "week"]
+    if warm.empty:
+        return []
+    for ax in axes:
+        ax.axvspan(0.5, warm.max() + 1.5, color="#DDDDDD", alpha=0.6, linewidth=0, zorder=0)
+    return [Patch(color="#DDDDDD", label=lb.text("weekly.warmup", lang))]
+
+
 @styled
 def through_the_year(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figure:
-    """Issued work, backlog, overtime and overdue items week by week, with replicate bands."""
+    """Issued work, backlog, overtime and overdue items week by week, with replicate bands;
+    warm-up weeks shaded."""
     fig = _frame(results, lang, canvas, "weekly", reps=results.reps,
                  only=lb.text("weekly.only", lang) if _crowded(results) else "")
     data = _weekly_measures(results)
@@ -313,7 +328,8 @@ def through_the_year(results: Results, lang: str, canvas: Canvas = STANDARD) -> 
             ax.set_ylim(bottom=0)
     for ax in axes[2:]:
         ax.set_xlabel(lb.text("weekly.x", lang))
-    legend_below(fig, _scenario_handles(results, lang), 6)
+    shading = _shade_warmup(axes, results, lang)
+    legend_below(fig, _scenario_handles(results, lang) + shading, 6)
     return fig
 
 

@@ -171,6 +171,7 @@ _TEXT = {
                         "全市逐周；线为{reps}次重复的中位数，阴影为各次重复的最低至最高值{only}"),
     "weekly.only": (" (baseline only)", "（仅基准情景）"),
     "weekly.x": ("working week", "工作周"),
+    "weekly.warmup": ("warm-up weeks (not measured)", "预热期（不计入指标）"),
     "weekly.issued": ("Task instances reaching communities", "到达社区的任务件数"),
     "weekly.issued.unit": ("per community per week", "件/社区/周"),
     "weekly.backlog": ("Backlog", "积压工作"),

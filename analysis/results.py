@@ -42,7 +42,7 @@ class Results:
     metrics: pd.DataFrame                         # scenario, rep, metrics (sweep: point, keys)
     summary: pd.DataFrame                         # SUMMARY_COLUMNS (sweep: + point, keys)
     days: dict[str, int]                          # working days simulated, per scenario
-    weekly: pd.DataFrame | None = None            # scenario, rep, week, FIELDS, communities
+    weekly: pd.DataFrame | None = None    # scenario, rep, week, warmup, FIELDS, communities
     communities: pd.DataFrame | None = None       # scenario, rep, community, households, FIELDS
     categories: pd.DataFrame | None = None        # scenario, rep, kind, category, hours, ...
     keys: list[str] = field(default_factory=list)  # the keys a sweep varied
@@ -70,7 +70,12 @@ class Results:
         return revision[:7] + ("+dirty" if revision.endswith("+dirty") else "")
 
     def years(self, scenario: str) -> float:
-        return self.days[scenario] / self.working_days(scenario)
+        """Years measured: the run after its warm-up, which no total or metric includes."""
+        return (self.days[scenario] - self.warmup_days(scenario)) / self.working_days(scenario)
+
+    def warmup_days(self, scenario: str) -> int:
+        """The warm-up (0 in folders written before it existed)."""
+        return int(self._resolved(scenario)["simulation"].get("warmup_days", 0))
 
     def working_days(self, scenario: str) -> int:
         return int(self._resolved(scenario)["simulation"]["working_days_per_year"])
@@ -167,18 +172,27 @@ def _present(frame: pd.DataFrame, names: tuple[str, ...]) -> list[str]:
     return [name for name in names if name in frame.columns]
 
 
+def _with_warmup(weekly: pd.DataFrame) -> pd.DataFrame:
+    """The weekly table with its ``warmup`` column (all False in folders written before the
+    warm-up existed, which measured every week)."""
+    return weekly if "warmup" in weekly.columns else weekly.assign(warmup=False)
+
+
 def _city_weekly(weekly: pd.DataFrame) -> pd.DataFrame:
-    """Per-community weeks summed to the city, with the number of communities kept."""
+    """Per-community weeks summed to the city, with the number of communities kept and the
+    warm-up weeks marked."""
     fields = _present(weekly, FLOWS + STOCKS)
-    city = weekly.groupby(["rep", "week"], as_index=False)[fields].sum()
+    city = _with_warmup(weekly).groupby(["rep", "week", "warmup"], as_index=False)[fields].sum()
     counts = weekly.groupby(["rep", "week"], as_index=False)["community"].nunique()
     return city.merge(counts.rename(columns={"community": "communities"}), on=["rep", "week"])
 
 
 def _community_totals(weekly: pd.DataFrame) -> pd.DataFrame:
-    """Each community's flows summed over the run and its stocks at the end, as compare has."""
+    """Each community's flows summed over the measured weeks and its stocks at the end, as
+    compare has."""
     last = weekly[weekly["week"] == weekly["week"].max()]
-    flows = weekly.groupby(["rep", "community"], as_index=False)[_present(weekly, FLOWS)].sum()
+    measured = weekly[~_with_warmup(weekly)["warmup"]]
+    flows = measured.groupby(["rep", "community"], as_index=False)[_present(weekly, FLOWS)].sum()
     stocks = last[["rep", "community", "households", *_present(weekly, STOCKS)]]
     return stocks.merge(flows, on=["rep", "community"])
 
@@ -188,7 +202,7 @@ def _load_compare(folder: Path, info: dict[str, Any]) -> Results:
     names = [entry["name"] for entry in document["scenarios"]]
     communities = _read_table(folder, "communities.parquet", "compare")
     counts = communities.groupby(["scenario", "rep"], as_index=False)["community"].nunique()
-    weekly = _read_table(folder, "city_weekly.parquet", "compare").merge(
+    weekly = _with_warmup(_read_table(folder, "city_weekly.parquet", "compare")).merge(
         counts.rename(columns={"community": "communities"}), on=["scenario", "rep"])
     return Results(
         folder=folder, command="compare", info=info, scenarios=names,

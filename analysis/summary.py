@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import stdtrit
 
-from sim.metrics import METRICS, Bounds
+from sim.metrics import KEY_METRICS, METRICS, Bounds
 
 CONFIDENCE = 0.95
 MIN_FOR_INTERVAL = 3          # fewer replicates: the range, never a 95% interval
@@ -140,6 +140,32 @@ def format_table(summary: dict[str, dict], descriptions: dict[str, str] | None =
     for name, s in summary.items():
         lines.append(f"{name:<38} {_band(s):>30}  {method_text(s['method']):<26} "
                      f"{descriptions.get(name, '')}")
+    return "\n".join(lines)
+
+
+def summarise_years(yearly: pd.DataFrame) -> list[dict]:
+    """Per year of the measured period (``RunResult.yearly``): its number, its length in
+    days and each metric's summary over replicates, as ``summarise`` gives it."""
+    columns = [c for c in yearly.columns if c in METRICS]
+    return [{"year": int(year), "days": int(group["days"].iloc[0]),
+             "metrics": summarise(group[columns].reset_index(drop=True))}
+            for year, group in yearly.groupby("year", sort=True)]
+
+
+def format_years(by_year: list[dict], metrics: Iterable[str] = KEY_METRICS) -> str:
+    """Key metrics (rows) year by year (columns), each mean with its interval; a short
+    last year shows its length, and the methods of the intervals head the table."""
+    metrics = list(metrics)
+    full = max(year["days"] for year in by_year)
+    heads = [f"year {y['year']}" + (f" ({y['days']} d)" if y["days"] < full else "")
+             for y in by_year]
+    cells = [[_band(year["metrics"][m]) for year in by_year] for m in metrics]
+    width = max(len(text) for text in [*heads, *(c for row in cells for c in row)])
+    methods = methods_text(year["metrics"][m]["method"] for year in by_year for m in metrics)
+    lines = [f"by year of the measured period (intervals: {methods})",
+             f"{'metric':<32}" + "".join(f" {h:>{width}}" for h in heads)]
+    lines += [f"{m:<32}" + "".join(f" {c:>{width}}" for c in row)
+              for m, row in zip(metrics, cells, strict=True)]
     return "\n".join(lines)
 
 

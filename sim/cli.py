@@ -129,12 +129,17 @@ scheduler_option = click.option("--scheduler", metavar="ADDRESS",
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Run replicates in this many local processes (default: one at a time).")
 @scheduler_option
+@click.option("--by-year", is_flag=True,
+              help="Also show the key metrics year by year of the measured period.")
 @format_option
 def run_command(scenario: Path, seed: int, reps: int, overrides: tuple[str, ...],
                 out: Path | None, overwrite: bool, workers: int | None, scheduler: str | None,
-                fmt: str) -> None:
-    """Run SCENARIO and print its findings with intervals over replicates (method named)."""
-    from analysis.summary import format_table, summarise
+                by_year: bool, fmt: str) -> None:
+    """Run SCENARIO and print its findings with intervals over replicates (method named).
+
+    Every metric covers the measured period: the run after its simulation.warmup_days.
+    """
+    from analysis.summary import format_table, format_years, summarise, summarise_years
     from sim.output import check_target, write_folder
     from sim.runner import run
 
@@ -145,16 +150,23 @@ def run_command(scenario: Path, seed: int, reps: int, overrides: tuple[str, ...]
     result = run(loaded, seed=seed, reps=reps, workers=workers or 1, scheduler=scheduler)
     elapsed = time.perf_counter() - started
     summary = summarise(result.metrics)
+    years = summarise_years(result.yearly)
     if out is not None:
         write_folder(out, lambda tmp: _write_run(tmp, result, summary, elapsed), overwrite)
     if fmt == "json":
         click.echo(json.dumps({"scenario": loaded.name, "seed": seed, "reps": reps,
-                               "metrics": summary}, indent=2))
+                               "warmup_days": loaded["simulation.warmup_days"],
+                               "metrics": summary, "by_year": years}, indent=2))
         return
+    warmup = loaded["simulation.warmup_days"]
     click.echo(f"scenario {loaded.name}: {reps} replicate(s), seed {seed}, "
                f"{loaded['city.communities']} communities, {loaded['simulation.days']} "
-               f"working days ({elapsed:.1f} s)")
+               f"working days" + (f", the first {warmup} a warm-up left out of the metrics"
+                                  if warmup else "") + f" ({elapsed:.1f} s)")
     click.echo(format_table(summary))
+    if by_year:
+        click.echo("")
+        click.echo(format_years(years))
     if out is not None:
         click.echo(f"results written to {out}")
 
@@ -167,6 +179,7 @@ def _write_run(folder: Path, result: RunResult, summary: dict, elapsed: float) -
     result.tasks.to_parquet(folder / "tasks.parquet", index=False)
     summary_frame(summary).to_csv(folder / "summary.csv", index=False)
     result.metrics.to_csv(folder / "replicates.csv")
+    result.yearly.to_csv(folder / "yearly.csv", index=False)
     scenario = result.scenario
     write_json(folder / "manifest.json", manifest(
         command="run",
@@ -179,7 +192,9 @@ def _write_run(folder: Path, result: RunResult, summary: dict, elapsed: float) -
         replicates=[r.replicate for r in result.replicates],
         seeding="numpy SeedSequence(seed, spawn_key=(replicate, crc32(process), ...))",
         seconds=round(elapsed, 3),
-        files={"weekly.parquet": "one row per replicate, week and community",
+        files={"weekly.parquet": "one row per replicate, week and community; 'warmup' marks "
+                                 "the weeks no metric counts",
+               "yearly.csv": "each metric per replicate and year of the measured period",
                "tasks.parquet": "one row per replicate and task type",
                "summary.csv": "mean, interval and the interval's method per metric",
                "replicates.csv": "each metric per replicate"},

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.catalog import KINDS
+from sim.parameters import DAYS_PER_WEEK
 
 FLOWS = (
     "issued", "refused", "accepted", "deadlines", "completed", "completed_late", "lapsed",
@@ -25,7 +26,6 @@ FLOWS = (
 STOCKS = ("backlog_hours", "open_items", "overdue_open", "staff")
 FIELDS = FLOWS + STOCKS
 TASK_FIELDS = ("issued", "refused", "completed", "completed_late", "lapsed", "hours")
-DAYS_PER_WEEK = 5
 
 
 class Ledger:
@@ -38,6 +38,7 @@ class Ledger:
         self.by_task = np.zeros((len(TASK_FIELDS), n_tasks))
         self._field = {name: i for i, name in enumerate(FIELDS)}
         self._task_field = {name: i for i, name in enumerate(TASK_FIELDS)}
+        self._tasks_before = np.zeros_like(self.by_task)
 
     def add(self, day: int, field: str, community: np.ndarray,
             amount: np.ndarray | None = None) -> None:
@@ -64,10 +65,29 @@ class Ledger:
     def field_index(self, field: str) -> int:
         return self._field[field]
 
-    def total(self, field: str) -> float:
-        """A flow summed over weeks and communities."""
-        return float(self.weekly[:, self._field[field]].sum())
+    def total(self, field: str, weeks: slice = slice(None)) -> float:
+        """A flow summed over communities and ``weeks`` (default: the whole run)."""
+        return float(self.weekly[weeks, self._field[field]].sum())
 
     def final(self, field: str) -> np.ndarray:
         """A stock at the end of the run, per community."""
         return self.weekly[-1, self._field[field]]
+
+    def stock_after(self, field: str, week: int) -> np.ndarray:
+        """A stock at the end of ``week``, per community; before week 0 nothing is open."""
+        if week < 0:
+            return np.zeros(self.n_communities)
+        return self.weekly[week, self._field[field]]
+
+    def start_measuring(self) -> None:
+        """Set the per-task totals' zero here: what came before (a warm-up) is not reported.
+
+        The weekly records need no such mark (they keep every week, and the
+        metrics choose theirs); the per-task totals are run totals, so they are
+        measured from this point on.
+        """
+        self._tasks_before = self.by_task.copy()
+
+    def measured_tasks(self) -> np.ndarray:
+        """Per-task totals [field, task] since ``start_measuring`` (the whole run without it)."""
+        return self.by_task - self._tasks_before

@@ -20,6 +20,8 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any, NamedTuple
 
+from sim.parameters import DAYS_PER_WEEK
+
 
 class Bounds(StrEnum):
     """The values a metric can take; an interval over replicates must stay inside them."""
@@ -36,25 +38,68 @@ class Label(NamedTuple):
     unit: str
 
 
-class Finished:
-    """A finished model as the metrics read it: ledger totals and the run's size.
+@dataclass(frozen=True)
+class Window:
+    """The working days [start, end) a set of metrics describes.
 
-    The quantities several metrics share are computed once, here, so each
-    metric's own formula stays one line beside its declaration.
+    ``start`` falls on a week boundary (the ledger records weeks), ``end`` is a
+    week boundary or the run's last day, so a window is whole ledger weeks.
     """
 
-    def __init__(self, model: Any) -> None:
+    start: int
+    end: int
+
+    @property
+    def days(self) -> int:
+        return self.end - self.start
+
+    @property
+    def weeks(self) -> slice:
+        return slice(self.start // DAYS_PER_WEEK, -(-self.end // DAYS_PER_WEEK))
+
+
+def measured(model: Any) -> Window:
+    """The run after its warm-up: what every reported metric describes."""
+    return Window(model.settings["simulation.warmup_days"], model.days)
+
+
+def year_windows(model: Any) -> list[Window]:
+    """The measured period cut into years of ``working_days_per_year`` rounded to whole
+    weeks (the ledger cannot split a week); the last may be short, its ``days`` say so."""
+    whole = measured(model)
+    year = max(round(model.settings["simulation.working_days_per_year"] / DAYS_PER_WEEK), 1) \
+        * DAYS_PER_WEEK
+    return [Window(start, min(start + year, whole.end))
+            for start in range(whole.start, whole.end, year)]
+
+
+class Finished:
+    """A finished model as the metrics read it: ledger totals over a window and its size.
+
+    Flows are summed over the window's weeks; stocks are read at its end (and,
+    where a metric needs it, at its start). The quantities several metrics
+    share are computed once, here, so each metric's own formula stays one line
+    beside its declaration.
+    """
+
+    def __init__(self, model: Any, window: Window | None = None) -> None:
         self.model = model
+        self.window = measured(model) if window is None else window
         self.working_days_per_year = model.settings["simulation.working_days_per_year"]
-        self.years = model.days / self.working_days_per_year
+        self.years = self.window.days / self.working_days_per_year
         self.communities = model.city.n_communities
 
     def total(self, field: str) -> float:
-        return self.model.ledger.total(field)
+        """A flow summed over the window's weeks and every community."""
+        return self.model.ledger.total(field, self.window.weeks)
 
     def final_sum(self, field: str) -> float:
-        """A stock at the end of the run, summed over communities."""
-        return self.model.ledger.final(field).sum()
+        """A stock at the end of the window, summed over communities."""
+        return self.model.ledger.stock_after(field, self.window.weeks.stop - 1).sum()
+
+    def opening_sum(self, field: str) -> float:
+        """A stock at the start of the window (the end of the week before), summed."""
+        return self.model.ledger.stock_after(field, self.window.weeks.start - 1).sum()
 
     @cached_property
     def admin_hours(self) -> float:
@@ -82,8 +127,8 @@ class Finished:
         return _ratio(hours * 1000, self.model.city.households.sum() * self.years)
 
     def types_in_effect(self, kind: int) -> int:
-        """Task types of ``kind`` whose admission day falls before the end of the run."""
-        in_effect = self.model.allowed_from < self.model.days
+        """Task types of ``kind`` whose admission day falls before the end of the window."""
+        in_effect = self.model.allowed_from < self.window.end
         return int((in_effect & (self.model.catalog.kind == kind)).sum())
 
 
@@ -108,8 +153,11 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 
 def _overdue(run: Finished) -> float:
-    """Finished late, lapsed, or still open past the due day at the end."""
-    return run.total("completed_late") + run.total("lapsed") + run.final_sum("overdue_open")
+    """Instances that fell overdue within the window: finished late or lapsed in it, or open
+    past their due day at its end, less those already overdue and open at its start (they
+    fell overdue earlier, in the warm-up or the year before)."""
+    return (run.total("completed_late") + run.total("lapsed") + run.final_sum("overdue_open")
+            - run.opening_sum("overdue_open"))
 
 
 def _delegated(run: Finished) -> float:
@@ -201,7 +249,7 @@ _DECLARED = (
            compute=lambda run: _ratio(run.total("unmet_selfgov_hours"),
                                       run.total("selfgov_hours_issued"))),
     Metric("overdue_rate", SHARE, key=True,
-           meaning="share of instances due within the run not finished by their deadline",
+           meaning="instances falling overdue per deadline set (measured period)",
            en=Label("Overdue rate", "%"), zh=Label("逾期率", "%"),
            compute=lambda run: _ratio(_overdue(run), run.total("deadlines"))),
     Metric("backlog_hours_per_community", NON_NEGATIVE, key=True,
@@ -240,9 +288,9 @@ _DECLARED = (
            zh=Label("网格员、片区中心和购买服务承担的工时", "小时/社区/年"),
            compute=lambda run: _delegated(run) / run.communities / run.years),
     Metric("staff_per_community", NON_NEGATIVE,
-           meaning="community staff at work, averaged over the run",
+           meaning="community staff at work, averaged over the measured period",
            en=Label("Staff at work per community", "staff"), zh=Label("每社区在岗人员", "人"),
-           compute=lambda run: run.total("staff_days") / run.model.days / run.communities),
+           compute=lambda run: run.total("staff_days") / run.window.days / run.communities),
     Metric("quits_per_staff_year", NON_NEGATIVE,
            meaning="staff quits per staff member per year",
            en=Label("Staff quits", "per staff/year"), zh=Label("人员离职", "次/人/年"),
@@ -254,7 +302,16 @@ METRICS: dict[str, Metric] = {metric.name: metric for metric in _DECLARED}
 KEY_METRICS: tuple[str, ...] = tuple(name for name, m in METRICS.items() if m.key)
 
 
-def compute_metrics(model: Any) -> dict[str, float]:
-    """Every metric of METRICS for one finished run."""
-    run = Finished(model)
+def compute_metrics(model: Any, window: Window | None = None) -> dict[str, float]:
+    """Every metric of METRICS for one finished run, over ``window`` (default: the
+    measured period, the run after its warm-up)."""
+    run = Finished(model, window)
     return {name: metric.compute(run) for name, metric in METRICS.items()}
+
+
+def yearly_metrics(model: Any) -> list[dict[str, float]]:
+    """Every metric for each year of the measured period, with the year (1, 2, ...), its
+    first day and its length in days."""
+    return [{"year": number, "start_day": window.start, "days": window.days,
+             **compute_metrics(model, window)}
+            for number, window in enumerate(year_windows(model), start=1)]

@@ -13,6 +13,7 @@ from typing import Any
 GOVERNANCE_MODELS = ("two_committees", "workstation", "zone_committee")
 PRIORITY_POLICIES = ("assessment_weighted", "earliest_deadline", "fifo")
 STAFFING_BASES = ("per_community", "per_households")
+DAYS_PER_WEEK = 5       # working days in the ledger's week, its unit of record
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,12 @@ ASSUMPTION = "assumption (docs/model.md)"
 PARAMETERS: tuple[Param, ...] = (
     # --- simulation -------------------------------------------------------
     Param("simulation.days", 250, int, "working days simulated", "one working year", 5, 20000),
+    Param("simulation.warmup_days", 0, int,
+          "first working days simulated but left out of every metric (a run-in from an empty "
+          "queue); part of simulation.days, a whole number of 5-day weeks, below "
+          "simulation.days", "measured (docs/model.md 4.9): queues and head count settle within "
+          "15-20 weeks of the empty, fully staffed start; use 250 (one year) for the baseline",
+          0, 20000),
     Param("simulation.working_days_per_year", 250, int,
           "working days in a year; converts yearly rates to daily ones",
           "Chinese calendar: about 250 working days", 200, 300),

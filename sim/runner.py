@@ -17,7 +17,7 @@ import pandas as pd
 from sim.catalog import KINDS
 from sim.executors import map_unordered, open_executor, window
 from sim.ledger import FIELDS, FLOWS, STOCKS, TASK_FIELDS
-from sim.metrics import compute_metrics
+from sim.metrics import compute_metrics, measured, yearly_metrics
 from sim.model import CommunityWorkloadModel
 from sim.scenario import Scenario
 
@@ -30,6 +30,7 @@ class Replicate:
     metrics: dict[str, float]
     weekly: pd.DataFrame
     tasks: pd.DataFrame
+    yearly: list[dict[str, float]]
 
 
 @dataclass
@@ -47,6 +48,13 @@ class RunResult:
         return pd.DataFrame(rows).set_index("rep")
 
     @property
+    def yearly(self) -> pd.DataFrame:
+        """One row per replicate and year of the measured period: its first day, its length
+        in days and every metric over that year alone."""
+        rows = [{"rep": r.replicate, **year} for r in self.replicates for year in r.yearly]
+        return pd.DataFrame(rows)
+
+    @property
     def weekly(self) -> pd.DataFrame:
         return pd.concat([r.weekly for r in self.replicates], ignore_index=True)
 
@@ -57,10 +65,24 @@ class RunResult:
 
 def run_replicate(scenario: Scenario, seed: int, replicate: int) -> Replicate:
     """Build, run and summarise one replicate."""
-    model = CommunityWorkloadModel(scenario, seed=seed, replicate=replicate)
-    model.run_to_end()
+    model = simulate(scenario, seed, replicate)
     return Replicate(replicate, compute_metrics(model), weekly_table(model, replicate),
-                     task_table(model, replicate))
+                     task_table(model, replicate), yearly_metrics(model))
+
+
+def simulate(scenario: Scenario, seed: int, replicate: int) -> CommunityWorkloadModel:
+    """Build one replicate's model and run it through its warm-up and measured period.
+
+    The warm-up days are ordinary steps; only the per-task totals need telling
+    when measuring starts (the weekly records keep every week and the metrics
+    pick the measured ones).
+    """
+    model = CommunityWorkloadModel(scenario, seed=seed, replicate=replicate)
+    for _ in range(scenario["simulation.warmup_days"]):
+        model.step()
+    model.ledger.start_measuring()
+    model.run_to_end()
+    return model
 
 
 def run(scenario: Scenario, seed: int = 0, reps: int = 1, workers: int = 1,
@@ -100,13 +122,12 @@ def execute(spec: RunSpec) -> dict[str, Any]:
     started = time.perf_counter()
     record: dict[str, Any] = {"key": spec.key, "status": "ok", "error": ""}
     try:
-        model = CommunityWorkloadModel(spec.scenario, seed=spec.seed, replicate=spec.replicate)
-        model.run_to_end()
+        model = simulate(spec.scenario, spec.seed, spec.replicate)
         record.update(compute_metrics(model))
         if spec.tables:
             weekly = weekly_table(model, spec.replicate)
             record["city_weekly"] = weekly.drop(columns=["community", "households", "relay"]) \
-                .groupby(["rep", "week"], as_index=False).sum()
+                .groupby(["rep", "week", "warmup"], as_index=False).sum()
             record["communities"] = community_totals(weekly)
             record["categories"] = task_table(model, spec.replicate).groupby(
                 ["rep", "kind", "category"], as_index=False)[list(TASK_FIELDS)].sum()
@@ -117,20 +138,24 @@ def execute(spec: RunSpec) -> dict[str, Any]:
 
 
 def community_totals(weekly: pd.DataFrame) -> pd.DataFrame:
-    """Each community's flows summed over the run (stocks taken at the end)."""
+    """Each community's flows summed over the measured weeks (stocks taken at the end)."""
     last = weekly[weekly["week"] == weekly["week"].max()]
-    flows = weekly.groupby(["rep", "community"], as_index=False)[list(FLOWS)].sum()
+    measured = weekly[~weekly["warmup"]]
+    flows = measured.groupby(["rep", "community"], as_index=False)[list(FLOWS)].sum()
     stocks = last[["rep", "community", "households", "relay", *STOCKS]]
     return stocks.merge(flows, on=["rep", "community"])
 
 
 def weekly_table(model: CommunityWorkloadModel, replicate: int) -> pd.DataFrame:
-    """Long table: one row per (week, community) with every ledger field."""
+    """Long table: one row per (week, community) with every ledger field; ``warmup`` marks
+    the weeks of the run-in, kept so charts can show it, left out of every metric."""
     ledger, city = model.ledger, model.city
     weeks, n = ledger.n_weeks, city.n_communities
+    week = np.repeat(np.arange(weeks, dtype=np.int32), n)
     frame = pd.DataFrame({
         "rep": np.full(weeks * n, replicate, dtype=np.int32),
-        "week": np.repeat(np.arange(weeks, dtype=np.int32), n),
+        "week": week,
+        "warmup": week < measured(model).weeks.start,
         "community": np.tile(np.arange(n, dtype=np.int32), weeks),
         "households": np.tile(city.households, weeks),
         "relay": np.tile(city.relay.astype(np.int32), weeks),
@@ -140,7 +165,8 @@ def weekly_table(model: CommunityWorkloadModel, replicate: int) -> pd.DataFrame:
 
 
 def task_table(model: CommunityWorkloadModel, replicate: int) -> pd.DataFrame:
-    """One row per task type: what was issued, refused, finished and the hours spent."""
+    """One row per task type: what was issued, refused, finished and the hours spent in the
+    measured period (after the warm-up)."""
     catalog = model.catalog
     frame = pd.DataFrame({
         "rep": replicate,
@@ -150,6 +176,7 @@ def task_table(model: CommunityWorkloadModel, replicate: int) -> pd.DataFrame:
         "department": catalog.department.astype(str),
         "in_effect": model.allowed_from < model.days,
     })
+    totals = model.ledger.measured_tasks()
     for i, name in enumerate(TASK_FIELDS):
-        frame[name] = model.ledger.by_task[i]
+        frame[name] = totals[i]
     return frame

@@ -25,7 +25,7 @@ from typing import Any
 
 import scenarios as shipped
 from sim.errors import UserError
-from sim.parameters import BY_KEY, PARAMETERS, Param, defaults
+from sim.parameters import BY_KEY, DAYS_PER_WEEK, PARAMETERS, Param, defaults
 
 META_KEYS = ("name", "description", "extends")
 PATH_KEYS = ("tasks.catalog",)
@@ -280,10 +280,24 @@ def check_consistency(values: dict[str, Any], where: str) -> None:
             raise UserError(f"{where}: staffing.turnover.{anchor} = "
                             f"{values[f'staffing.turnover.{anchor}']:g} must not exceed "
                             f"staffing.turnover.max_quit_rate ({ceiling:g})")
+    check_warmup(values, where)
     relays = values["city.street_offices"] + values["city.zone_committees"]
     if relays < 1:
         raise UserError(f"{where}: city.street_offices + city.zone_committees must be at least "
                         f"1 (got {relays})")
+
+
+def check_warmup(values: dict[str, Any], where: str) -> None:
+    """The warm-up is whole weeks (the ledger's unit, so no week is half measured) and
+    leaves at least one day to measure."""
+    warmup, days = values["simulation.warmup_days"], values["simulation.days"]
+    if warmup % DAYS_PER_WEEK:
+        raise UserError(f"{where}: bad value {warmup} for 'simulation.warmup_days'; expected "
+                        f"a multiple of {DAYS_PER_WEEK} (whole working weeks), e.g. "
+                        f"{warmup - warmup % DAYS_PER_WEEK or DAYS_PER_WEEK}")
+    if warmup >= days:
+        raise UserError(f"{where}: bad value {warmup} for 'simulation.warmup_days'; expected "
+                        f"fewer than simulation.days ({days}), which counts the warm-up too")
 
 
 def validate_value(param: Param, value: Any, where: str) -> Any:

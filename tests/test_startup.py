@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import ROOT, SCENARIOS
 
 # Our own modules allowed at CLI import: each imports only the standard library and click.
-LIGHT_MODULES = {"sim", "sim.cli", "sim.errors", "sim.metrics", "analysis",
+LIGHT_MODULES = {"sim", "sim.cli", "sim.errors", "sim.metrics", "sim.parameters", "analysis",
                  "analysis.commands", "analysis.labels"}
 # Third-party top-level packages allowed at CLI import: click and its own dependencies.
 LIGHT_PACKAGES = {"click", "colorama"}
