@@ -36,8 +36,8 @@ def test_metrics_with_warm_up_are_those_of_the_measured_weeks(small_city):
     weekly = replicate.weekly
     measured, opening = weekly[~weekly["warmup"]], weekly[weekly["week"] == 5]
     closing = weekly[weekly["week"] == weekly["week"].max()]
-    staff_hours = measured[["hours_administrative", "hours_service",
-                            "hours_self_governance"]].to_numpy().sum()
+    staff_hours = measured[["hours_administrative", "hours_service", "hours_self_governance",
+                            "hours_discretionary"]].to_numpy().sum()
     fell_overdue = (measured["completed_late"].sum() + measured["lapsed"].sum()
                     + closing["overdue_open"].sum() - opening["overdue_open"].sum())
     metrics = replicate.metrics
