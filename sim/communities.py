@@ -22,7 +22,7 @@ from sim.catalog import ADMIN, SELFGOV, SERVICE, TaskCatalog
 from sim.departments import Batch
 from sim.ledger import DAYS_PER_WEEK, Ledger
 from sim.policies import PriorityPolicy
-from sim.reforms import Reform, reserved_hours
+from sim.reforms import Reform, Schedule, active, reserved_hours
 from sim.scenario import Scenario
 from sim.staff import GRID, ZONE, Turnover, Workforce
 from sim.workqueue import DONE_TOLERANCE, WorkQueue
@@ -56,7 +56,7 @@ class Committees:
     """Every community's pools and open work, and what they do with a working day."""
 
     def __init__(self, settings: Scenario, catalog: TaskCatalog, workforce: Workforce,
-                 routes: np.ndarray, admin_pool: np.ndarray, policy: PriorityPolicy,
+                 routes: Schedule[np.ndarray], admin_pool: np.ndarray, policy: PriorityPolicy,
                  reforms: list[Reform], ledger: Ledger, n_communities: int,
                  turnover: Turnover | None = None):
         self.catalog, self.workforce, self.routes = catalog, workforce, routes
@@ -74,7 +74,6 @@ class Committees:
         self.discretionary_ceiling = settings["committees.discretionary.ceiling_hours"]
         self.slack_share = settings["committees.discretionary.slack_share"]
         self.overdue_weight = settings["policy.overdue_weight"]
-        self.protected_share = max([r.protected_share for r in reforms], default=0.0)
         self.has_partners = bool((workforce.partner >= 0).any())
         self.documentation = Documentation(catalog, settings)
         self.queue = WorkQueue()
@@ -86,9 +85,9 @@ class Committees:
         catalog, ledger = self.catalog, self.ledger
         community, task, effort = accepted
         kind = catalog.kind[task]
-        pool = self._dispatch(accepted)
+        pool = self._dispatch(day, accepted)
         own = self.workforce.is_community_staff[pool]
-        for reform in self.reforms:
+        for reform in active(self.reforms, day):
             reform.on_accept(day, community[own], kind[own], effort[own])
         due = day + catalog.deadline_days[task] - 1
         ledger.add(day, "accepted", community)
@@ -104,13 +103,13 @@ class Committees:
             due=due.astype(np.int32), arrival=arrival, remaining=effort.copy(), effort=effort,
         )
 
-    def _dispatch(self, accepted: Batch) -> np.ndarray:
+    def _dispatch(self, day: int, accepted: Batch) -> np.ndarray:
         """The pool each arriving instance joins: its route, as reforms adjust it today."""
         community, task, effort = accepted
-        pool = self.routes[community, task]
+        pool = self.routes.at(day)[community, task]
         open_hours = np.bincount(self.queue.pool, self.queue.remaining,
                                  minlength=len(self.workforce))
-        for reform in self.reforms:
+        for reform in active(self.reforms, day):
             pool = reform.dispatch(pool, community, task, effort, open_hours)
         return pool
 
@@ -130,7 +129,8 @@ class Committees:
         available -= self._learning(day)
         available -= self._reserve_duties(day, available)
         regular = self._after_switching(available)
-        protected = regular * self.protected_share * workforce.is_community_staff
+        share = max([r.protected_share for r in active(self.reforms, day)], default=0.0)
+        protected = regular * share * workforce.is_community_staff
         self._record(day, queue.allocate(self._purchased_hours(day), queue.kind == ADMIN),
                      "purchased")
         protected_left = (protected
@@ -155,7 +155,7 @@ class Committees:
     def _reserve_duties(self, day: int, hours: np.ndarray) -> np.ndarray:
         """Hours reforms reserve for standing duties (grid heads' grid work, 5.3.12), booked
         as ``grid_duty_hours``; they never exceed a pool's hours."""
-        duty = np.minimum(reserved_hours(self.reforms, self.workforce), hours)
+        duty = np.minimum(reserved_hours(active(self.reforms, day), self.workforce), hours)
         own = self.workforce.is_community_staff
         self.ledger.add(day, "grid_duty_hours", self.workforce.community[own], duty[own])
         return duty
@@ -199,7 +199,7 @@ class Committees:
     def _purchased_hours(self, day: int) -> np.ndarray:
         """Hours reforms buy today, handed to each community's administrative pool."""
         purchased = np.zeros(len(self.workforce))
-        for reform in self.reforms:
+        for reform in active(self.reforms, day):
             bought = reform.purchased_hours(day)
             if bought is not None:
                 purchased[self.admin_pool] += bought

@@ -19,6 +19,7 @@ import mesa
 import numpy as np
 
 from sim.catalog import ADMIN, CAMPAIGN, DEMAND, PERIODIC, TaskCatalog
+from sim.reforms import Schedule
 from sim.scenario import Scenario
 from sim.streams import Streams
 
@@ -94,7 +95,7 @@ class Department(mesa.Agent):
             task.append(np.repeat(self._demand[rows], repeats))
         community = np.concatenate(community).astype(np.int64)
         task = np.concatenate(task).astype(np.int64)
-        return Batch(community, task, self.context.effort(community, task, self._efforts))
+        return Batch(community, task, self.context.effort(day, community, task, self._efforts))
 
 
 class Departments:
@@ -126,19 +127,23 @@ class IssueContext:
         self.households = households
         self._size = (households / scenario["tasks.reference_households"]) ** scenario[
             "tasks.size_elasticity"]
-        self._base = self._spread = self._scales = np.empty(0)
+        self._spread = self._scales = np.empty(0)
+        self._base: Schedule[np.ndarray] = Schedule([0], [np.empty(0)])
 
-    def set_catalog(self, catalog: TaskCatalog, effort_factor: np.ndarray) -> None:
-        self._base = catalog.effort_hours * self.effort_scale * effort_factor
+    def set_catalog(self, catalog: TaskCatalog, effort_factor: Schedule[np.ndarray]) -> None:
+        """Median efforts per type, as reforms (from their start days) and documentation
+        load change them."""
+        median = catalog.effort_hours * self.effort_scale
+        self._base = Schedule(effort_factor.starts, [median * f for f in effort_factor.values])
         self._spread = catalog.effort_spread
         self._scales = catalog.scales_with_size
 
-    def effort(self, community: np.ndarray, task: np.ndarray,
+    def effort(self, day: int, community: np.ndarray, task: np.ndarray,
                rng: np.random.Generator) -> np.ndarray:
-        """Log-normal effort around the catalog median, grown with community size."""
+        """Log-normal effort around the median in force today, grown with community size."""
         noise = np.exp(self._spread[task] * rng.standard_normal(len(task)))
         size = np.where(self._scales[task], self._size[community], 1.0)
-        return self._base[task] * noise * size
+        return self._base.at(day)[task] * noise * size
 
 
 def propose_new_tasks(catalog: TaskCatalog, streams: Streams,

@@ -27,7 +27,7 @@ from sim.departments import Department, Departments, IssueContext, propose_new_t
 from sim.governance import admin_pool, build_workforce, route_table
 from sim.ledger import DAYS_PER_WEEK, Ledger
 from sim.policies import POLICIES
-from sim.reforms import Reform, build_reforms
+from sim.reforms import Reform, build_reforms, scheduled
 from sim.scenario import Scenario
 from sim.staff import Turnover
 from sim.streams import Streams
@@ -50,9 +50,9 @@ class CommunityWorkloadModel(mesa.Model):
         self._build_catalog(streams)
         self._build_workforce(streams)
         self.ledger = Ledger(self.days, self.city.n_communities, len(self.catalog))
-        self.relays = Relays(self.allowed_from, self.reforms,
+        self.relays = Relays(self.admission, self.reforms,
                              streams.get("access_list", "leakage"), self.ledger)
-        self.committees = Committees(scenario, self.catalog, self.workforce, self.routes,
+        self.committees = Committees(scenario, self.catalog, self.workforce, self.route_schedule,
                                      self.admin_pool, POLICIES[scenario["policy.priority"]],
                                      self.reforms, self.ledger, self.city.n_communities,
                                      self.turnover)
@@ -72,25 +72,23 @@ class CommunityWorkloadModel(mesa.Model):
         self.issue_context = IssueContext(self.settings, self.city.households)
         base = load_catalog(self.settings["tasks.catalog"])
         catalog = base.append(propose_new_tasks(base, streams, self.issue_context))
-        factor = np.ones(len(catalog))
-        allowed_from = catalog.start_day.astype(np.int64)
-        for reform in self.reforms:
-            factor = factor * reform.effort_factor(catalog)
-            allowed_from = reform.gate(catalog, allowed_from)
-        factor = factor * Documentation(catalog, self.settings).effort_factor
+        factor = scheduled(self.reforms, Documentation(catalog, self.settings).effort_factor,
+                           lambda reform, f: f * reform.effort_factor(catalog))
+        self.admission = scheduled(self.reforms, catalog.start_day.astype(np.int64),
+                                   lambda reform, allowed: reform.gate(catalog, allowed))
         self.issue_context.set_catalog(catalog, factor)
         self.catalog = catalog
-        self.allowed_from = allowed_from
+        self.allowed_from = self.admission.final     # the admission days in force at the end
 
     def _build_workforce(self, streams: Streams) -> None:
         scenario = self.settings
         workforce = build_workforce(scenario, self.city)
         for reform in self.reforms:
             workforce = reform.add_pools(self.city, workforce)
-        routes = route_table(scenario, self.catalog, self.city, workforce)
-        for reform in self.reforms:
-            routes = reform.reroute(self.catalog, routes, workforce)
-        self.workforce, self.routes = workforce, routes
+        self.route_schedule = scheduled(
+            self.reforms, route_table(scenario, self.catalog, self.city, workforce),
+            lambda reform, routes: reform.reroute(self.catalog, routes, workforce))
+        self.workforce, self.routes = workforce, self.route_schedule.final
         self.admin_pool = admin_pool(scenario, workforce, self.city.n_communities)
         self.turnover = None
         if scenario["staffing.turnover.enabled"]:

@@ -318,7 +318,18 @@ def _under_switches(params: tuple[Param, ...]) -> tuple[Param, ...]:
                  else p for p in params)
 
 
-PARAMETERS = _under_switches(PARAMETERS)
+def _start_days(reforms: tuple[str, ...]) -> tuple[Param, ...]:
+    """One ``reforms.NAME.start_day`` per reform that can start after the first day, so a
+    run shows the before and the after (splitting reshapes the city and starts on day 0)."""
+    return tuple(Param(f"reforms.{name}.start_day", 0, int,
+                       "working day the reform comes into force (0 = from the start); its "
+                       "effects begin that day", "scenario choice", 0, 20000)
+                 for name in reforms)
+
+
+REFORMS_STARTING_LATER = ("access_list", "funding", "grid_delegation", "digital",
+                          "protected_time")
+PARAMETERS = _under_switches(PARAMETERS + _start_days(REFORMS_STARTING_LATER))
 BY_KEY: dict[str, Param] = {p.key: p for p in PARAMETERS}
 
 

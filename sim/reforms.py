@@ -10,22 +10,34 @@ every hook of every active reform, so reforms compose freely:
 - ``add_pools`` / ``reroute`` / ``dispatch``: extra hands and the work sent to them (grid);
 - ``purchased_hours`` / ``on_accept``: hours bought with the task's money;
 - ``protected_share``: regular hours administrative work may not take;
+- ``reserved_hours``: standing duties taken off regular hours (grid heads).
+
+Every reform but splitting can start later than the first day (``start_day``):
+before it, the model calls none of its daily hooks, and the static effects
+(which types are admitted, routes, efforts) come from a ``Schedule`` that
+switches on the reform's start day, so a run shows the before and the after.
 - ``reserved_hours``: regular hours taken off a pool before any queued work (grid heads' duties).
 """
 
 from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 import numpy as np
 
 from sim.catalog import ADMIN, TaskCatalog
 from sim.city import CityLayout
 from sim.governance import admin_role
+from sim.parameters import REFORMS_STARTING_LATER
 from sim.scenario import Scenario
 from sim.staff import GRID, Workforce, make_pools
 from sim.streams import Streams
 from sim.workqueue import first_of_group, hours_ahead
 
 NEVER = np.iinfo(np.int32).max
+T = TypeVar("T")
 
 
 class Reform:
@@ -33,6 +45,10 @@ class Reform:
 
     name = ""
     protected_share = 0.0
+    start_day = 0          # first working day the reform is in force
+
+    def active(self, day: int) -> bool:
+        return day >= self.start_day
 
     def reshape_city(self, city: CityLayout) -> CityLayout:
         return city
@@ -294,6 +310,40 @@ class ProtectedTime(Reform):
         self.protected_share = share
 
 
+class Schedule(Generic[T]):
+    """A value that changes on the days reforms start: on any day, the latest value whose
+    start day has come."""
+
+    def __init__(self, starts: list[int], values: list[T]):
+        self.starts, self.values = starts, values
+
+    def at(self, day: int) -> T:
+        return self.values[bisect_right(self.starts, day) - 1]
+
+    @property
+    def final(self) -> T:
+        return self.values[-1]
+
+
+def scheduled(reforms: list[Reform], initial: T, apply: Callable[[Reform, T], T]) -> Schedule[T]:
+    """``initial`` from day 0, then ``apply(reform, value)`` for each reform from its start
+    day on, in start-day order (reforms starting together in the order given)."""
+    starts, values = [0], [initial]
+    for reform in sorted(reforms, key=lambda r: r.start_day):
+        value = apply(reform, values[-1])
+        if reform.start_day == starts[-1]:
+            values[-1] = value
+        else:
+            starts.append(reform.start_day)
+            values.append(value)
+    return Schedule(starts, values)
+
+
+def active(reforms: list[Reform], day: int) -> list[Reform]:
+    """The reforms in force on ``day``."""
+    return [reform for reform in reforms if reform.active(day)]
+
+
 def reserved_hours(reforms: list[Reform], workforce: Workforce) -> np.ndarray:
     """Hours per pool every reform together takes off today's regular hours."""
     reserved = np.zeros(len(workforce))
@@ -332,4 +382,7 @@ def build_reforms(scenario: Scenario, streams: Streams) -> list[Reform]:
                                       heads_role=admin_role(scenario)))
     if on("protected_time"):
         reforms.append(ProtectedTime(scenario["reforms.protected_time.share"]))
+    for reform in reforms:
+        if reform.name in REFORMS_STARTING_LATER:
+            reform.start_day = scenario[f"reforms.{reform.name}.start_day"]
     return reforms

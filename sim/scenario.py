@@ -25,7 +25,14 @@ from typing import Any
 
 import scenarios as shipped
 from sim.errors import UserError
-from sim.parameters import BY_KEY, DAYS_PER_WEEK, PARAMETERS, Param, defaults
+from sim.parameters import (
+    BY_KEY,
+    DAYS_PER_WEEK,
+    PARAMETERS,
+    REFORMS_STARTING_LATER,
+    Param,
+    defaults,
+)
 
 META_KEYS = ("name", "description", "extends")
 PATH_KEYS = ("tasks.catalog",)
@@ -281,10 +288,22 @@ def check_consistency(values: dict[str, Any], where: str) -> None:
                             f"{values[f'staffing.turnover.{anchor}']:g} must not exceed "
                             f"staffing.turnover.max_quit_rate ({ceiling:g})")
     check_warmup(values, where)
+    check_start_days(values, where)
     relays = values["city.street_offices"] + values["city.zone_committees"]
     if relays < 1:
         raise UserError(f"{where}: city.street_offices + city.zone_committees must be at least "
                         f"1 (got {relays})")
+
+
+def check_start_days(values: dict[str, Any], where: str) -> None:
+    """A reform switched on must come into force within the run."""
+    days = values["simulation.days"]
+    for name in REFORMS_STARTING_LATER:
+        start = values[f"reforms.{name}.start_day"]
+        if values[f"reforms.{name}.enabled"] and start >= days:
+            raise UserError(f"{where}: bad value {start} for 'reforms.{name}.start_day'; "
+                            f"expected a day before simulation.days ({days}), or the reform "
+                            "never comes into force")
 
 
 def check_warmup(values: dict[str, Any], where: str) -> None:

@@ -244,7 +244,10 @@ class Turnover:
         """Draw this week's quits; returns quits per pool."""
         rate = self.weekly_quit_probability(overtime_per_staff_week)
         before = self.workforce.staff.copy()
-        quits = self.rng.binomial(before, rate) * self.eligible
+        # Draw for own staff only: pools a reform adds (grid workers) must not shift the
+        # stream, or a reform would change quits before it starts (common random numbers).
+        quits = np.zeros_like(before)
+        quits[self.eligible] = self.rng.binomial(before[self.eligible], rate[self.eligible])
         self.workforce.staff -= quits
         self.learning.keep(np.divide(self.workforce.staff, before, out=np.zeros(len(before)),
                                      where=before > 0))

@@ -18,23 +18,23 @@ import numpy as np
 
 from sim.departments import Batch
 from sim.ledger import Ledger
-from sim.reforms import Reform
+from sim.reforms import Reform, Schedule, active
 
 
 class Relays:
     """Pass issued work on to communities, less what the access list refuses."""
 
-    def __init__(self, allowed_from: np.ndarray, reforms: list[Reform],
+    def __init__(self, admission: Schedule[np.ndarray], reforms: list[Reform],
                  leak_rng: np.random.Generator, ledger: Ledger):
-        self.allowed_from = allowed_from    # first day each task type may reach communities
+        self.admission = admission    # per day: first day each task type may reach communities
         self.reforms = reforms
         self.leak_rng = leak_rng
         self.ledger = ledger
 
     def pass_on(self, day: int, issued: Batch) -> Batch:
         """The instances that reach communities today; refusals are recorded, not passed."""
-        refused = day < self.allowed_from[issued.task]
-        for reform in self.reforms:
+        refused = day < self.admission.at(day)[issued.task]
+        for reform in active(self.reforms, day):
             refused &= ~reform.leak(refused, self.leak_rng)
         ledger = self.ledger
         ledger.add(day, "issued", issued.community)
