@@ -59,7 +59,8 @@ PARTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 COLUMNS = (FREED, *PARTS)
 HOUR_FIELDS = tuple(dict.fromkeys(
     [*ADMIN_FIELDS, *(f for plus, minus in PARTS.values() for f in (*plus, *minus))]))
-RESIDENT = ("service", "self_governance", "discretionary")
+FRAME_COLUMNS = ["scenario", "vs", "part", "mean", "ci_low", "ci_high", "method",
+                 "share_of_freed", "unit", "meaning"]
 UNIT = "hours per community per year"
 MEANINGS = {
     FREED: "freed from administrative work (tasks and grid duties)",
@@ -152,7 +153,7 @@ def freed_frame(summary: dict[str, Any]) -> pd.DataFrame:
              "method": stats["method"], "share_of_freed": stats["share_of_freed"],
              "unit": summary["unit"], "meaning": summary["meanings"][part]}
             for entry in summary["scenarios"] for part, stats in entry["parts"].items()]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=FRAME_COLUMNS)
 
 
 def format_freed(summary: dict[str, Any]) -> str:
@@ -164,12 +165,13 @@ def format_freed(summary: dict[str, Any]) -> str:
     lines = [f"where the freed hours went, vs {summary['baseline']} ({summary['unit']}: city "
              f"totals over the first scenario's communities, measured weeks only; parts add "
              f"up to the freed hours; intervals: {methods})"]
+    width = max(map(len, MEANINGS.values()))
     for entry in summary["scenarios"]:
         lines.append(f"  {entry['name']}")
         for part, stats in entry["parts"].items():
             share = stats["share_of_freed"]
             shown = "" if share is None else f"{share:>7.0%}"
-            lines.append(f"    {MEANINGS[part]:<55} {_cell(stats):<28} {shown}")
+            lines.append(f"    {MEANINGS[part]:<{width}} {_cell(stats):<28} {shown}")
     return "\n".join(lines)
 
 

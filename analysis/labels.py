@@ -175,7 +175,7 @@ _TEXT = {
         "community of {base} and year, and where they went: parts right of zero grew, parts "
         "left of zero shrank; they add up to the freed hours (◆: mean and {interval})",
         "各情景相对{base}腾出的行政工时（事项与网格职责，按{base}每社区每年计）及其去向：零线右侧"
-        "为增加的部分，左侧为减少的部分，各部分之和等于腾出工时（◆：均值及{interval}）"),
+        "为增加的部分，左侧为减少的部分，各部分之和等于腾出工时（菱形：均值及{interval}）"),
     "freed.axis": ("hours per community per year", "小时/社区/年"),
     # across communities
     "communities.title": ("Across communities: large and small",
