@@ -21,9 +21,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
+from analysis import freed as fh
 from analysis import labels as lb
 from analysis.results import Results, load_results
 from analysis.style import (
+    FREED_LOOKS,
     KIND_LOOKS,
     OKABE_ITO,
     STANDARD,
@@ -211,6 +213,68 @@ def where_hours_go(results: Results, lang: str, canvas: Canvas = STANDARD) -> Fi
         ax.set_xlabel(lb.text("hours.axis", lang))
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2,
                   handlelength=1.6, columnspacing=1.0)
+    return fig
+
+
+# --- where the freed hours went --------------------------------------------------------------
+
+def _diverging_bars(ax: Axes, table: pd.DataFrame) -> None:
+    """Each row's parts stacked outward from zero: growing parts to the right, shrinking ones
+    to the left, so the net of a row is where its right end exceeds its left."""
+    right, left = np.zeros(len(table)), np.zeros(len(table))
+    rows = np.arange(len(table))
+    for part in table.columns:
+        values = table[part].to_numpy()
+        colour, hatch = FREED_LOOKS[part]
+        start = np.where(values >= 0, right, left)
+        ax.barh(rows, values, left=start, height=0.6, color=colour, hatch=hatch,
+                edgecolor="white", linewidth=0.6)
+        right, left = right + values.clip(min=0), left + values.clip(max=0)
+
+
+def _freed_marks(ax: Axes, bands: list[dict]) -> None:
+    """The freed hours of each row: a diamond at the mean, its interval, the value beside."""
+    for row, band in enumerate(bands):
+        low, high = band["ci_low"], band["ci_high"]
+        error = [[0.0], [0.0]] if low is None else [[band["mean"] - low], [high - band["mean"]]]
+        ax.errorbar(band["mean"], row, xerr=error, fmt="D", color=OKABE_ITO["black"],
+                    markeredgecolor="white", markersize=7, capsize=3, elinewidth=1.4, zorder=4)
+        ax.annotate(lb.number(band["mean"], sign=True, digits=0),
+                    (band["mean"] if high is None else high, row), xytext=(5, 7),
+                    textcoords="offset points", size=7.5, color=TEXT_GREY,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                          "alpha": 0.85})
+
+
+def _freed_handles(parts: list[str], lang: str) -> list:
+    diamond = Line2D([], [], marker="D", color=OKABE_ITO["black"], linestyle="none",
+                     label=lb.freed_label(fh.FREED, lang))
+    return [diamond, *(Patch(facecolor=FREED_LOOKS[p][0], hatch=FREED_LOOKS[p][1],
+                             edgecolor="white", label=lb.freed_label(p, lang)) for p in parts)]
+
+
+@styled
+def freed_hours(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figure:
+    """Per scenario against the first: administrative hours freed, and where they went."""
+    per_rep = fh.results_freed_hours(results)
+    others = results.scenarios[1:]
+    bands = [interval(per_rep.loc[per_rep["scenario"] == n, fh.FREED].to_numpy())
+             for n in others]
+    base = lb.scenario_label(results.baseline, lang)
+    fig = _frame(results, lang, canvas, "freed", base=base,
+                 interval=lb.methods_label((b["method"] for b in bands), lang))
+    parts = list(fh.PARTS)
+    ax = fig.subplots()
+    _diverging_bars(ax, per_rep.groupby("scenario")[parts].mean().loc[others])
+    _freed_marks(ax, bands)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(np.arange(len(others)), [lb.scenario_label(n, lang) for n in others])
+    ax.set_ylim(len(others) - 0.5, -0.5)
+    ax.grid(axis="y", visible=False)
+    ax.margins(x=0.08)
+    tidy_numbers(ax.xaxis)
+    ax.set_xlabel(lb.text("freed.axis", lang))
+    legend_below(fig, _freed_handles(parts, lang), 4)
     return fig
 
 
@@ -562,6 +626,8 @@ def available(results: Results, threshold: float = DEFAULT_THRESHOLD) -> list[tu
                    ("through_year", partial(through_the_year, results))]
     if results.command == "compare" and len(results.scenarios) > 1:
         charts.append(("differences", partial(differences, results)))
+        if fh.fits(results.weekly):
+            charts.append(("freed", partial(freed_hours, results)))
     if results.command == "sweep" and len(results.keys) != 2:
         charts += [(f"response_{key.replace('.', '-')}",
                     partial(response_curves, results, key=key)) for key in results.keys]

@@ -35,6 +35,20 @@ _KINDS = {
     "other_administrative": ("Other administrative", "其他行政事务"),
 }
 
+# Where freed administrative hours went (analysis.freed's parts).
+_FREED_PARTS = {
+    "freed": ("Freed administrative hours", "腾出的行政工时"),
+    "service": ("Resident work: services", "居民工作：服务"),
+    "self_governance": ("Resident work: self-governance", "居民工作：自治"),
+    "discretionary": ("Resident work: discretionary (visits, activities)",
+                      "居民工作：主动开展（走访、活动）"),
+    "less_overtime": ("Less overtime", "减少加班"),
+    "slack": ("Slack (idle hours)", "闲置工时"),
+    "other": ("Other: task switching, new hires' learning", "其他：任务切换、新人学习"),
+    "staffing": ("Staff present: −Δ regular hours (added staff < 0)",
+                 "在岗人员：−Δ正常工时（增员为负）"),
+}
+
 # Category names: Chinese as in docs/catalog.md; the text in brackets is dropped on charts.
 _CATEGORIES = {
     "public_security": ("Public order and security", "社会治安"),
@@ -154,6 +168,15 @@ _TEXT = {
     "hours.by_kind": ("All hours worked, by kind of work", "全部工时：按工作性质"),
     "hours.by_category": ("Administrative hours, by category", "行政事务工时：按类别"),
     "hours.axis": ("hours per community per year", "小时/社区/年"),
+    # where the freed hours went
+    "freed.title": ("Where the freed hours went", "减负腾出的时间去了哪里"),
+    "freed.subtitle": (
+        "Administrative hours (tasks and grid duties) each scenario frees against {base}, per "
+        "community of {base} and year, and where they went: parts right of zero grew, parts "
+        "left of zero shrank; they add up to the freed hours (◆: mean and {interval})",
+        "各情景相对{base}腾出的行政工时（事项与网格职责，按{base}每社区每年计）及其去向：零线右侧"
+        "为增加的部分，左侧为减少的部分，各部分之和等于腾出工时（菱形：均值及{interval}）"),
+    "freed.axis": ("hours per community per year", "小时/社区/年"),
     # across communities
     "communities.title": ("Across communities: large and small",
                           "不同规模社区的负担"),
@@ -276,6 +299,12 @@ _TEXT = {
         "How staff time divides between administrative tasks pushed down by departments, "
         "services and self-governance, and which administrative areas take most of it.",
         "工作人员的时间如何在部门下派的行政事务、服务和自治之间分配，以及哪些行政领域占用最多。"),
+    "caption.freed": (
+        "Where the administrative hours a reform frees end up: in work for residents, in less "
+        "overtime, or idle as slack; the diamond marks the freed hours, which the parts add up "
+        "to.",
+        "改革腾出的行政工时最终去向：用于居民工作、减少加班，或成为闲置工时；菱形标出腾出工时，"
+        "各部分之和等于它。"),
     "caption.communities": (
         "Large communities carry more administrative work and overtime per staff member when "
         "staff numbers do not grow with size.",
@@ -363,6 +392,11 @@ def difference_unit(metric: str, lang: str) -> str:
 
 def kind_label(kind: str, lang: str) -> str:
     return _pick(_KINDS[kind], lang) if kind in _KINDS else kind
+
+
+def freed_label(part: str, lang: str) -> str:
+    """Freed hours or one of the parts they went to (analysis.freed)."""
+    return _pick(_FREED_PARTS[part], lang) if part in _FREED_PARTS else part
 
 
 def category_label(category: str, lang: str, short: bool = False) -> str:

@@ -201,9 +201,8 @@ def _load_compare(folder: Path, info: dict[str, Any]) -> Results:
     document = _read_json(_require(folder, "comparison.json", "compare"))
     names = [entry["name"] for entry in document["scenarios"]]
     communities = _read_table(folder, "communities.parquet", "compare")
-    counts = communities.groupby(["scenario", "rep"], as_index=False)["community"].nunique()
-    weekly = _with_warmup(_read_table(folder, "city_weekly.parquet", "compare")).merge(
-        counts.rename(columns={"community": "communities"}), on=["scenario", "rep"])
+    weekly = _with_counts(_with_warmup(_read_table(folder, "city_weekly.parquet", "compare")),
+                          communities)
     return Results(
         folder=folder, command="compare", info=info, scenarios=names,
         metrics=_read_table(folder, "replicates.csv", "compare"),
@@ -212,6 +211,16 @@ def _load_compare(folder: Path, info: dict[str, Any]) -> Results:
               for name in names},
         weekly=weekly, communities=communities,
         categories=_read_table(folder, "categories.parquet", "compare"))
+
+
+def _with_counts(weekly: pd.DataFrame, communities: pd.DataFrame) -> pd.DataFrame:
+    """The city's weekly totals with the number of communities: folders written before the
+    totals carried it get it from the per-community table."""
+    if "communities" in weekly.columns:
+        return weekly
+    counts = communities.groupby(["scenario", "rep"], as_index=False)["community"].nunique()
+    return weekly.merge(counts.rename(columns={"community": "communities"}),
+                        on=["scenario", "rep"])
 
 
 def _comparison_summary(document: dict[str, Any]) -> pd.DataFrame:

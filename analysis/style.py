@@ -64,6 +64,15 @@ KIND_LOOKS = {  # kind of work -> (colour, hatch)
     "self_governance": (OKABE_ITO["bluish_green"], ".."),
     "delegated": (GREY, "xx"),
 }
+FREED_LOOKS = {  # where freed hours went -> (colour, hatch); resident work as in KIND_LOOKS
+    "service": KIND_LOOKS["service"],
+    "self_governance": KIND_LOOKS["self_governance"],
+    "discretionary": (OKABE_ITO["blue"], "\\\\"),
+    "less_overtime": (OKABE_ITO["orange"], "xx"),
+    "slack": ("#BBBBBB", ""),
+    "other": (OKABE_ITO["reddish_purple"], "++"),
+    "staffing": (OKABE_ITO["yellow"], "--"),
+}
 
 TITLE_PT, SUBTITLE_PT, SOURCE_PT = 13, 8.5, 6.5
 MARGIN_IN = 0.15

@@ -219,6 +219,7 @@ def compare_command(scenarios: tuple[Path, ...], reps: int, seed: int,
                     out: Path | None, overwrite: bool, fmt: str) -> None:
     """Run SCENARIOS on the same replicate seeds; show each and its paired difference
     from the first."""
+    from analysis.freed import format_freed, summarise_freed
     from analysis.summary import format_comparison, paired_differences
     from sim.compare import compare
     from sim.output import check_target, write_folder
@@ -229,7 +230,8 @@ def compare_command(scenarios: tuple[Path, ...], reps: int, seed: int,
     comparison = compare(loaded, reps=reps, seed=seed, workers=workers, scheduler=scheduler,
                          tables=out is not None)
     results = paired_differences(comparison.metrics, comparison.names)
-    document = {"seed": seed, "reps": reps, "scenarios": results}
+    freed = summarise_freed(comparison.freed_hours(), comparison.names)
+    document = {"seed": seed, "reps": reps, "scenarios": results, "freed_hours": freed}
     if out is not None:
         write_folder(out, lambda tmp: _write_comparison(tmp, comparison, loaded, document),
                      overwrite)
@@ -238,15 +240,19 @@ def compare_command(scenarios: tuple[Path, ...], reps: int, seed: int,
         return
     click.echo(f"{len(loaded)} scenarios, {reps} paired replicates each, seed {seed}")
     click.echo(format_comparison(results))
+    if freed["scenarios"]:
+        click.echo("\n" + format_freed(freed))
     if out is not None:
         click.echo(f"results written to {out}")
 
 
 def _write_comparison(folder: Path, comparison: Comparison, scenarios: list,
                       document: dict) -> None:
+    from analysis.freed import freed_frame
     from sim.output import manifest, write_json
 
     comparison.metrics.to_csv(folder / "replicates.csv", index=False)
+    freed_frame(document["freed_hours"]).to_csv(folder / "freed_hours.csv", index=False)
     comparison.city_weekly.to_parquet(folder / "city_weekly.parquet", index=False)
     comparison.communities.to_parquet(folder / "communities.parquet", index=False)
     comparison.categories.to_parquet(folder / "categories.parquet", index=False)
@@ -258,7 +264,9 @@ def _write_comparison(folder: Path, comparison: Comparison, scenarios: list,
                    for name, s in zip(comparison.names, scenarios, strict=True)},
         files={"replicates.csv": "each metric per scenario and replicate",
                "comparison.json": "means, intervals (with their method) and paired "
-                                  "differences",
+                                  "differences; where the freed hours went",
+               "freed_hours.csv": "administrative hours each scenario frees against the "
+                                  "first, per community-year, and where they went",
                "city_weekly.parquet": "city totals per scenario, replicate and week",
                "communities.parquet": "per-community totals per scenario and replicate",
                "categories.parquet": "instances and hours per task category, scenario and "

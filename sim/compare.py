@@ -20,21 +20,34 @@ from sim.scenario import Scenario
 
 @dataclass
 class Comparison:
-    """Per-replicate metrics of every scenario, and optional tables for charts."""
+    """Per-replicate metrics and city weekly totals of every scenario, and optional tables
+    for charts."""
 
     names: list[str]
     metrics: pd.DataFrame                 # columns: scenario, rep, seed, status, error, metrics
     city_weekly: pd.DataFrame = field(default_factory=pd.DataFrame)
     communities: pd.DataFrame = field(default_factory=pd.DataFrame)
     categories: pd.DataFrame = field(default_factory=pd.DataFrame)
+    years: dict[str, float] = field(default_factory=dict)    # measured years per scenario
+
+    def freed_hours(self) -> pd.DataFrame:
+        """Where the administrative hours each scenario frees against the first one went,
+        per replicate (analysis.freed; imported here so the workers never load it)."""
+        from analysis.freed import comparison_freed_hours
+
+        return comparison_freed_hours(self)
 
 
 def compare(scenarios: list[Scenario], *, reps: int = 5, seed: int = 0,
             workers: int | None = None, scheduler: str | None = None,
             tables: bool = False) -> Comparison:
-    """Run every scenario's replicates (same seeds for all) and gather them."""
+    """Run every scenario's replicates (same seeds for all) and gather them.
+
+    The city's weekly totals are always kept (they are small and the freed-hours table
+    needs them); the per-community and per-category tables only with ``tables``.
+    """
     names = unique_names(scenarios)
-    specs = [RunSpec(scenario, seed, rep, key=f"{name}/{rep}", tables=tables)
+    specs = [RunSpec(scenario, seed, rep, key=f"{name}/{rep}", tables=True)
              for name, scenario in zip(names, scenarios, strict=True) for rep in range(reps)]
     rows: list[dict] = []
     collected: dict[str, list[pd.DataFrame]] = {"city_weekly": [], "communities": [],
@@ -46,7 +59,7 @@ def compare(scenarios: list[Scenario], *, reps: int = 5, seed: int = 0,
                          "status": record["status"], "error": record["error"],
                          **{m: record.get(m) for m in METRICS}})
             for table, frames in collected.items():
-                if table in record:
+                if table in record and (tables or table == "city_weekly"):
                     frames.append(record[table].assign(scenario=name))
     order = {name: i for i, name in enumerate(names)}
     metrics = pd.DataFrame(rows).sort_values(["scenario", "rep"], key=lambda c: c.map(
@@ -56,8 +69,16 @@ def compare(scenarios: list[Scenario], *, reps: int = 5, seed: int = 0,
         first = failed.iloc[0]
         raise UserError(f"{len(failed)} run(s) failed, e.g. scenario {first['scenario']} "
                         f"replicate {first['rep']}: {first['error']}")
+    years = {name: measured_years(scenario)
+             for name, scenario in zip(names, scenarios, strict=True)}
     return Comparison(names, metrics, **{table: _concat(frames)
-                                         for table, frames in collected.items()})
+                                         for table, frames in collected.items()}, years=years)
+
+
+def measured_years(scenario: Scenario) -> float:
+    """Years in the measured window (the run after its warm-up), to put totals per year."""
+    return ((scenario["simulation.days"] - scenario["simulation.warmup_days"])
+            / scenario["simulation.working_days_per_year"])
 
 
 def unique_names(scenarios: list[Scenario]) -> list[str]:

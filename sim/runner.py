@@ -116,7 +116,8 @@ def execute(spec: RunSpec) -> dict[str, Any]:
     """Run one spec and return a plain record; an error becomes data, not an abort.
 
     The record holds ``status`` ("ok" or "failed"), ``error``, ``seconds``, every
-    metric, and with ``spec.tables`` the city's weekly totals, each community's
+    metric, and with ``spec.tables`` the city's weekly totals (with the number of
+    communities, so totals can be put per community after a split), each community's
     totals and the hours per task category, for charts.
     """
     started = time.perf_counter()
@@ -127,7 +128,8 @@ def execute(spec: RunSpec) -> dict[str, Any]:
         if spec.tables:
             weekly = weekly_table(model, spec.replicate)
             record["city_weekly"] = weekly.drop(columns=["community", "households", "relay"]) \
-                .groupby(["rep", "week", "warmup"], as_index=False).sum()
+                .groupby(["rep", "week", "warmup"], as_index=False).sum() \
+                .assign(communities=model.city.n_communities)
             record["communities"] = community_totals(weekly)
             record["categories"] = task_table(model, spec.replicate).groupby(
                 ["rep", "kind", "category"], as_index=False)[list(TASK_FIELDS)].sum()
