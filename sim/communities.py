@@ -23,6 +23,7 @@ from sim.departments import Batch
 from sim.ledger import DAYS_PER_WEEK, Ledger
 from sim.policies import PriorityPolicy
 from sim.reforms import Reform, Schedule, active, reserved_hours
+from sim.residents import co_produce
 from sim.scenario import Scenario
 from sim.staff import GRID, ZONE, Turnover, Workforce
 from sim.workqueue import DONE_TOLERANCE, WorkQueue
@@ -74,6 +75,7 @@ class Committees:
         self.discretionary_ceiling = settings["committees.discretionary.ceiling_hours"]
         self.slack_share = settings["committees.discretionary.slack_share"]
         self.overdue_weight = settings["policy.overdue_weight"]
+        self.volunteer_share = settings["residents.participation.volunteer_share"]
         self.has_partners = bool((workforce.partner >= 0).any())
         self.documentation = Documentation(catalog, settings)
         self.queue = WorkQueue()
@@ -114,11 +116,13 @@ class Committees:
         return pool
 
     # --- working --------------------------------------------------------------------------
-    def work(self, day: int) -> None:
+    def work(self, day: int, volunteer_hours: np.ndarray | None = None) -> None:
         """Spend the day's hours in passes; record who worked on what, and where hours went.
 
-        Purchased help takes administrative work; protected hours go to
-        self-governance, then services; regular hours take everything in
+        Volunteers (``volunteer_hours`` per community, if residents respond) go
+        first on resident items, booked apart from staff hours; purchased help
+        takes administrative work; protected hours go to self-governance, then
+        services; regular hours take everything in
         priority order; a workstation and its committee hand each other their
         spare hours (in full when the same people are cross-appointed);
         overtime goes to work due soon, spare overtime to the partner's. What
@@ -131,6 +135,8 @@ class Committees:
         regular = self._after_switching(available)
         share = max([r.protected_share for r in active(self.reforms, day)], default=0.0)
         protected = regular * share * workforce.is_community_staff
+        if volunteer_hours is not None:
+            self._co_produce(day, volunteer_hours)
         self._record(day, queue.allocate(self._purchased_hours(day), queue.kind == ADMIN),
                      "purchased")
         protected_left = (protected
@@ -140,6 +146,12 @@ class Committees:
         spare -= self._returned(self._used(day, queue.allocate(self._lent(spare))))
         self._overtime(day)
         self._plan_own_time(day, available - regular, protected_left, spare)
+
+    def _co_produce(self, day: int, volunteer_hours: np.ndarray) -> None:
+        """Volunteers' hours on open resident items, booked as ``volunteer_hours``, not as
+        staff hours."""
+        worked = co_produce(self.queue, volunteer_hours, self.volunteer_share)
+        self.ledger.add(day, "volunteer_hours", self.queue.community, worked)
 
     def _learning(self, day: int) -> np.ndarray:
         """Hours new hires still learning do not yet deliver (novices count in part), booked
@@ -272,6 +284,9 @@ class Committees:
         ledger.add(day, "completed_late", finished["community"][late])
         ledger.add(day, "lapsed", finished["community"][gone])
         ledger.add(day, "lapsed_hours", finished["community"][gone], finished["remaining"][gone])
+        resident = finished["kind"] != ADMIN
+        ledger.add(day, "resident_finished", finished["community"][resident])
+        ledger.add(day, "resident_on_time", finished["community"][resident & was_done & ~late])
         ledger.add(day, "days_open_finished", finished["community"],
                    (day - finished["arrival"]).astype(float))
         ledger.add(day, "open_item_days", queue.community)

@@ -34,6 +34,11 @@ class Batch(NamedTuple):
     def where(self, mask: np.ndarray) -> Batch:
         return Batch(self.community[mask], self.task[mask], self.effort[mask])
 
+    @classmethod
+    def join(cls, batches: list[Batch]) -> Batch:
+        """Several batches as one (a day's issuing from every source)."""
+        return cls(*(np.concatenate(column) for column in zip(*batches, strict=True)))
+
 
 class Department(mesa.Agent):
     """Issues the instances of its task types to every community."""
@@ -77,6 +82,14 @@ class Department(mesa.Agent):
         self._demand = mine
         self._demand_start = catalog.start_day[mine]
         self._demand_rate = daily[:, None] * (context.households[None, :] / 1000.0)
+        self._demand_kind = catalog.kind[mine]
+        self._demand_factor = np.ones_like(self._demand_rate)
+
+    def scale_demand(self, kind: int, factor: np.ndarray) -> None:
+        """Scale the demand rate of this department's types of ``kind`` by ``factor`` per
+        community, from now on: agents whose state drives demand (residents' participation
+        drives self-governance demand) set it."""
+        self._demand_factor[self._demand_kind == kind] = factor
 
     def issue(self, day: int) -> Batch:
         """Today's instances: community, task type and effort hours of each."""
@@ -88,7 +101,7 @@ class Department(mesa.Agent):
         task = [np.repeat(broadcast, n)]
         if len(self._demand):
             active = (day >= self._demand_start)[:, None]
-            counts = self._arrivals.poisson(self._demand_rate * active)
+            counts = self._arrivals.poisson(self._demand_rate * self._demand_factor * active)
             rows, cols = np.nonzero(counts)
             repeats = counts[rows, cols]
             community.append(np.repeat(cols, repeats))
@@ -105,8 +118,11 @@ class Departments:
         self.members = members
 
     def issue(self, day: int) -> Batch:
-        issued = [department.issue(day) for department in self.members]
-        return Batch(*(np.concatenate(column) for column in zip(*issued, strict=True)))
+        return Batch.join([department.issue(day) for department in self.members])
+
+    def named(self, name: str) -> Department | None:
+        """The department called ``name``, if the catalog has one."""
+        return next((d for d in self.members if d.name == name), None)
 
 
 class IssueContext:

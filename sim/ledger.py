@@ -21,9 +21,9 @@ FLOWS = (
     "effort_accepted", "lapsed_hours", "perfunctory_hours", "open_item_days",
     "days_open_finished",
     "regular_hours", "switching_hours", "hours_discretionary", "slack_hours", "paperwork_hours",
-    "learning_hours",
+    "learning_hours", "volunteer_hours", "complaints", "resident_finished", "resident_on_time",
 )
-STOCKS = ("backlog_hours", "open_items", "overdue_open", "staff")
+STOCKS = ("backlog_hours", "open_items", "overdue_open", "staff", "participation")
 FIELDS = FLOWS + STOCKS
 TASK_FIELDS = ("issued", "refused", "completed", "completed_late", "lapsed", "hours")
 
@@ -72,6 +72,11 @@ class Ledger:
     def final(self, field: str) -> np.ndarray:
         """A stock at the end of the run, per community."""
         return self.weekly[-1, self._field[field]]
+
+    def this_week(self, day: int, field: str) -> np.ndarray:
+        """A field's values in the week ``day`` falls in (so far), per community: what an
+        agent reacting at the week's end reads."""
+        return self.weekly[day // DAYS_PER_WEEK, self._field[field]]
 
     def stock_after(self, field: str, week: int) -> np.ndarray:
         """A stock at the end of ``week``, per community; before week 0 nothing is open."""

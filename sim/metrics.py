@@ -172,6 +172,14 @@ def _types(kind_name: str) -> Callable[[Finished], float]:
     return count
 
 
+def _participation(run: Finished) -> float:
+    """Household-weighted participation at the end of the window: the share of the city's
+    households taking part (0 when residents do not respond)."""
+    households = run.model.city.households
+    level = run.model.ledger.stock_after("participation", run.window.weeks.stop - 1)
+    return _ratio((level * households).sum(), households.sum())
+
+
 SHARE, NON_NEGATIVE = Bounds.SHARE, Bounds.NON_NEGATIVE
 
 _DECLARED = (
@@ -298,7 +306,26 @@ _DECLARED = (
                                       run.total("staff_days") / run.working_days_per_year)),
 )
 
-METRICS: dict[str, Metric] = {metric.name: metric for metric in _DECLARED}
+_RESIDENTS = (
+    Metric("participation", SHARE,
+           meaning="share of households that took part in at least one committee activity or "
+                   "election in a year, household-weighted over communities, at the end",
+           en=Label("Residents' participation", "%"), zh=Label("居民参与率", "%"),
+           compute=_participation),
+    Metric("volunteer_hours_per_1000_households", NON_NEGATIVE,
+           meaning="volunteer hours on services and self-governance per 1,000 households a year",
+           en=Label("Volunteer hours per 1,000 households", "hours/year"),
+           zh=Label("每千户志愿服务工时", "小时/年"),
+           compute=lambda run: run.per_1000_households_year(run.total("volunteer_hours"))),
+    Metric("complaints_per_1000_households", NON_NEGATIVE,
+           meaning="hotline complaint work orders from unserved resident requests per 1,000 "
+                   "households a year",
+           en=Label("Complaints from unserved requests per 1,000 households", "per year"),
+           zh=Label("每千户未办结诉求引发的热线投诉", "件/年"),
+           compute=lambda run: run.per_1000_households_year(run.total("complaints"))),
+)
+
+METRICS: dict[str, Metric] = {metric.name: metric for metric in _DECLARED + _RESIDENTS}
 KEY_METRICS: tuple[str, ...] = tuple(name for name, m in METRICS.items() if m.key)
 
 

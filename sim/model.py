@@ -3,15 +3,18 @@
 One ``step`` is one working day:
 
 1. replacements for staff who quit start work;
-2. every department issues its instances; the relays refuse what the access
+2. every department issues its instances (and the residents' hotline complaints
+   about requests that went unserved); the relays refuse what the access
    list bars (bar leakage); accepted instances join the queue of the pool the
    governance model and reforms route them to;
-3. hours are spent in passes: purchased help on administrative work, protected
-   hours on self-governance then services, regular hours on everything by the
-   priority policy, hours lent between workstation and committee, overtime on
-   pressing work;
+3. hours are spent in passes: volunteers on resident work, purchased help on
+   administrative work, protected hours on self-governance then services,
+   regular hours on everything by the priority policy, hours lent between
+   workstation and committee, overtime on pressing work;
 4. finished work leaves the queue (late if after its deadline); resident demand
    left unserved too long past its deadline is withdrawn and counted as unmet;
+   residents respond at a week's end: participation follows the committee's
+   responsiveness and sets self-governance demand, volunteers and complaints;
 5. at a week's end, stocks are recorded and staff quit under overload.
 """
 
@@ -23,11 +26,12 @@ import numpy as np
 from sim.catalog import load_catalog
 from sim.city import ZONE_COMMITTEE, build_city
 from sim.communities import Committees, Community, Documentation
-from sim.departments import Department, Departments, IssueContext, propose_new_tasks
+from sim.departments import Batch, Department, Departments, IssueContext, propose_new_tasks
 from sim.governance import admin_pool, build_workforce, route_table
 from sim.ledger import DAYS_PER_WEEK, Ledger
 from sim.policies import POLICIES
 from sim.reforms import Reform, build_reforms, scheduled
+from sim.residents import Residents
 from sim.scenario import Scenario
 from sim.staff import Turnover
 from sim.streams import Streams
@@ -58,6 +62,9 @@ class CommunityWorkloadModel(mesa.Model):
                                      self.turnover)
         self.queue = self.committees.queue
         self._create_agents(streams)
+        self.residents = Residents(scenario, self.catalog, self.city.households,
+                                   self.departments.named("residents"), self.issue_context,
+                                   self.ledger, streams)
 
     # --- construction -------------------------------------------------------
     def _build_city(self, streams: Streams) -> None:
@@ -120,11 +127,12 @@ class CommunityWorkloadModel(mesa.Model):
         """One working day, in the order it happens; the agent types do the work."""
         day = self.day
         self._hire(day)
-        issued = self.departments.issue(day)
+        issued = Batch.join([self.departments.issue(day), self.residents.complaints(day)])
         accepted = self.relays.pass_on(day, issued)
         self.committees.receive(day, accepted)
-        self.committees.work(day)
+        self.committees.work(day, self.residents.volunteer_hours())
         self.committees.close(day)
+        self.residents.respond(day)
         if day % DAYS_PER_WEEK == DAYS_PER_WEEK - 1 or day == self.days - 1:
             overtime_per_staff_week = self.committees.end_week(day)
             self._turn_over(day, overtime_per_staff_week)

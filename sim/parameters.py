@@ -241,6 +241,59 @@ PARAMETERS: tuple[Param, ...] = (
     Param("residents.patience_days", 20, int,
           "working days after its deadline that unserved resident demand is withdrawn",
           ASSUMPTION, 0, 1000),
+    Param("residents.participation.enabled", True, bool,
+          "residents respond: participation follows the committee's responsiveness and drives "
+          "self-governance demand, volunteer hours and hotline complaints",
+          "issue 'Agents that decide (1)'; MECHANISMS.md §5 (DRC 2020: better community-resident "
+          "relations go with more participation)"),
+    Param("residents.participation.baseline", 0.3, float,
+          "participation at the baseline: share of households that took part in at least one "
+          "committee activity or election in a year; also the start value",
+          "MECHANISMS.md §5: about 70% of Shanghai residents don't know their committee "
+          "director (2017); election turnout 47.89% in an election year, elections every "
+          "5 years", 0.01, 0.99, plausible=(0.2, 0.5)),
+    Param("residents.participation.time_constant_weeks", 26.0, float,
+          "weeks in which participation closes 63% of the gap to the level the committee's "
+          "responsiveness sustains (decays towards 0 without any)",
+          ASSUMPTION + ": participation is a yearly observable; trust builds over months",
+          0.1, 520, plausible=(8, 104)),
+    Param("residents.participation.elasticity", 1.0, float,
+          "elasticity of the participation odds with respect to responsiveness",
+          ASSUMPTION + ": MECHANISMS.md §5 finds no measured elasticity of participation to "
+          "outreach", 0, 10, plausible=(0.2, 2)),
+    Param("residents.participation.on_time_weight", 0.5, float,
+          "weight of requests served on time in responsiveness; the rest is resident-facing "
+          "hours", ASSUMPTION, 0, 1, plausible=(0.2, 0.8)),
+    Param("residents.participation.reference_on_time_share", 0.77, float,
+          "share of resident requests closed on time at which responsiveness is at the "
+          "baseline's", "calibrated: the baseline's own share (docs/model.md 5.3.14)", 0.01, 1,
+          plausible=(0.7, 0.9)),
+    Param("residents.participation.reference_hours", 1150.0, float,
+          "resident-facing staff hours (services, self-governance, discretionary) per 1,000 "
+          "households a year at which responsiveness is at the baseline's",
+          "calibrated: the baseline's own level (docs/model.md 5.3.14)", 1, 100000,
+          plausible=(900, 1400)),
+    Param("residents.participation.selfgov_elasticity", 1.0, float,
+          "self-governance demand per community scales as (participation / baseline) to this "
+          "power", ASSUMPTION + ": meetings and activities are asked for by those who take part",
+          0, 5, plausible=(0.5, 1.5)),
+    Param("residents.participation.volunteer_hours_per_household", 1.0, float,
+          "volunteer hours a participating household gives to the committee's services and "
+          "self-governance per year",
+          ASSUMPTION + ": 810 million volunteer hours by 67.2 million registered volunteers "
+          "over years (2017) is about 0.3 hours per household a year; Xingtai requires 50 a "
+          "year of party members (MECHANISMS.md §5)", 0, 1000, plausible=(0.3, 5)),
+    Param("residents.participation.volunteer_share", 0.5, float,
+          "most of a service or self-governance item's effort volunteers can do; the rest "
+          "(casework, signatures, judgement) stays with staff", ASSUMPTION, 0, 1,
+          plausible=(0.2, 0.8)),
+    Param("residents.participation.complaint_probability", 0.2, float,
+          "probability that a resident request withdrawn unserved becomes a hotline complaint "
+          "work order", ASSUMPTION + ": no rate found; the 12345 hotline passes complaints "
+          "down as work orders (catalog A113)", 0, 1, plausible=(0.05, 0.5)),
+    Param("residents.participation.complaint_task", "A113", str,
+          "catalog task type of the complaint work orders (none in the catalog: no complaints)",
+          "docs/catalog.md: A113 政务热线投诉工单办理"),
     # --- policy -------------------------------------------------------------
     Param("policy.priority", "assessment_weighted", str,
           "order in which staff take up open work",

@@ -35,13 +35,15 @@ def write_catalog(path: Path, rows: list[dict]) -> Path:
 
 
 def quiet_scenario(catalog: Path, **values) -> Scenario:
-    """A small, noise-free city: equal communities, no turnover, no new types, no switching."""
+    """A small, noise-free city: equal communities, no turnover, no new types, no switching,
+    residents who do not respond (no volunteers or complaints)."""
     base = {
         "tasks__catalog": str(catalog), "city__communities": 4, "city__street_offices": 2,
         "city__zone_committees": 0, "city__households_sigma": 0.0, "city__large_share": 0.0,
         "simulation__days": 20, "staffing__turnover__enabled": False,
         "tasks__new_per_year": 0.0, "staffing__switch_cost_hours": 0.0,
         "tasks__demand_scale": 1.0, "staffing__staff_per_community": 1.0,
+        "residents__participation__enabled": False,
     }
     base.update(values)
     return default_scenario().with_values(**base)

@@ -9,7 +9,7 @@ from sim.scenario import load_scenario
 from tests.conftest import SCENARIOS, run_model
 
 WORKED = ("hours_administrative", "hours_service", "hours_self_governance", "grid_hours",
-          "zone_hours", "purchased_hours")
+          "zone_hours", "purchased_hours", "volunteer_hours")
 
 
 @pytest.fixture(scope="module", params=["baseline.toml", "reform_package.toml",
