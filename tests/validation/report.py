@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from sim.design import model_version
 from sim.metrics import compute_metrics
 from sim.output import git_revision
+from sim.parameters import PARAMETERS
 from sim.runner import run
 from sim.scenario import load_scenario
 from tests.conftest import ROOT, SCENARIOS, run_model
@@ -37,13 +38,17 @@ from tests.validation.queueing import (
 DOC = ROOT / "docs" / "validation.md"
 FIGURE = ROOT / "docs" / "validation_queue.png"
 CITY = ["city.communities=120", "city.street_offices=12", "city.zone_committees=4"]
-MORRIS_PARAMS = [
-    "tasks.effort_scale=0.8:1.2", "tasks.demand_scale=0.7:1.05",
-    "staffing.staff_per_community=12:18", "staffing.overtime_cap_hours=1:3",
-    "staffing.switch_cost_hours=0:0.1", "policy.perfunctory_cut=0:1",
-    "policy.overdue_weight=0.5:1", "residents.patience_days=10:40",
-    "tasks.new_per_year=0:16", "tasks.size_elasticity=0.25:0.75",
-]
+SCREENED = ("admin_share", "overdue_rate", "resident_hours_per_1000_households",
+            "participation")
+
+
+def morris_params() -> list[str]:
+    """Every numeric assumption with a plausible range in the parameter registry that counts in
+    the baseline (a key whose switch the baseline leaves off cannot move anything)."""
+    baseline = load_scenario(SCENARIOS / "baseline.toml")
+    return [f"{p.key}={p.plausible[0]}:{p.plausible[1]}" for p in PARAMETERS
+            if p.plausible and p.kind in (int, float)
+            and (p.needs is None or baseline[p.needs[0]] == p.needs[1])]
 
 
 def queue_section(folder: Path) -> list[str]:
@@ -179,21 +184,24 @@ def calibration_section() -> list[str]:
 
 def sensitivity_section(folder: Path) -> list[str]:
     out = folder / "morris"
+    params = morris_params()
     command = [str(Path(sys.executable).parent / "commsim"), "sensitivity",
                str(SCENARIOS / "baseline.toml"), "--method", "morris", "--n", "6",
-               "--reps", "2", "--seed", "5", "--quiet", "--out", str(out), "--metric",
-               "admin_share", "--metric", "overdue_rate",
-               *[arg for p in MORRIS_PARAMS for arg in ("--param", p)],
+               "--reps", "2", "--seed", "5", "--quiet", "--out", str(out),
+               *[arg for m in SCREENED for arg in ("--metric", m)],
+               *[arg for p in params for arg in ("--param", p)],
                *[arg for c in CITY for arg in ("--set", c)]]
     subprocess.run(command, check=True, capture_output=True)
     indices = pd.read_csv(out / "indices.csv")
     lines = ["## 5. Which assumptions matter (Morris screening of the baseline)", "",
-             "Ten parameters over the ranges below, 6 trajectories, 2 replicates per point, "
+             f"{len(params)} parameters (every assumption with a plausible range in the "
+             "parameter registry that counts in the baseline) over the ranges below, "
+             "6 trajectories, 2 replicates per point, "
              "120 communities, one year. μ* is the mean absolute effect of moving a parameter "
              "across its range (in the metric's units); σ large against μ* means the effect "
              "depends on the other parameters.", "",
-             "Ranges: " + "; ".join(f"`{p}`" for p in MORRIS_PARAMS), ""]
-    for metric in ("admin_share", "overdue_rate"):
+             "Ranges: " + "; ".join(f"`{p}`" for p in params), ""]
+    for metric in SCREENED:
         table = indices[indices["metric"] == metric].sort_values("mu_star", ascending=False)
         lines += [f"**{metric}**", "", "| parameter | μ* | 95% ± | σ |", "|---|---|---|---|"]
         lines += [f"| `{r.parameter}` | {r.mu_star:.4f} | {r.mu_star_conf:.4f} | "
