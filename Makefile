@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-stamp
 
-.PHONY: install run test test-newest lint bench regression-refresh validation-report clean
+.PHONY: install run test test-newest lint calibration bench regression-refresh validation-report clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ test-newest:
 	    echo "== test suite on Python $$version ($$python) =="; \
 	    $(MAKE) test PYTHON=$$python VENV=.venv-$$version || exit 1; \
 	fi
+
+# Pattern-oriented calibration (analysis/patterns.py): refit the free keys to the fitted bands,
+# say whether the baseline's defaults are reproduced, then check every band on the fit.
+calibration: $(STAMP)
+	$(BIN)/python -m analysis.patterns fit --workers 2
+	$(BIN)/python -m analysis.patterns check results/calibration/baseline_calibrated.toml
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

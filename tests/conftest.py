@@ -42,7 +42,8 @@ def quiet_scenario(catalog: Path, **values) -> Scenario:
         "city__zone_committees": 0, "city__households_sigma": 0.0, "city__large_share": 0.0,
         "simulation__days": 20, "staffing__turnover__enabled": False,
         "tasks__new_per_year": 0.0, "staffing__switch_cost_hours": 0.0,
-        "tasks__demand_scale": 1.0, "staffing__staff_per_community": 1.0,
+        "tasks__demand_scale": 1.0, "tasks__effort_scale": 1.0,
+        "staffing__staff_per_community": 1.0,
         "residents__participation__enabled": False,
     }
     base.update(values)

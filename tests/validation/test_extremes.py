@@ -35,6 +35,6 @@ def test_doubling_every_effort_doubles_the_hours_demanded():
     """Residents who respond would change their demand with the load (self-governance demand,
     complaints), so they are held fixed here: the test is about effort, not feedback."""
     fixed = "residents.participation.enabled=false"
-    single = run(fixed).ledger.total("effort_accepted")
+    single = run(fixed, "tasks.effort_scale=1.0").ledger.total("effort_accepted")
     double = run(fixed, "tasks.effort_scale=2.0").ledger.total("effort_accepted")
     assert double == pytest.approx(2 * single, rel=1e-9)
