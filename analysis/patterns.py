@@ -25,14 +25,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+import scenarios
 from analysis.summary import interval
 from sim.calibration import calibrate, missed_targets, parse_free, parse_target, write_calibrated
+from sim.cli import DEFAULT_TOLERANCE
 from sim.runner import RunResult, run
 from sim.scenario import Scenario, load_scenario
 
-ROOT = Path(__file__).resolve().parent.parent
-BASELINE = ROOT / "scenarios" / "baseline.toml"
-OUT = ROOT / "results" / "calibration" / "baseline_calibrated.toml"
+BASELINE = scenarios.folder() / "baseline.toml"        # the shipped one, wherever installed
+OUT = Path("results") / "calibration" / "baseline_calibrated.toml"
 CITY = ("city.communities=120", "city.street_offices=12", "city.zone_committees=4")
 SEED, REPS = 2024, 3
 FREE = ("tasks.demand_scale=0.6:1.05", "tasks.effort_scale=0.6:1.2",
@@ -140,8 +141,8 @@ def fit(out: Path = OUT, workers: int | None = None) -> dict[str, float]:
                        max_evaluations=MAX_EVALUATIONS)
     achieved = {m: interval(v, m) for m, v in result.achieved.items()}
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_calibrated(out, scenario, result, targets, missed_targets(targets, achieved, result,
-                                                                    0.05))
+    misses = missed_targets(targets, achieved, result, DEFAULT_TOLERANCE)
+    write_calibrated(out, scenario, result, targets, misses)
     return result.free
 
 

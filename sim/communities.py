@@ -178,15 +178,12 @@ class Committees:
         queue, workforce = self.queue, self.workforce
         pressing = queue.due <= day + self.overtime_trigger_days
         cap = workforce.overtime_hours()
-        own = self._worked_overtime(day, queue.allocate(cap, pressing))
+        own = self._used(day, queue.allocate(cap, pressing), "overtime")
         self.overtime_this_week += own
         if self.has_partners:
-            lent = self._worked_overtime(day, queue.allocate(self._lent(cap - own), pressing))
+            lent = self._used(day, queue.allocate(self._lent(cap - own), pressing),
+                             "overtime")
             self.overtime_this_week += self._returned(lent)
-
-    def _worked_overtime(self, day: int, worked: np.ndarray) -> np.ndarray:
-        self._record(day, worked, "overtime")
-        return np.bincount(self.queue.pool, worked, minlength=len(self.workforce))
 
     def _plan_own_time(self, day: int, switching: np.ndarray, protected_left: np.ndarray,
                        spare: np.ndarray) -> None:
@@ -247,9 +244,9 @@ class Committees:
         loss = cost * open_types * self.workforce.is_community_staff
         return np.maximum(hours - loss, 0.0)
 
-    def _used(self, day: int, worked: np.ndarray) -> np.ndarray:
+    def _used(self, day: int, worked: np.ndarray, source: str = "staff") -> np.ndarray:
         """Record a pass's hours by the pool that worked them; return hours used per pool."""
-        self._record(day, worked, "staff")
+        self._record(day, worked, source)
         return np.bincount(self.queue.pool, worked, minlength=len(self.workforce))
 
     def _record(self, day: int, worked: np.ndarray, source: str) -> None:

@@ -14,7 +14,7 @@ import pandas as pd
 from sim.errors import UserError
 from sim.executors import map_unordered, open_executor, window
 from sim.metrics import METRICS
-from sim.runner import RunSpec, execute
+from sim.runner import TABLES, RunSpec, execute
 from sim.scenario import Scenario
 
 
@@ -47,11 +47,11 @@ def compare(scenarios: list[Scenario], *, reps: int = 5, seed: int = 0,
     needs them); the per-community and per-category tables only with ``tables``.
     """
     names = unique_names(scenarios)
-    specs = [RunSpec(scenario, seed, rep, key=f"{name}/{rep}", tables=True)
+    wanted = TABLES if tables else ("city_weekly",)
+    specs = [RunSpec(scenario, seed, rep, key=f"{name}/{rep}", tables=wanted)
              for name, scenario in zip(names, scenarios, strict=True) for rep in range(reps)]
     rows: list[dict] = []
-    collected: dict[str, list[pd.DataFrame]] = {"city_weekly": [], "communities": [],
-                                                "categories": []}
+    collected: dict[str, list[pd.DataFrame]] = {table: [] for table in TABLES}
     with open_executor(workers, scheduler) as executor:
         for spec, record in map_unordered(executor, execute, specs, window(workers)):
             name = spec.key.rsplit("/", 1)[0]
@@ -59,7 +59,7 @@ def compare(scenarios: list[Scenario], *, reps: int = 5, seed: int = 0,
                          "status": record["status"], "error": record["error"],
                          **{m: record.get(m) for m in METRICS}})
             for table, frames in collected.items():
-                if table in record and (tables or table == "city_weekly"):
+                if table in record:
                     frames.append(record[table].assign(scenario=name))
     order = {name: i for i, name in enumerate(names)}
     metrics = pd.DataFrame(rows).sort_values(["scenario", "rep"], key=lambda c: c.map(

@@ -100,6 +100,9 @@ def _replicate_of(spec: RunSpec) -> Replicate:
     return run_replicate(spec.scenario, spec.seed, spec.replicate)
 
 
+TABLES = ("city_weekly", "communities", "categories")   # what a run record can carry
+
+
 @dataclass(frozen=True)
 class RunSpec:
     """One run to execute anywhere (a local process or a Dask worker): it pickles."""
@@ -108,7 +111,7 @@ class RunSpec:
     seed: int
     replicate: int
     key: str = ""
-    tables: bool = False
+    tables: tuple[str, ...] = ()   # which of TABLES the record carries
     point: int = -1              # design point of a sweep, -1 outside sweeps
 
 
@@ -116,9 +119,10 @@ def execute(spec: RunSpec) -> dict[str, Any]:
     """Run one spec and return a plain record; an error becomes data, not an abort.
 
     The record holds ``status`` ("ok" or "failed"), ``error``, ``seconds``, every
-    metric, and with ``spec.tables`` the city's weekly totals (with the number of
-    communities, so totals can be put per community after a split), each community's
-    totals and the hours per task category, for charts.
+    metric, and the tables ``spec.tables`` names: ``city_weekly``, the city's weekly
+    totals (with the number of communities, so totals can be put per community after a
+    split); ``communities``, each community's totals; ``categories``, the hours per task
+    category, for charts.
     """
     started = time.perf_counter()
     record: dict[str, Any] = {"key": spec.key, "status": "ok", "error": ""}
@@ -126,17 +130,25 @@ def execute(spec: RunSpec) -> dict[str, Any]:
         model = simulate(spec.scenario, spec.seed, spec.replicate)
         record.update(compute_metrics(model))
         if spec.tables:
-            weekly = weekly_table(model, spec.replicate)
-            record["city_weekly"] = weekly.drop(columns=["community", "households", "relay"]) \
-                .groupby(["rep", "week", "warmup"], as_index=False).sum() \
-                .assign(communities=model.city.n_communities)
-            record["communities"] = community_totals(weekly)
-            record["categories"] = task_table(model, spec.replicate).groupby(
-                ["rep", "kind", "category"], as_index=False)[list(TASK_FIELDS)].sum()
+            record.update(_tables(model, spec))
     except Exception as err:
         record.update(status="failed", error=f"{type(err).__name__}: {err}")
     record["seconds"] = time.perf_counter() - started
     return record
+
+
+def _tables(model: CommunityWorkloadModel, spec: RunSpec) -> dict[str, pd.DataFrame]:
+    """The tables ``spec.tables`` asks for, built only when asked."""
+    weekly = weekly_table(model, spec.replicate)
+    build = {
+        "city_weekly": lambda: weekly.drop(columns=["community", "households", "relay"])
+        .groupby(["rep", "week", "warmup"], as_index=False).sum()
+        .assign(communities=model.city.n_communities),
+        "communities": lambda: community_totals(weekly),
+        "categories": lambda: task_table(model, spec.replicate).groupby(
+            ["rep", "kind", "category"], as_index=False)[list(TASK_FIELDS)].sum(),
+    }
+    return {name: build[name]() for name in spec.tables}
 
 
 def community_totals(weekly: pd.DataFrame) -> pd.DataFrame:
