@@ -19,13 +19,14 @@ import mesa
 import numpy as np
 
 from sim.catalog import ADMIN, SELFGOV, SERVICE, TaskCatalog
-from sim.departments import Batch
+from sim.instances import Batch
 from sim.ledger import DAYS_PER_WEEK, Ledger
 from sim.policies import PriorityPolicy
 from sim.reforms import Reform, Schedule, active, reserved_hours
 from sim.residents import co_produce
 from sim.scenario import Scenario
 from sim.staff import GRID, ZONE, Turnover, Workforce
+from sim.street_offices import Assessment
 from sim.workqueue import DONE_TOLERANCE, WorkQueue
 
 
@@ -59,7 +60,8 @@ class Committees:
     def __init__(self, settings: Scenario, catalog: TaskCatalog, workforce: Workforce,
                  routes: Schedule[np.ndarray], admin_pool: np.ndarray, policy: PriorityPolicy,
                  reforms: list[Reform], ledger: Ledger, n_communities: int,
-                 turnover: Turnover | None = None):
+                 turnover: Turnover | None = None, assessment: Assessment | None = None,
+                 relay: np.ndarray | None = None):
         self.catalog, self.workforce, self.routes = catalog, workforce, routes
         self.admin_pool, self.policy, self.reforms, self.ledger = (admin_pool, policy, reforms,
                                                                    ledger)
@@ -77,6 +79,8 @@ class Committees:
         self.overdue_weight = settings["policy.overdue_weight"]
         self.volunteer_share = settings["residents.participation.volunteer_share"]
         self.has_partners = bool((workforce.partner >= 0).any())
+        self.assessment = assessment
+        self.relay = np.zeros(n_communities, dtype=np.int64) if relay is None else relay
         self.documentation = Documentation(catalog, settings)
         self.queue = WorkQueue()
         self.overtime_this_week = np.zeros(len(workforce))
@@ -85,14 +89,15 @@ class Committees:
     def receive(self, day: int, accepted: Batch) -> None:
         """Route each accepted instance to a pool and put it in that pool's queue."""
         catalog, ledger = self.catalog, self.ledger
-        community, task, effort = accepted
+        community, task, effort, deadline, informal = accepted
         kind = catalog.kind[task]
         pool = self._dispatch(day, accepted)
-        own = self.workforce.is_community_staff[pool]
+        funded = self.workforce.is_community_staff[pool] & (kind == ADMIN) & ~informal
         for reform in active(self.reforms, day):
-            reform.on_accept(day, community[own], kind[own], effort[own])
-        due = day + catalog.deadline_days[task] - 1
+            reform.on_accept(day, community[funded], task[funded], effort[funded])
+        due = day + deadline.astype(np.int64) - 1
         ledger.add(day, "accepted", community)
+        ledger.add(day, "informal_items", community[informal])
         ledger.add(day, "effort_accepted", community, effort)
         ledger.add(day, "paperwork_hours", community, self.documentation.hours(task, effort))
         ledger.add(day, "deadlines", community[due < self.days])
@@ -103,11 +108,12 @@ class Committees:
             key=self.policy.key(pool, catalog.assessment_weight[task], due, arrival),
             pool=pool, community=community, task=task.astype(np.int32), kind=kind,
             due=due.astype(np.int32), arrival=arrival, remaining=effort.copy(), effort=effort,
+            informal=informal,
         )
 
     def _dispatch(self, day: int, accepted: Batch) -> np.ndarray:
         """The pool each arriving instance joins: its route, as reforms adjust it today."""
-        community, task, effort = accepted
+        community, task, effort = accepted.community, accepted.task, accepted.effort
         pool = self.routes.at(day)[community, task]
         open_hours = np.bincount(self.queue.pool, self.queue.remaining,
                                  minlength=len(self.workforce))
@@ -133,19 +139,59 @@ class Committees:
         available -= self._learning(day)
         available -= self._reserve_duties(day, available)
         regular = self._after_switching(available)
-        share = max([r.protected_share for r in active(self.reforms, day)], default=0.0)
-        protected = regular * share * workforce.is_community_staff
+        protected = regular * self._protected_share(day) * workforce.is_community_staff
         if volunteer_hours is not None:
             self._co_produce(day, volunteer_hours)
-        self._record(day, queue.allocate(self._purchased_hours(day), queue.kind == ADMIN),
-                     "purchased")
+        self._purchase(day)
         protected_left = (protected
                           - self._used(day, queue.allocate(protected, queue.kind == SELFGOV)))
         protected_left -= self._used(day, queue.allocate(protected_left, queue.kind == SERVICE))
-        spare = regular - protected - self._used(day, queue.allocate(regular - protected))
+        spare = regular - protected - self._pressed_first(day, regular - protected)
+        spare -= self._used(day, queue.allocate(spare))
         spare -= self._returned(self._used(day, queue.allocate(self._lent(spare))))
         self._overtime(day)
         self._plan_own_time(day, available - regular, protected_left, spare)
+
+    def _protected_share(self, day: int) -> np.ndarray:
+        """Share of each pool's regular hours protected today: the largest any reform gives
+        its community (0 for pools serving no single community)."""
+        share = np.zeros(self.n_communities)
+        for reform in active(self.reforms, day):
+            share = np.maximum(share, reform.protected(day, self.relay))
+        community = self.workforce.community
+        return np.where(community >= 0, share[np.maximum(community, 0)], 0.0)
+
+    def _pressed_work(self) -> np.ndarray:
+        """Open assessed items of communities their street office has pressed."""
+        assessment, queue = self.assessment, self.queue
+        return assessment.pressed[queue.community] & assessment.assessed[queue.task]
+
+    def _pressed_first(self, day: int, hours: np.ndarray) -> np.ndarray:
+        """A pressed community's staff put veto items, then assessed items, before all else
+        (their own pools' hours only); returns the hours so used per pool."""
+        assessment = self.assessment
+        if assessment is None or not assessment.pressed.any() or not len(self.queue):
+            return np.zeros(len(self.workforce))
+        queue = self.queue
+        pressed = self._pressed_work()
+        used = self._used(day, queue.allocate(hours, pressed & assessment.veto[queue.task]))
+        return used + self._used(day, queue.allocate(hours - used, pressed))
+
+    def _purchase(self, day: int) -> None:
+        """Purchased help bought with money that follows the task takes administrative work;
+        the money arriving and the hours used are booked, and the hours paid for."""
+        for reform in active(self.reforms, day):
+            bought = reform.purchase(day)
+            if bought is None:
+                continue
+            hours = np.zeros(len(self.workforce))
+            hours[self.admin_pool] = bought.hours
+            worked = self.queue.allocate(hours, self.queue.kind == ADMIN)
+            self._record(day, worked, "purchased")
+            used = np.bincount(self.queue.community, worked, minlength=self.n_communities)
+            reform.spend(day, used)
+            self.ledger.add(day, "funding_yuan", np.arange(self.n_communities),
+                            bought.received_yuan)
 
     def _co_produce(self, day: int, volunteer_hours: np.ndarray) -> None:
         """Volunteers' hours on open resident items, booked as ``volunteer_hours``, not as
@@ -177,6 +223,8 @@ class Committees:
         count towards the overtime of the people who worked them."""
         queue, workforce = self.queue, self.workforce
         pressing = queue.due <= day + self.overtime_trigger_days
+        if self.assessment is not None and self.assessment.pressed.any() and len(queue):
+            pressing |= self._pressed_work()
         cap = workforce.overtime_hours()
         own = self._used(day, queue.allocate(cap, pressing), "overtime")
         self.overtime_this_week += own
@@ -204,15 +252,6 @@ class Committees:
         ledger.add(day, "switching_hours", community, switching[own])
         ledger.add(day, "hours_discretionary", community, discretionary[own])
         ledger.add(day, "slack_hours", community, slack[own])
-
-    def _purchased_hours(self, day: int) -> np.ndarray:
-        """Hours reforms buy today, handed to each community's administrative pool."""
-        purchased = np.zeros(len(self.workforce))
-        for reform in active(self.reforms, day):
-            bought = reform.purchased_hours(day)
-            if bought is not None:
-                purchased[self.admin_pool] += bought
-        return purchased
 
     def _lent(self, spare: np.ndarray) -> np.ndarray:
         """Hours each pool receives from its partner (workstation <-> committee)."""
@@ -260,6 +299,8 @@ class Committees:
         role = self.workforce.role[queue.pool]
         own = (role != GRID) & (role != ZONE)
         ledger.add_hours_by_kind(day, queue.community[own], queue.kind[own], worked[own])
+        informal = own & queue.informal
+        ledger.add(day, "informal_admin_hours", queue.community[informal], worked[informal])
         ledger.add(day, "grid_hours", queue.community[role == GRID], worked[role == GRID])
         ledger.add(day, "zone_hours", queue.community[role == ZONE], worked[role == ZONE])
         if source == "overtime":
@@ -290,6 +331,9 @@ class Committees:
         unmet = gone & (finished["kind"] == SELFGOV)
         ledger.add(day, "unmet_selfgov_hours", finished["community"][unmet],
                    finished["remaining"][unmet])
+        if self.assessment is not None:
+            on_time = was_done & ~late & (finished["kind"] == ADMIN)
+            self.assessment.done_on_time(finished["community"][on_time], finished["task"][on_time])
         ledger.add_task("completed", finished["task"][was_done])
         ledger.add_task("completed_late", finished["task"][late])
         ledger.add_task("lapsed", finished["task"][gone])
@@ -310,6 +354,8 @@ class Committees:
         missed = (queue.kind == ADMIN) & (queue.due == day)
         if not missed.any():
             return
+        if self.assessment is not None:
+            self.assessment.missed(queue.community[missed], queue.task[missed])
         weight = self.catalog.assessment_weight[queue.task[missed]]
         skipped = queue.remaining[missed] * self.perfunctory_cut * (1 - weight)
         queue.remaining[missed] -= skipped

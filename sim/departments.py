@@ -13,31 +13,16 @@ department leaves the others' arrivals unchanged (common random numbers).
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Callable
 
 import mesa
 import numpy as np
 
 from sim.catalog import ADMIN, CAMPAIGN, DEMAND, PERIODIC, TaskCatalog
+from sim.instances import Batch
 from sim.reforms import Schedule
 from sim.scenario import Scenario
 from sim.streams import Streams
-
-
-class Batch(NamedTuple):
-    """Task instances on their way down: who gets them, which type, how many hours each."""
-
-    community: np.ndarray
-    task: np.ndarray
-    effort: np.ndarray
-
-    def where(self, mask: np.ndarray) -> Batch:
-        return Batch(self.community[mask], self.task[mask], self.effort[mask])
-
-    @classmethod
-    def join(cls, batches: list[Batch]) -> Batch:
-        """Several batches as one (a day's issuing from every source)."""
-        return cls(*(np.concatenate(column) for column in zip(*batches, strict=True)))
 
 
 class Department(mesa.Agent):
@@ -50,7 +35,10 @@ class Department(mesa.Agent):
         self.tasks = np.flatnonzero(catalog.department == name)
         self.context = context
         self._arrivals = streams.get("arrivals", name)
+        self._new_arrivals = streams.get("arrivals", name, "created during the run")
         self._efforts = streams.get("efforts", name)
+        self._new_efforts = streams.get("efforts", name, "created during the run")
+        self._created = catalog.start_day > 0      # per catalog type: created during the run
         self._plan_periodic(catalog, streams)
         self._plan_campaigns(catalog, streams, context)
         self._plan_demand(catalog, context)
@@ -84,12 +72,23 @@ class Department(mesa.Agent):
         self._demand_rate = daily[:, None] * (context.households[None, :] / 1000.0)
         self._demand_kind = catalog.kind[mine]
         self._demand_factor = np.ones_like(self._demand_rate)
+        self._catalog_rows = int(np.count_nonzero(catalog.start_day[mine] == 0))
 
     def scale_demand(self, kind: int, factor: np.ndarray) -> None:
         """Scale the demand rate of this department's types of ``kind`` by ``factor`` per
         community, from now on: agents whose state drives demand (residents' participation
         drives self-governance demand) set it."""
         self._demand_factor[self._demand_kind == kind] = factor
+
+    def _demand_counts(self, rate: np.ndarray) -> np.ndarray:
+        """Poisson counts per (type, community): the catalog's own types and the types
+        created during the run from streams of their own, so a campaign that deters new
+        types leaves every catalog type's arrivals as they were (common random numbers)."""
+        own = self._catalog_rows
+        if own == len(rate):
+            return self._arrivals.poisson(rate)
+        return np.concatenate([self._arrivals.poisson(rate[:own]),
+                               self._new_arrivals.poisson(rate[own:])])
 
     def issue(self, day: int) -> Batch:
         """Today's instances: community, task type and effort hours of each."""
@@ -101,24 +100,55 @@ class Department(mesa.Agent):
         task = [np.repeat(broadcast, n)]
         if len(self._demand):
             active = (day >= self._demand_start)[:, None]
-            counts = self._arrivals.poisson(self._demand_rate * self._demand_factor * active)
+            counts = self._demand_counts(self._demand_rate * self._demand_factor * active)
             rows, cols = np.nonzero(counts)
             repeats = counts[rows, cols]
             community.append(np.repeat(cols, repeats))
             task.append(np.repeat(self._demand[rows], repeats))
         community = np.concatenate(community).astype(np.int64)
         task = np.concatenate(task).astype(np.int64)
-        return Batch(community, task, self.context.effort(day, community, task, self._efforts))
+        return Batch.formal(community, task, self._effort(day, community, task),
+                            self.context.deadline_days)
+
+    def _effort(self, day: int, community: np.ndarray, task: np.ndarray) -> np.ndarray:
+        """Efforts, drawn for the catalog's own types and for types created during the run
+        from separate streams (common random numbers, as for arrivals)."""
+        created = self._created[task]
+        if not created.any():
+            return self.context.effort(day, community, task, self._efforts)
+        effort = np.empty(len(task))
+        for part, rng in ((~created, self._efforts), (created, self._new_efforts)):
+            effort[part] = self.context.effort(day, community[part], task[part], rng)
+        return effort
 
 
 class Departments:
-    """Every department, as one agent type: a day's issuing gathered into one batch."""
+    """Every department, as one agent type: a day's issuing gathered into one batch.
 
-    def __init__(self, members: list[Department]):
+    Departments pursue reach: of the work the relays refuse, a share
+    ``departments.substitution.elasticity`` is pushed down anyway through informal
+    channels (messaging groups, apps, 'assisting' items, requests via the street
+    office). Informal work allows ``departments.substitution.deadline_days`` at
+    most and brings no money.
+    """
+
+    def __init__(self, members: list[Department], settings: Scenario,
+                 rng: np.random.Generator):
         self.members = members
+        self.elasticity = settings["departments.substitution.elasticity"]
+        self.informal_deadline = settings["departments.substitution.deadline_days"]
+        self.rng = rng
 
     def issue(self, day: int) -> Batch:
         return Batch.join([department.issue(day) for department in self.members])
+
+    def substitute(self, refused: Batch) -> Batch:
+        """The refused instances departments push down informally."""
+        if not len(refused.task) or not self.elasticity:
+            return Batch.empty()
+        chosen = refused.where(self.rng.random(len(refused.task)) < self.elasticity)
+        return chosen._replace(deadline=np.minimum(chosen.deadline, self.informal_deadline),
+                               informal=np.ones(len(chosen.task), dtype=bool))
 
     def named(self, name: str) -> Department | None:
         """The department called ``name``, if the catalog has one."""
@@ -143,7 +173,7 @@ class IssueContext:
         self.households = households
         self._size = (households / scenario["tasks.reference_households"]) ** scenario[
             "tasks.size_elasticity"]
-        self._spread = self._scales = np.empty(0)
+        self._spread = self._scales = self.deadline_days = np.empty(0)
         self._base: Schedule[np.ndarray] = Schedule([0], [np.empty(0)])
 
     def set_catalog(self, catalog: TaskCatalog, effort_factor: Schedule[np.ndarray]) -> None:
@@ -153,6 +183,7 @@ class IssueContext:
         self._base = Schedule(effort_factor.starts, [median * f for f in effort_factor.values])
         self._spread = catalog.effort_spread
         self._scales = catalog.scales_with_size
+        self.deadline_days = catalog.deadline_days
 
     def effort(self, day: int, community: np.ndarray, task: np.ndarray,
                rng: np.random.Generator) -> np.ndarray:
@@ -162,19 +193,70 @@ class IssueContext:
         return self._base.at(day)[task] * noise * size
 
 
-def propose_new_tasks(catalog: TaskCatalog, streams: Streams,
-                      context: IssueContext) -> TaskCatalog:
+Suppression = Callable[[np.ndarray], np.ndarray]
+
+
+def no_suppression(days: np.ndarray) -> np.ndarray:
+    """No burden-reduction campaign: nothing holds new types back."""
+    return np.zeros(len(days))
+
+
+def propose_new_tasks(catalog: TaskCatalog, streams: Streams, context: IssueContext,
+                      suppression: Suppression = no_suppression,
+                      struck: np.ndarray | None = None,
+                      relabel_per_year: float = 0.0, struck_from: int = 0) -> TaskCatalog:
     """New administrative task types the departments create during the run.
 
-    Burden grows back: departments keep finding new items to push down. Each
-    department creates new types at a rate proportional to its share of the
-    catalog's administrative types; a new type copies one of its department's
-    existing types and starts on a random day. New types are never on a prior
-    access list, so under that reform they must pass the approval gate.
+    Burden grows back in two ways, both held back by enforcement: ``suppression``
+    gives, per day, the share of creations a campaign deters (the city's mean
+    enforcement of the access list; 0 without one).
+
+    - Ordinary new types: each department creates them at a rate proportional to
+      its share of the catalog's administrative types; a new type copies one of
+      its department's types.
+    - Relabelled types (换马甲): each type ``struck`` off an access list (from day
+      ``struck_from``) comes back 'in a new coat' at hazard ``relabel_per_year``
+      (once at most).
+
+    Both are planned here, as thinned Poisson processes, because enforcement is a
+    known function of the day. New types are never on a prior access list, so
+    under that reform they must pass the approval gate or slip past the relays.
     """
+    ordinary, ordinary_start, number = _ordinary_new_types(catalog, streams, context,
+                                                           suppression)
+    relabelled, relabelled_start = _relabelled_types(
+        catalog, streams, context, suppression,
+        np.empty(0, dtype=np.int64) if struck is None else struck, relabel_per_year,
+        struck_from)
+    new = catalog.take(np.concatenate([ordinary, relabelled]).astype(np.int64))
+    start = np.concatenate([ordinary_start, relabelled_start]).astype(np.int32)
+    coat = np.r_[np.zeros(len(ordinary), dtype=bool), np.ones(len(relabelled), dtype=bool)]
+    suffix = [f"+new{k}" for k in number] + ["+coat"] * len(relabelled)
+    return new.with_columns(
+        task_id=np.array([f"{t}{end}" for t, end in zip(new.task_id, suffix, strict=True)],
+                         dtype=object),
+        name_zh=np.array([f"{'换马甲' if c else '新增事项'}（仿{n}）"
+                          for n, c in zip(new.name_zh, coat, strict=True)], dtype=object),
+        name_en=np.array([f"{'Relabelled' if c else 'New item modelled on'}: {n}"
+                          for n, c in zip(new.name_en, coat, strict=True)], dtype=object),
+        source=np.where(coat, "relabelled during the run (departments.regrowth.relabel_per_year)",
+                        "created during the run (tasks.new_per_year)").astype(object),
+        on_access_list=np.zeros(len(new), dtype=bool),
+        start_day=start,
+    )
+
+
+def _ordinary_new_types(catalog: TaskCatalog, streams: Streams, context: IssueContext,
+                        suppression: Suppression
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Types to copy, their start days and their numbers among all candidates. Candidates
+    are drawn as without any campaign (common random numbers), then each is kept with
+    probability 1 - suppression; a kept type has the same number (and id) as without."""
     admin = np.flatnonzero(catalog.kind == ADMIN)
-    picked: list[int] = []
-    start: list[int] = []
+    picked: list[np.ndarray] = []
+    start: list[np.ndarray] = []
+    number: list[np.ndarray] = []
+    drawn = 0
     for name in catalog.departments():
         own = admin[catalog.department[admin] == name]
         if not len(own):
@@ -182,16 +264,36 @@ def propose_new_tasks(catalog: TaskCatalog, streams: Streams,
         rng = streams.get("new_tasks", name)
         yearly = context.new_per_year * len(own) / len(admin)
         count = rng.poisson(yearly * context.days / context.days_per_year)
-        picked.extend(rng.choice(own, count).tolist())
-        start.extend(rng.integers(1, max(context.days, 2), count).tolist())
-    new = catalog.take(np.array(picked, dtype=np.int64))
-    number = np.arange(1, len(picked) + 1)
-    return new.with_columns(
-        task_id=np.array([f"{t}+new{k}" for t, k in zip(new.task_id, number, strict=True)],
-                         dtype=object),
-        name_zh=np.array([f"新增事项（仿{n}）" for n in new.name_zh], dtype=object),
-        name_en=np.array([f"New item modelled on: {n}" for n in new.name_en], dtype=object),
-        source=np.full(len(picked), "created during the run (tasks.new_per_year)", dtype=object),
-        on_access_list=np.zeros(len(picked), dtype=bool),
-        start_day=np.array(start, dtype=np.int32),
-    )
+        copies = rng.choice(own, count)
+        days = rng.integers(1, max(context.days, 2), count)
+        kept = rng.random(count) >= suppression(days)
+        picked.append(copies[kept])
+        start.append(days[kept])
+        number.append(drawn + 1 + np.flatnonzero(kept))
+        drawn += count
+    return _joined(picked), _joined(start), _joined(number)
+
+
+def _relabelled_types(catalog: TaskCatalog, streams: Streams, context: IssueContext,
+                      suppression: Suppression, struck: np.ndarray, per_year: float,
+                      struck_from: int) -> tuple[np.ndarray, np.ndarray]:
+    """Struck types that come back in a new coat and the day each does: the first event of
+    a Poisson process at ``per_year``, from the day they are struck, that enforcement does
+    not deter."""
+    picked: list[int] = []
+    start: list[int] = []
+    first = max(struck_from, 1)
+    span = max(context.days - first, 0)
+    for task in struck if span else ():
+        rng = streams.get("relabel", catalog.task_id[task])
+        count = rng.poisson(per_year * span / context.days_per_year)
+        days = np.sort(rng.integers(first, first + span, count))
+        kept = days[rng.random(count) >= suppression(days)]
+        if len(kept):
+            picked.append(int(task))
+            start.append(int(kept[0]))
+    return np.array(picked, dtype=np.int64), np.array(start, dtype=np.int64)
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)

@@ -22,8 +22,11 @@ FLOWS = (
     "days_open_finished",
     "regular_hours", "switching_hours", "hours_discretionary", "slack_hours", "paperwork_hours",
     "learning_hours", "volunteer_hours", "complaints", "resident_finished", "resident_on_time",
+    "informal_items", "informal_admin_hours", "relay_items", "reform_items", "funding_yuan",
+    "assessments", "pressed_assessments", "assessment_score_sum",
 )
-STOCKS = ("backlog_hours", "open_items", "overdue_open", "staff", "participation")
+STOCKS = ("backlog_hours", "open_items", "overdue_open", "staff", "participation",
+          "enforcement", "admin_types_in_force")
 FIELDS = FLOWS + STOCKS
 TASK_FIELDS = ("issued", "refused", "completed", "completed_late", "lapsed", "hours")
 

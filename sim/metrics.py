@@ -325,7 +325,72 @@ _RESIDENTS = (
            compute=lambda run: run.per_1000_households_year(run.total("complaints"))),
 )
 
-METRICS: dict[str, Metric] = {metric.name: metric for metric in _DECLARED + _RESIDENTS}
+
+
+def _end_mean(field: str) -> Callable[[Finished], float]:
+    """A per-community stock at the window's end, averaged over communities."""
+    def mean(run: Finished) -> float:
+        return float(run.final_sum(field) / run.communities)
+    return mean
+
+
+def _per_community_year(field: str) -> Callable[[Finished], float]:
+    return lambda run: run.total(field) / run.communities / run.years
+
+
+_CAMPAIGNS = (
+    Metric("formal_admin_hours_per_community_year", NON_NEGATIVE,
+           meaning="staff hours per community a year on administrative work that came through "
+                   "the formal channel (listed, or slipped past the relay), grid duties included",
+           en=Label("Formal administrative hours", "hours/community/year"),
+           zh=Label("正式渠道行政事务工时", "小时/社区/年"),
+           compute=lambda run: (run.admin_hours - run.total("informal_admin_hours"))
+           / run.communities / run.years),
+    Metric("informal_admin_hours_per_community_year", NON_NEGATIVE,
+           meaning="staff hours per community a year on refused work departments pushed down "
+                   "through informal channels (groups, apps, 'assisting' items)",
+           en=Label("Informal administrative hours", "hours/community/year"),
+           zh=Label("非正式渠道行政事务工时", "小时/社区/年"),
+           compute=_per_community_year("informal_admin_hours")),
+    Metric("informal_admin_share", SHARE,
+           meaning="share of administrative staff hours on work that came informally",
+           en=Label("Informal share of administrative hours", "%"),
+           zh=Label("非正式渠道占行政工时比", "%"),
+           compute=lambda run: _ratio(run.total("informal_admin_hours"), run.admin_hours)),
+    Metric("admin_types_in_force", NON_NEGATIVE,
+           meaning="administrative task types that can reach a community formally at the end: "
+                   "listed types, plus unlisted ones weighted by the chance its relay lets "
+                   "them through, averaged over communities",
+           en=Label("Administrative types in force", "types"), zh=Label("实际运行的行政事项", "项"),
+           compute=_end_mean("admin_types_in_force")),
+    Metric("enforcement", SHARE,
+           meaning="enforcement of the strongest reform street offices apply, at the end, "
+                   "averaged over communities (0 without such a reform)",
+           en=Label("Enforcement of the campaign", "%"), zh=Label("减负措施执行力度", "%"),
+           compute=_end_mean("enforcement")),
+    Metric("assessment_score", SHARE,
+           meaning="mean street-office assessment score: assessment-weighted share of assessed "
+                   "work done on time, zero after a missed veto item (0 without assessment)",
+           en=Label("Assessment score", "%"), zh=Label("街道考核得分", "%"),
+           compute=lambda run: _ratio(run.total("assessment_score_sum"),
+                                      run.total("assessments"))),
+    Metric("pressed_share", SHARE,
+           meaning="share of assessments that left a community pressed (score below the "
+                   "threshold): assessed work then comes before everything else",
+           en=Label("Assessments leaving a community pressed", "%"),
+           zh=Label("考核不达标社区占比", "%"),
+           compute=lambda run: _ratio(run.total("pressed_assessments"),
+                                      run.total("assessments"))),
+    Metric("funding_yuan_per_community_year", NON_NEGATIVE,
+           meaning="money reaching a community per year under funding-follows-task, after the "
+                   "street office's retention",
+           en=Label("Funding received", "yuan/community/year"),
+           zh=Label("社区到账经费", "元/社区/年"),
+           compute=_per_community_year("funding_yuan")),
+)
+
+METRICS: dict[str, Metric] = {metric.name: metric
+                              for metric in _DECLARED + _RESIDENTS + _CAMPAIGNS}
 KEY_METRICS: tuple[str, ...] = tuple(name for name, m in METRICS.items() if m.key)
 
 

@@ -26,16 +26,17 @@ import numpy as np
 from sim.catalog import load_catalog
 from sim.city import ZONE_COMMITTEE, build_city
 from sim.communities import Committees, Community, Documentation
-from sim.departments import Batch, Department, Departments, IssueContext, propose_new_tasks
+from sim.departments import Department, Departments, IssueContext, propose_new_tasks
 from sim.governance import admin_pool, build_workforce, route_table
+from sim.instances import Batch
 from sim.ledger import DAYS_PER_WEEK, Ledger
 from sim.policies import POLICIES
-from sim.reforms import Reform, build_reforms, scheduled
+from sim.reforms import Reform, active, build_reforms, scheduled
 from sim.residents import Residents
 from sim.scenario import Scenario
 from sim.staff import Turnover
 from sim.streams import Streams
-from sim.street_offices import Relays, StreetOffice, ZoneCommittee
+from sim.street_offices import Assessment, Relays, StreetOffice, ZoneCommittee
 
 
 class CommunityWorkloadModel(mesa.Model):
@@ -54,12 +55,15 @@ class CommunityWorkloadModel(mesa.Model):
         self._build_catalog(streams)
         self._build_workforce(streams)
         self.ledger = Ledger(self.days, self.city.n_communities, len(self.catalog))
-        self.relays = Relays(self.admission, self.reforms,
-                             streams.get("access_list", "leakage"), self.ledger)
+        self.relays = Relays(scenario, self.catalog, self.city.relay,
+                             len(self.city.relay_kind), self.admission,
+                             self.reforms, streams.get("relays", "catch"), self.ledger)
+        self.assessment = Assessment(scenario, self.catalog, self.city.n_communities,
+                                     self.reforms, self.ledger)
         self.committees = Committees(scenario, self.catalog, self.workforce, self.route_schedule,
                                      self.admin_pool, POLICIES[scenario["policy.priority"]],
                                      self.reforms, self.ledger, self.city.n_communities,
-                                     self.turnover)
+                                     self.turnover, self.assessment, self.city.relay)
         self.queue = self.committees.queue
         self._create_agents(streams)
         self.residents = Residents(scenario, self.catalog, self.city.households,
@@ -78,7 +82,17 @@ class CommunityWorkloadModel(mesa.Model):
     def _build_catalog(self, streams: Streams) -> None:
         self.issue_context = IssueContext(self.settings, self.city.households)
         base = load_catalog(self.settings["tasks.catalog"])
-        catalog = base.append(propose_new_tasks(base, streams, self.issue_context))
+        striking = [r for r in self.reforms if len(r.struck(base))]
+        struck = np.unique(np.concatenate([np.empty(0, dtype=np.int64),
+                                           *(r.struck(base) for r in striking)]))
+        catalog = base.append(propose_new_tasks(
+            base, streams, self.issue_context, self._suppression, struck,
+            self.settings["departments.regrowth.relabel_per_year"],
+            min((r.start_day for r in striking), default=0)))
+        for reform in self.reforms:
+            catalog = reform.add_task_types(catalog)
+        for reform in self.reforms:
+            reform.on_catalog(catalog)
         factor = scheduled(self.reforms, Documentation(catalog, self.settings).effort_factor,
                            lambda reform, f: f * reform.effort_factor(catalog))
         self.admission = scheduled(self.reforms, catalog.start_day.astype(np.int64),
@@ -86,6 +100,13 @@ class CommunityWorkloadModel(mesa.Model):
         self.issue_context.set_catalog(catalog, factor)
         self.catalog = catalog
         self.allowed_from = self.admission.final     # the admission days in force at the end
+
+    def _suppression(self, days: np.ndarray) -> np.ndarray:
+        """Share of new task types deterred on each of ``days``: the strongest campaign's."""
+        deterred = np.zeros(len(days))
+        for reform in self.reforms:
+            deterred = np.maximum(deterred, reform.suppression(days))
+        return deterred
 
     def _build_workforce(self, streams: Streams) -> None:
         scenario = self.settings
@@ -114,7 +135,8 @@ class CommunityWorkloadModel(mesa.Model):
         for index, households in enumerate(self.city.households):
             Community(self, index, float(households), int(self.city.relay[index]),
                       np.array(pools_by_community[index], dtype=np.int64))
-        self.departments = Departments(list(self.agents_by_type[Department]))
+        self.departments = Departments(list(self.agents_by_type[Department]), self.settings,
+                                       streams.get("departments", "substitution"))
 
     def run_to_end(self) -> None:
         """Step through every working day of the scenario (Mesa's own loop, spelled out so it
@@ -128,16 +150,32 @@ class CommunityWorkloadModel(mesa.Model):
         day = self.day
         self._hire(day)
         issued = Batch.join([self.departments.issue(day), self.residents.complaints(day)])
-        accepted = self.relays.pass_on(day, issued)
-        self.committees.receive(day, accepted)
+        passed, refused = self.relays.pass_on(day, issued)
+        informal = self.departments.substitute(refused)
+        self.committees.receive(day, Batch.join([passed, informal, *self._reform_work(day)]))
         self.committees.work(day, self.residents.volunteer_hours())
         self.committees.close(day)
+        self.assessment.assess(day)
         self.residents.respond(day)
         if day % DAYS_PER_WEEK == DAYS_PER_WEEK - 1 or day == self.days - 1:
             overtime_per_staff_week = self.committees.end_week(day)
+            self.relays.end_week(day)
             self._turn_over(day, overtime_per_staff_week)
         self.day += 1
         self.running = self.day < self.days
+
+    def _reform_work(self, day: int) -> list[Batch]:
+        """Work reforms themselves send to communities today (app duties), given the staff
+        at work in each community."""
+        workforce = self.workforce
+        own = workforce.is_community_staff
+        staff = np.bincount(workforce.community[own], workforce.staff[own],
+                            minlength=self.city.n_communities)
+        batches = [batch for reform in active(self.reforms, day)
+                   if (batch := reform.issue(day, staff)) is not None]
+        for batch in batches:
+            self.ledger.add(day, "reform_items", batch.community)
+        return batches
 
     def _hire(self, day: int) -> None:
         """Replacements for staff who quit start work once their hiring delay has passed."""

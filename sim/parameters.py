@@ -183,6 +183,12 @@ PARAMETERS: tuple[Param, ...] = (
           "local monthly wage staff compare their pay with; at this pay the anchor quit "
           "rates hold", ASSUMPTION + ": equal to staff pay, so the baseline keeps the anchors",
           1, 10**6, needs=("staffing.turnover.enabled", True), plausible=(3200, 8000)),
+    Param("costs.purchased_hour_yuan", 24.0, float,
+          "price of an hour of purchased help (contract staff or a social organisation); "
+          "departments under funding-follows-task pay for pushed-down hours at this price",
+          "derived: 4,000 yuan a month (Wuhan 2023, MECHANISMS.md §6) x 12 / (250 days x 8 h); "
+          "Chenzhou 2014 budgets about 20 yuan an hour (MECHANISMS.md §9)",
+          0.01, 10**5, needs=("reforms.funding.enabled", True), plausible=(18, 40)),
     # --- governance -------------------------------------------------------
     Param("governance.model", "two_committees", str,
           "governance model of every community",
@@ -255,7 +261,9 @@ PARAMETERS: tuple[Param, ...] = (
     Param("tasks.reference_households", 4000.0, float,
           "community size at which catalog efforts apply", "docs/catalog.md", 1, 100000),
     Param("tasks.new_per_year", 8.0, float,
-          "new administrative task types departments create per year, city-wide",
+          "new administrative task types departments create per year, city-wide, with no "
+          "burden-reduction campaign in force; an access list's enforcement suppresses it "
+          "in proportion",
           ASSUMPTION + ": burden grows back through new items", 0, 1000,
           plausible=(0, 16)),
     # --- residents ------------------------------------------------------------
@@ -342,10 +350,6 @@ PARAMETERS: tuple[Param, ...] = (
     Param("reforms.access_list.approval_rate", 0.5, float,
           "probability that a new task type is approved onto the list", ASSUMPTION, 0, 1,
           plausible=(0.2, 0.8)),
-    Param("reforms.access_list.leakage", 0.1, float,
-          "share of refused instances that still reach communities informally",
-          ASSUMPTION + ": messaging groups and ad-hoc channels", 0, 1,
-          plausible=(0, 0.3)),
     Param("reforms.funding.enabled", False, bool, "funding follows the task (费随事转)",
           "Hefei report; 2015 national notice"),
     Param("reforms.funding.coverage", 0.5, float,
@@ -355,9 +359,25 @@ PARAMETERS: tuple[Param, ...] = (
     Param("reforms.funding.purchase_efficiency", 0.8, float,
           "hours of purchased service delivered per paid hour", ASSUMPTION, 0, 1,
           plausible=(0.6, 1)),
-    Param("reforms.funding.window_days", 21, int,
-          "working days over which pushed-down hours are paid for", ASSUMPTION, 1, 250,
-          plausible=(10, 60)),
+    Param("reforms.funding.compliance", 0.5, float,
+          "share of departments that pay for the work they push down at all (drawn once per "
+          "department per run)",
+          ASSUMPTION + ": the Hefei report says funding-follows-task failed in practice; no "
+          "compliance rate found (MECHANISMS.md §9)", 0, 1, plausible=(0.2, 0.9)),
+    Param("reforms.funding.retention", 0.2, float,
+          "share of the departments' payments a street office keeps before passing the rest "
+          "to its communities",
+          ASSUMPTION + ": street-level retention NOT FOUND (MECHANISMS.md §9)", 0, 1,
+          plausible=(0, 0.5)),
+    Param("reforms.funding.lag_days", 60, int,
+          "working days from the work being pushed down to the money reaching the community",
+          ASSUMPTION + ": Chengdu community funds: approval cumbersome, disbursement slow "
+          "(MECHANISMS.md §9); about a quarter", 0, 1000, plausible=(20, 120)),
+    Param("reforms.funding.providers_per_community", 3.0, float,
+          "contract staff and social-organisation workers a relay's area can supply, per "
+          "community it leads (full-time equivalents): purchased help cannot exceed them",
+          ASSUMPTION + ": no count of social organisations per street found", 0, 1000,
+          plausible=(1, 6)),
     Param("reforms.grid_delegation.enabled", False, bool,
           "grid workers take the grid-eligible tasks", "Hefei report: grid management"),
     Param("reforms.grid_delegation.hours_per_worker_day", 1.5, float,
@@ -378,6 +398,13 @@ PARAMETERS: tuple[Param, ...] = (
     Param("reforms.digital.effort_cut", 0.35, float,
           "share of effort removed from digitisable tasks",
           "Beijing 2019: city forms 44 to 7, ledgers halved (order of magnitude)", 0, 1),
+    Param("reforms.digital.app_duty_hours_per_staff_week", 1.0, float,
+          "hours a week each community staff member spends on the reform's apps and groups "
+          "for their own sake: daily check-ins, screenshots, duplicate uploads "
+          "(指尖上的形式主义); booked as administrative work due the same day",
+          ASSUMPTION + ": Changxing 2019: 2-3 h a week per government account; Jiangsu 2025: 20+ "
+          "apps checked daily; Chongqing: a clerk in 60+ groups (MECHANISMS.md §2); no "
+          "representative hours found", 0, 40, plausible=(0, 5)),
     Param("reforms.split.enabled", False, bool, "split oversized communities",
           "Hefei report: some communities too large for want of a building"),
     Param("reforms.split.max_households", 6000.0, float,
@@ -388,6 +415,100 @@ PARAMETERS: tuple[Param, ...] = (
     Param("reforms.protected_time.share", 0.2, float,
           "share of each pool's regular hours kept for self-governance", ASSUMPTION, 0, 1,
           plausible=(0.1, 0.3)),
+    Param("reforms.fewer_assessments.enabled", False, bool,
+          "fewer assessments and merged inspections: street offices assess less often and "
+          "assessed work needs less documentation",
+          "MECHANISMS.md §3: Pingxiang 2019 cut its assessment plan 70 to 41; Fujian cut "
+          "inspections by 50%+ (2019)"),
+    Param("reforms.fewer_assessments.cut", 0.4, float,
+          "share by which assessments (and the documentation kept for them) are cut",
+          "Pingxiang 2019: 70 to 41 assessments (-41%); Fujian 2019: inspections -50%+", 0, 0.99,
+          plausible=(0.3, 0.6)),
+    # --- how reforms are enforced (every reform that a street office applies) ---------
+    Param("reforms.enforcement.strictness", 1.0, float,
+          "mean strictness with which street offices apply a reform when it starts or is "
+          "renewed: the probability that an unlisted item is caught and the share of "
+          "protected time honoured",
+          ASSUMPTION + ": a campaign starts at full strictness", 0, 1, plausible=(0.6, 1)),
+    Param("reforms.enforcement.strictness_spread", 0.0, float,
+          "spread of strictness between relays: each relay's strictness is drawn from a Beta "
+          "distribution with this standard deviation around the mean (0: every relay alike)",
+          ASSUMPTION + ": MECHANISMS.md §3 finds uniform standards unevenly applied; no "
+          "measure found", 0, 0.5, plausible=(0, 0.25)),
+    Param("reforms.enforcement.relay_strictness", [], list,
+          "strictness per relay, street offices first, then zone committees, as numbers "
+          "in [0, 1] (empty: drawn from strictness and strictness_spread)",
+          "scenario choice"),
+    Param("reforms.enforcement.decay_per_year", 0.3, float,
+          "share of its enforcement a campaign loses per year after it starts or is renewed, "
+          "as inspections lapse",
+          ASSUMPTION + ": national waves recur every 4-5 years and each says the last was "
+          "'far from done' (MECHANISMS.md §1); no regrowth or decay rate is measured", 0, 1,
+          plausible=(0.1, 0.6)),
+    Param("reforms.enforcement.renew_every_days", 0, int,
+          "working days between renewals of a campaign (inspections that restore it to full "
+          "strictness); 0: never renewed",
+          "scenario choice: 4-5 year national waves (MECHANISMS.md §1)", 0, 20000),
+    Param("reforms.enforcement.renewals", 0, int,
+          "how many times a campaign is renewed (with renew_every_days > 0)",
+          "scenario choice", 0, 1000),
+    # --- departments ---------------------------------------------------------------
+    Param("departments.substitution.elasticity", 0.3, float,
+          "share of the work an access list refuses that the issuing department still gets "
+          "done through informal channels (messaging groups, apps, 'assisting' items, "
+          "requests via the street office); 0: refused work disappears, 1: the department's "
+          "reach is unchanged and only its channel moves",
+          ASSUMPTION + ": departments kept sending tasks after plaques were cut (Beijing "
+          "c.2018); 42% of cadres report work groups demanding instant replies (2020 survey) "
+          "(MECHANISMS.md §1-2); no elasticity measured", 0, 1, plausible=(0.1, 0.6),
+          needs=("reforms.access_list.enabled", True)),
+    Param("departments.substitution.deadline_days", 1, int,
+          "working days an informal request allows: it carries no negotiated deadline",
+          "2020 survey of 6,077 cadres: 42% cite work groups demanding 24-hour replies "
+          "(MECHANISMS.md §2)", 1, 250, needs=("reforms.access_list.enabled", True)),
+    Param("departments.regrowth.relabel_per_year", 0.25, float,
+          "yearly hazard that a department re-creates a type struck off the access list 'in a "
+          "new coat' (换马甲), at zero enforcement; enforcement suppresses it in proportion",
+          ASSUMPTION + ": relabelling is documented (Beijing, Xinhua 2019 and 2021, 吕德文 "
+          "2024; MECHANISMS.md §1), its rate is not", 0, 10, plausible=(0.05, 0.6),
+          needs=("reforms.access_list.enabled", True)),
+    # --- street offices -----------------------------------------------------------------
+    Param("relays.deadline_cut", 0.0, float,
+          "share by which a street office shortens departments' deadlines beyond those in the "
+          "catalog (层层加码)",
+          ASSUMPTION + ": catalog deadlines are those communities face, so the baseline's "
+          "escalation is in them; quantified deadline shortening NOT FOUND (MECHANISMS.md §3)",
+          0, 0.9, plausible=(0, 0.5)),
+    Param("relays.extra_items", 0.0, float,
+          "expected extra items (the street office's own ledger or check on the same matter) "
+          "it adds per administrative item it passes on, beyond the catalog",
+          ASSUMPTION + ": the catalog holds the street offices' own items of the report's "
+          "city; escalation multipliers NOT FOUND (MECHANISMS.md §3)", 0, 5,
+          plausible=(0, 0.3)),
+    Param("assessment.enabled", True, bool,
+          "street offices score their communities on assessed work done on time; a low score "
+          "makes the committee drop everything for assessed work",
+          "MECHANISMS.md §3: Zhuzhou 2014 monthly ranking with fines and prizes; 32-147 "
+          "assessments per community"),
+    Param("assessment.period_days", 21, int,
+          "working days between a street office's assessments",
+          "Zhuzhou 2014: communities ranked monthly (MECHANISMS.md §3)", 5, 1000,
+          plausible=(21, 63)),
+    Param("assessment.assessed_weight", 0.5, float,
+          "assessment weight from which a task type counts as assessed work",
+          ASSUMPTION + ": the catalog's weights (docs/catalog.md) put checked items at 0.5 "
+          "and above", 0, 1, plausible=(0.3, 0.7)),
+    Param("assessment.pressure_threshold", 0.8, float,
+          "weighted on-time share of assessed work below which a community counts as "
+          "pressed and its committee puts assessed work before everything else until the "
+          "next assessment",
+          ASSUMPTION + ": a 1,000-point template passes at 80% (MECHANISMS.md §3, weak "
+          "source)", 0, 1, plausible=(0.6, 0.9)),
+    Param("assessment.veto_categories", ["family_planning", "petitions_stability"], list,
+          "task categories under one-vote veto (一票否决): one such item missed in a period "
+          "scores the community zero",
+          "MECHANISMS.md §3: a street template vetoes on family planning (weak source); "
+          "petitions and stability: assumption"),
 )
 
 
@@ -415,9 +536,15 @@ def _start_days(reforms: tuple[str, ...]) -> tuple[Param, ...]:
 
 
 REFORMS_STARTING_LATER = ("access_list", "funding", "grid_delegation", "digital",
-                          "protected_time")
+                          "protected_time", "fewer_assessments")
 PARAMETERS = _under_switches(PARAMETERS + _start_days(REFORMS_STARTING_LATER))
 BY_KEY: dict[str, Param] = {p.key: p for p in PARAMETERS}
+RETIRED = {
+    "reforms.access_list.leakage": "refused work now reaches communities through the "
+    "departments' informal channels: set departments.substitution.elasticity",
+    "reforms.funding.window_days": "funding now reaches communities after "
+    "reforms.funding.lag_days, less the street office's reforms.funding.retention",
+}
 
 
 def defaults() -> dict[str, Any]:

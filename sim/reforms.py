@@ -5,32 +5,38 @@ every hook of every active reform, so reforms compose freely:
 
 - ``reshape_city``: who the communities are (splitting oversized ones);
 - ``effort_factor``: effort per task type (digital service, merged forms);
-- ``gate``: from which day a task type may reach communities (access list);
-- ``leak``: refused instances that reach communities anyway;
+- ``add_task_types`` / ``issue``: work the reform itself creates (app duties);
+- ``gate``: from which day a task type is listed (access list);
+- ``refusal_probability``: how likely each relay is to catch an unlisted instance;
 - ``add_pools`` / ``reroute`` / ``dispatch``: extra hands and the work sent to them (grid);
-- ``purchased_hours`` / ``on_accept``: hours bought with the task's money;
-- ``protected_share``: regular hours administrative work may not take;
-- ``reserved_hours``: standing duties taken off regular hours (grid heads).
+- ``on_accept`` / ``purchase`` / ``spend``: money that follows the task, and the hours it buys;
+- ``protected``: regular hours administrative work may not take, per community;
+- ``reserved_hours``: standing duties taken off regular hours (grid heads);
+- ``assessment_cut``: how much less often street offices assess.
+
+A reform that street offices apply (the access list, protected time) has an
+``Enforcement``: a strictness per relay that decays unless renewed.
 
 Every reform but splitting can start later than the first day (``start_day``):
 before it, the model calls none of its daily hooks, and the static effects
 (which types are admitted, routes, efforts) come from a ``Schedule`` that
 switches on the reform's start day, so a run shows the before and the after.
-- ``reserved_hours``: regular hours taken off a pool before any queued work (grid heads' duties).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 import numpy as np
 
-from sim.catalog import ADMIN, TaskCatalog
+from sim.catalog import ADMIN, DEMAND, TaskCatalog
 from sim.city import CityLayout
+from sim.enforcement import Enforcement
 from sim.governance import admin_role
-from sim.parameters import REFORMS_STARTING_LATER
+from sim.instances import Batch
+from sim.parameters import DAYS_PER_WEEK, REFORMS_STARTING_LATER
 from sim.scenario import Scenario
 from sim.staff import GRID, Workforce, make_pools
 from sim.streams import Streams
@@ -38,14 +44,23 @@ from sim.workqueue import first_of_group, hours_ahead
 
 NEVER = np.iinfo(np.int32).max
 T = TypeVar("T")
+EnforcementFactory = Callable[[int, int], Enforcement]   # (relays, start day) -> Enforcement
+
+
+class Purchase(NamedTuple):
+    """What money that follows the task brings a community today."""
+
+    hours: np.ndarray          # hours of purchased help it can use, per community
+    received_yuan: np.ndarray  # money that reached it today, per community
 
 
 class Reform:
     """Base class: every hook leaves the model as it is."""
 
     name = ""
-    protected_share = 0.0
     start_day = 0          # first working day the reform is in force
+    assessment_cut = 0.0   # share by which street offices assess less often
+    enforcement: Enforcement | None = None
 
     def active(self, day: int) -> bool:
         return day >= self.start_day
@@ -56,15 +71,41 @@ class Reform:
     def start(self, city: CityLayout) -> None:
         """Called once the city's final layout is known."""
 
+    def add_task_types(self, catalog: TaskCatalog) -> TaskCatalog:
+        """The catalog with the task types the reform itself creates appended."""
+        return catalog
+
+    def on_catalog(self, catalog: TaskCatalog) -> None:
+        """Called once the run's catalog (new and relabelled types included) is known."""
+
+    def struck(self, catalog: TaskCatalog) -> np.ndarray:
+        """The catalog's types the reform strikes off (departments may relabel them)."""
+        return np.empty(0, dtype=np.int64)
+
+    def suppression(self, days: np.ndarray) -> np.ndarray:
+        """Share of new task types the reform deters on each of ``days``."""
+        return np.zeros(len(days))
+
     def effort_factor(self, catalog: TaskCatalog) -> np.ndarray:
         return np.ones(len(catalog))
 
     def gate(self, catalog: TaskCatalog, allowed_from: np.ndarray) -> np.ndarray:
         return allowed_from
 
-    def leak(self, refused: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Which refused instances still get through (none by default)."""
-        return np.zeros_like(refused)
+    def refusal_probability(self, day: int, relay: np.ndarray, task: np.ndarray,
+                            unlisted: np.ndarray) -> np.ndarray:
+        """Probability that the relay of each issued instance refuses it (none by default)."""
+        return np.zeros(len(task))
+
+    def issue(self, day: int, staff: np.ndarray) -> Batch | None:
+        """Instances the reform itself sends to communities today, given the staff at work
+        per community; they bypass the relays."""
+        return None
+
+    def protected(self, day: int, relay: np.ndarray) -> np.ndarray:
+        """Share of regular hours administrative work may not take, per community (given
+        each community's relay)."""
+        return np.zeros(len(relay))
 
     def add_pools(self, city: CityLayout, workforce: Workforce) -> Workforce:
         return workforce
@@ -78,13 +119,16 @@ class Reform:
         """Today's pool for each arriving instance, given each pool's open hours."""
         return pool
 
-    def on_accept(self, day: int, community: np.ndarray, kind: np.ndarray,
+    def on_accept(self, day: int, community: np.ndarray, task: np.ndarray,
                   effort: np.ndarray) -> None:
-        """Told of every instance that reaches a community's own staff."""
+        """Told of every formal administrative instance that reaches a community's own staff."""
 
-    def purchased_hours(self, day: int) -> np.ndarray | None:
-        """Hours per community bought for administrative work today, if any."""
+    def purchase(self, day: int) -> Purchase | None:
+        """Money arriving today and the purchased hours it buys, per community, if any."""
         return None
+
+    def spend(self, day: int, used_hours: np.ndarray) -> None:
+        """Told of the purchased hours each community used today (they are paid for)."""
 
     def reserved_hours(self, workforce: Workforce) -> np.ndarray:
         """Hours per pool taken off today's regular hours for duties outside the queue."""
@@ -96,36 +140,65 @@ class Reform:
 
 
 class AccessList(Reform):
-    """Task access list (社区工作事项准入): only listed types reach communities.
+    """Task access list (社区工作事项准入): only listed types reach communities formally.
 
     The list keeps the catalog types marked ``on_access_list`` (most assessed
-    first) up to ``max_admin_tasks``. A type created during the run must pass an
-    approval gate: it waits ``approval_days`` and is approved with probability
-    ``approval_rate`` while the list has room. Refused instances stay with the
-    department, except a ``leakage`` share pushed down through informal
-    channels (messaging groups, ad-hoc requests), as field studies report.
+    first) up to ``max_admin_tasks``; the others are struck off. A type created
+    during the run must pass an approval gate: it waits ``approval_days`` and is
+    approved with probability ``approval_rate`` while the list has room.
+
+    Relays refuse unlisted instances, each as strictly as its enforcement: a
+    struck type (known by name) with the relay's strictness, a new unlisted type
+    (relabelled or never submitted) with today's enforcement level, which decays
+    as inspections lapse. What the relays refuse, departments may push down
+    through informal channels (``Departments.substitute``).
     """
 
     name = "access_list"
 
     def __init__(self, max_admin_tasks: int, approval_days: int, approval_rate: float,
-                 leakage: float, rng: np.random.Generator):
+                 rng: np.random.Generator, enforcement: EnforcementFactory):
         self.max_admin_tasks = max_admin_tasks
         self.approval_days = approval_days
         self.approval_rate = approval_rate
-        self.leakage = leakage
         self._rng = rng
+        self._make_enforcement = enforcement
+        self._weights = np.ones(1)
+        self._new = np.empty(0, dtype=bool)
+
+    def start(self, city):
+        self.enforcement = self._make_enforcement(len(city.relay_kind), self.start_day)
+        communities = np.bincount(city.relay, minlength=len(city.relay_kind))
+        self._weights = communities / max(communities.sum(), 1)
+
+    def kept(self, catalog: TaskCatalog) -> np.ndarray:
+        """The catalog's own administrative types the list keeps (most assessed first)."""
+        admin = catalog.kind == ADMIN
+        listed = np.flatnonzero(admin & catalog.on_access_list)
+        listed = listed[np.argsort(-catalog.assessment_weight[listed], kind="stable")]
+        return listed[: self.max_admin_tasks]
+
+    def struck(self, catalog: TaskCatalog) -> np.ndarray:
+        """The catalog's own administrative types the list strikes off."""
+        own = np.flatnonzero((catalog.kind == ADMIN) & (catalog.start_day == 0))
+        return np.setdiff1d(own, self.kept(catalog))
+
+    def suppression(self, days: np.ndarray) -> np.ndarray:
+        """The city's mean enforcement on each of ``days`` (weighted by communities): the
+        share of new types a campaign deters."""
+        return self.enforcement.levels(days) @ self._weights
+
+    def on_catalog(self, catalog):
+        self._new = catalog.start_day > 0
 
     def gate(self, catalog: TaskCatalog, allowed_from: np.ndarray) -> np.ndarray:
         allowed = allowed_from.copy()
         admin = catalog.kind == ADMIN
         allowed[admin] = NEVER
-        listed = np.flatnonzero(admin & catalog.on_access_list & (catalog.start_day == 0))
-        listed = listed[np.argsort(-catalog.assessment_weight[listed], kind="stable")]
-        kept = listed[: self.max_admin_tasks]
+        kept = self.kept(catalog)
         allowed[kept] = allowed_from[kept]
         room = self.max_admin_tasks - len(kept)
-        new = np.flatnonzero(admin & (catalog.start_day > 0))
+        new = np.flatnonzero(admin & ~catalog.on_access_list & (catalog.start_day > 0))
         approved = self._rng.random(len(new)) < self.approval_rate
         for task in new[approved][np.argsort(catalog.start_day[new[approved]], kind="stable")]:
             if room <= 0:
@@ -134,39 +207,78 @@ class AccessList(Reform):
             room -= 1
         return allowed
 
-    def leak(self, refused: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        return refused & (rng.random(len(refused)) < self.leakage)
+    def refusal_probability(self, day, relay, task, unlisted):
+        strict = self.enforcement.strictness[relay]
+        level = self.enforcement.level(day)[relay]
+        return np.where(unlisted, np.where(self._new[task], level, strict), 0.0)
 
 
 class FundingFollowsTask(Reform):
-    """Funding follows the task (费随事转): departments pay for the hours they push down.
+    """Funding follows the task (费随事转), as it works through the street offices.
 
-    Each day a community receives ``coverage`` of the administrative hours
-    pushed to it over the last ``window_days``, averaged per day, as purchased
-    help (staff on contract or a social-work organisation) delivering
-    ``purchase_efficiency`` hours per paid hour. Purchased hours take
-    administrative work first, so committee staff keep more of their own time.
+    Departments that comply (each with probability ``compliance``, drawn once)
+    pay ``coverage`` of the formal administrative hours they push down, at the
+    price of an hour of purchased help. The street office keeps ``retention`` of
+    the money and passes the rest on after ``lag_days``. A community's money
+    buys purchased help (contract staff, social organisations) delivering
+    ``purchase_efficiency`` hours per paid hour, but no more than its relay's
+    providers can supply (``providers_per_community`` full-time equivalents per
+    community the relay leads, shared in proportion to what each can pay for);
+    unspent money stays in the community's account. Informal work brings no money.
     """
 
     name = "funding"
 
-    def __init__(self, coverage: float, purchase_efficiency: float, window_days: int):
+    def __init__(self, coverage: float, purchase_efficiency: float, compliance: float,
+                 retention: float, lag_days: int, providers_per_community: float,
+                 hours_per_day: float, price_yuan: float, rng: np.random.Generator):
         self.coverage = coverage
         self.purchase_efficiency = purchase_efficiency
-        self.window_days = window_days
-        self._window = np.zeros((window_days, 0))
+        self.compliance = compliance
+        self.retention = retention
+        self.lag_days = lag_days
+        self.providers_per_community = providers_per_community
+        self.hours_per_day = hours_per_day
+        self.price_yuan = price_yuan
+        self._rng = rng
+        self._paying = np.empty(0, dtype=bool)
+        self._pipeline = np.zeros((lag_days + 1, 0))
+        self._balance = np.zeros(0)
+        self._relay = np.empty(0, dtype=np.int64)
+        self._supply = np.zeros(0)
 
     def start(self, city):
-        self._window = np.zeros((self.window_days, city.n_communities))
+        self._pipeline = np.zeros((self.lag_days + 1, city.n_communities))
+        self._balance = np.zeros(city.n_communities)
+        self._relay = city.relay
+        communities = np.bincount(city.relay, minlength=len(city.relay_kind))
+        self._supply = communities * self.providers_per_community * self.hours_per_day
 
-    def on_accept(self, day, community, kind, effort):
-        admin = kind == ADMIN
-        self._window[day % self.window_days] = np.bincount(
-            community[admin], weights=effort[admin], minlength=self._window.shape[1])
+    def on_catalog(self, catalog):
+        departments = catalog.departments()
+        pays = self._rng.random(len(departments)) < self.compliance
+        paying = {name for name, p in zip(departments, pays, strict=True) if p}
+        self._paying = np.array([d in paying for d in catalog.department], dtype=bool)
 
-    def purchased_hours(self, day):
-        paid = self._window.sum(axis=0) / min(day + 1, self.window_days)
-        return paid * self.coverage * self.purchase_efficiency
+    def on_accept(self, day, community, task, effort):
+        paid = self._paying[task]
+        yuan = np.bincount(community[paid], effort[paid], minlength=len(self._balance))
+        passed = yuan * self.coverage * self.price_yuan * (1.0 - self.retention)
+        self._pipeline[(day + self.lag_days) % (self.lag_days + 1)] += passed
+
+    def purchase(self, day):
+        slot = day % (self.lag_days + 1)
+        received = self._pipeline[slot].copy()
+        self._pipeline[slot] = 0.0
+        self._balance += received
+        affordable = self._balance * self.purchase_efficiency / self.price_yuan
+        wanted = np.bincount(self._relay, affordable, minlength=len(self._supply))
+        share = np.divide(self._supply, wanted, out=np.ones_like(wanted), where=wanted > 0)
+        return Purchase(affordable * np.minimum(share, 1.0)[self._relay], received)
+
+    def spend(self, day, used_hours):
+        self._balance -= used_hours / self.purchase_efficiency * self.price_yuan
+        np.maximum(self._balance, 0.0, out=self._balance)
 
 
 def grid_personnel(households: np.ndarray, per_1000_households: float,
@@ -259,19 +371,85 @@ class GridDelegation(Reform):
 
 
 class DigitalService(Reform):
-    """Digital one-stop service and merged forms (多表合一): less effort per report.
+    """Digital one-stop service and merged forms (多表合一): less effort per report, and
+    apps that want feeding (指尖上的形式主义).
 
     Digitisable types lose ``effort_cut`` of their effort: data entered once
-    instead of into several systems, duplicate ledgers merged.
+    instead of into several systems, duplicate ledgers merged. The platforms
+    also ask each staff member for ``app_duty_hours_per_staff_week`` of check-ins,
+    screenshots and duplicate uploads, sent each working day as one
+    administrative item per community, due the same day; so the reform's net
+    effect can be negative.
     """
 
     name = "digital"
+    DUTY_ID = "DIGITAL-APP-DUTY"
 
-    def __init__(self, effort_cut: float):
+    def __init__(self, effort_cut: float, app_duty_hours_per_staff_week: float,
+                 days_per_week: int):
         self.effort_cut = effort_cut
+        self.app_duty_hours_per_staff_week = app_duty_hours_per_staff_week
+        self.days_per_week = days_per_week
+        self._duty_task = -1
 
     def effort_factor(self, catalog):
         return np.where(catalog.digitisable, 1.0 - self.effort_cut, 1.0)
+
+    def add_task_types(self, catalog):
+        if not self.app_duty_hours_per_staff_week:
+            return catalog
+        template = np.flatnonzero(catalog.kind == ADMIN)[:1]
+        duty = catalog.take(template).with_columns(
+            task_id=np.array([self.DUTY_ID], dtype=object),
+            name_zh=np.array(["政务App打卡、截图与重复填报"], dtype=object),
+            name_en=np.array(["Government app check-ins, screenshots and duplicate uploads"],
+                             dtype=object),
+            department=np.array(["digital_platforms"], dtype=object),
+            category=np.array(["general_administration"], dtype=object),
+            arrival=np.array([DEMAND]), rate_per_1000hh_year=np.zeros(1),
+            deadline_days=np.ones(1, dtype=catalog.deadline_days.dtype),
+            assessment_weight=np.full(1, 0.5), digitisable=np.zeros(1, dtype=bool),
+            grid_eligible=np.zeros(1, dtype=bool), on_access_list=np.ones(1, dtype=bool),
+            scales_with_size=np.zeros(1, dtype=bool), effort_spread=np.zeros(1),
+            effort_hours=np.ones(1), start_day=np.full(1, self.start_day, dtype=np.int32),
+            source=np.array(["reform: reforms.digital.app_duty_hours_per_staff_week"],
+                            dtype=object),
+        )
+        self._duty_task = len(catalog)
+        return catalog.append(duty)
+
+    def issue(self, day, staff):
+        if self._duty_task < 0:
+            return None
+        community = np.flatnonzero(staff > 0)
+        hours = staff[community] * self.app_duty_hours_per_staff_week / self.days_per_week
+        task = np.full(len(community), self._duty_task, dtype=np.int64)
+        return Batch(community, task, hours, np.ones(len(task), dtype=np.int32),
+                     np.zeros(len(task), dtype=bool))
+
+
+class FewerAssessments(Reform):
+    """Fewer assessments and merged inspections: street offices assess ``cut`` less often,
+    and the documentation kept for assessment shrinks by the same share.
+
+    A type's documentation share is ``committees.documentation_share`` times its
+    assessment weight at ``policy.assessment_intensity`` (see ``Documentation``);
+    the reform lowers that intensity by ``cut``.
+    """
+
+    name = "fewer_assessments"
+
+    def __init__(self, cut: float, documentation_share: float, intensity: float):
+        self.assessment_cut = cut
+        self.documentation_share = documentation_share
+        self.intensity = intensity
+
+    def effort_factor(self, catalog):
+        base = np.where(catalog.kind == ADMIN,
+                        self.documentation_share * catalog.assessment_weight, 0.0)
+        before = 1.0 + base * (self.intensity - 1.0)
+        after = 1.0 + base * (self.intensity * (1.0 - self.assessment_cut) - 1.0)
+        return np.divide(after, before, out=np.ones(len(catalog)), where=before > 0)
 
 
 class SplitCommunities(Reform):
@@ -301,13 +479,22 @@ class ProtectedTime(Reform):
 
     Protected hours go to self-governance first, then to services; what is
     left of them the committee spends on discretionary resident work (a floor on
-    resident work, see ``Committees``), never on admin work.
+    resident work, see ``Committees``), never on admin work. Each street office
+    honours the share as far as it enforces the reform, so protection erodes as
+    inspections lapse.
     """
 
     name = "protected_time"
 
-    def __init__(self, share: float):
-        self.protected_share = share
+    def __init__(self, share: float, enforcement: EnforcementFactory):
+        self.share = share
+        self._make_enforcement = enforcement
+
+    def start(self, city):
+        self.enforcement = self._make_enforcement(len(city.relay_kind), self.start_day)
+
+    def protected(self, day, relay):
+        return self.share * self.enforcement.level(day)[relay]
 
 
 class Schedule(Generic[T]):
@@ -357,6 +544,10 @@ def build_reforms(scenario: Scenario, streams: Streams) -> list[Reform]:
     def on(name: str) -> bool:
         return scenario[f"reforms.{name}.enabled"]
 
+    def enforcement(name: str) -> EnforcementFactory:
+        return lambda relays, start: Enforcement.from_scenario(
+            scenario, relays, start, streams.get("enforcement", name))
+
     reforms: list[Reform] = []
     if on("split"):
         reforms.append(SplitCommunities(scenario["reforms.split.max_households"]))
@@ -364,14 +555,20 @@ def build_reforms(scenario: Scenario, streams: Streams) -> list[Reform]:
         reforms.append(AccessList(scenario["reforms.access_list.max_admin_tasks"],
                                   scenario["reforms.access_list.approval_days"],
                                   scenario["reforms.access_list.approval_rate"],
-                                  scenario["reforms.access_list.leakage"],
-                                  streams.get("access_list", "approval")))
+                                  streams.get("access_list", "approval"),
+                                  enforcement("access_list")))
     if on("funding"):
-        reforms.append(FundingFollowsTask(scenario["reforms.funding.coverage"],
-                                          scenario["reforms.funding.purchase_efficiency"],
-                                          scenario["reforms.funding.window_days"]))
+        funding = "reforms.funding."
+        reforms.append(FundingFollowsTask(
+            scenario[funding + "coverage"], scenario[funding + "purchase_efficiency"],
+            scenario[funding + "compliance"], scenario[funding + "retention"],
+            scenario[funding + "lag_days"], scenario[funding + "providers_per_community"],
+            scenario["staffing.hours_per_day"], scenario["costs.purchased_hour_yuan"],
+            streams.get("funding", "compliance")))
     if on("digital"):
-        reforms.append(DigitalService(scenario["reforms.digital.effort_cut"]))
+        reforms.append(DigitalService(scenario["reforms.digital.effort_cut"],
+                                      scenario["reforms.digital.app_duty_hours_per_staff_week"],
+                                      DAYS_PER_WEEK))
     if on("grid_delegation"):
         grid = "reforms.grid_delegation."
         reforms.append(GridDelegation(scenario["city.grid_personnel_per_1000_households"],
@@ -381,7 +578,12 @@ def build_reforms(scenario: Scenario, streams: Streams) -> list[Reform]:
                                       scenario[grid + "buffer_days"],
                                       heads_role=admin_role(scenario)))
     if on("protected_time"):
-        reforms.append(ProtectedTime(scenario["reforms.protected_time.share"]))
+        reforms.append(ProtectedTime(scenario["reforms.protected_time.share"],
+                                     enforcement("protected_time")))
+    if on("fewer_assessments"):
+        reforms.append(FewerAssessments(scenario["reforms.fewer_assessments.cut"],
+                                        scenario["committees.documentation_share"],
+                                        scenario["policy.assessment_intensity"]))
     for reform in reforms:
         if reform.name in REFORMS_STARTING_LATER:
             reform.start_day = scenario[f"reforms.{reform.name}.start_day"]

@@ -24,7 +24,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.catalog import ADMIN, SELFGOV, TaskCatalog
-from sim.departments import Batch, Department, IssueContext
+from sim.departments import Department, IssueContext
+from sim.instances import Batch
 from sim.ledger import DAYS_PER_WEEK, Ledger
 from sim.scenario import Scenario
 from sim.streams import Streams
@@ -81,13 +82,15 @@ class Residents:
     def complaints(self, day: int) -> Batch:
         """Hotline complaint work orders that come down today, one instance each."""
         if not self.enabled or self.complaint_task is None:
-            return Batch(*(np.empty(0, dtype=d) for d in (np.int64, np.int64, float)))
+            return Batch.empty()
         counts = self.pending[day % DAYS_PER_WEEK]
         community = np.repeat(np.arange(len(counts)), counts)
         counts[:] = 0
         task = np.full(len(community), self.complaint_task, dtype=np.int64)
         self.ledger.add(day, "complaints", community)
-        return Batch(community, task, self.context.effort(day, community, task, self._efforts))
+        return Batch.formal(community, task,
+                            self.context.effort(day, community, task, self._efforts),
+                            self.context.deadline_days)
 
     # --- how residents respond at the week's end ---------------------------------------
     def respond(self, day: int) -> None:

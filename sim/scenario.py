@@ -30,11 +30,13 @@ from sim.parameters import (
     DAYS_PER_WEEK,
     PARAMETERS,
     REFORMS_STARTING_LATER,
+    RETIRED,
     Param,
     defaults,
 )
 
 META_KEYS = ("name", "description", "extends")
+RELAY_STRICTNESS = "reforms.enforcement.relay_strictness"
 PATH_KEYS = ("tasks.catalog",)
 
 
@@ -239,6 +241,8 @@ def _flatten(table: dict[str, Any], prefix: str = ""):
 def param_for(key: str, where: str) -> Param:
     if key in BY_KEY:
         return BY_KEY[key]
+    if key in RETIRED:
+        raise UserError(f"{where}: key '{key}' is retired: {RETIRED[key]}")
     close = difflib.get_close_matches(key, BY_KEY.keys(), n=1, cutoff=0.5)
     hint = f"; did you mean '{close[0]}'?" if close else "; run 'commsim params' for the list"
     raise UserError(f"{where}: unknown key '{key}'{hint}")
@@ -293,6 +297,9 @@ def check_consistency(values: dict[str, Any], where: str) -> None:
     if relays < 1:
         raise UserError(f"{where}: city.street_offices + city.zone_committees must be at least "
                         f"1 (got {relays})")
+    if values[RELAY_STRICTNESS]:
+        from sim.enforcement import parse_relay_strictness  # NumPy only when it is needed
+        parse_relay_strictness(values[RELAY_STRICTNESS], relays, f"{where}: {RELAY_STRICTNESS}")
 
 
 def check_start_days(values: dict[str, Any], where: str) -> None:

@@ -36,7 +36,8 @@ def write_catalog(path: Path, rows: list[dict]) -> Path:
 
 def quiet_scenario(catalog: Path, **values) -> Scenario:
     """A small, noise-free city: equal communities, no turnover, no new types, no switching,
-    residents who do not respond (no volunteers or complaints)."""
+    residents who do not respond (no volunteers or complaints), no street-office
+    assessment."""
     base = {
         "tasks__catalog": str(catalog), "city__communities": 4, "city__street_offices": 2,
         "city__zone_committees": 0, "city__households_sigma": 0.0, "city__large_share": 0.0,
@@ -44,7 +45,7 @@ def quiet_scenario(catalog: Path, **values) -> Scenario:
         "tasks__new_per_year": 0.0, "staffing__switch_cost_hours": 0.0,
         "tasks__demand_scale": 1.0, "tasks__effort_scale": 1.0,
         "staffing__staff_per_community": 1.0,
-        "residents__participation__enabled": False,
+        "residents__participation__enabled": False, "assessment__enabled": False,
     }
     base.update(values)
     return default_scenario().with_values(**base)

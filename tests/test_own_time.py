@@ -59,9 +59,11 @@ def test_switched_off_every_unused_hour_is_slack(tmp_path):
 def test_protected_time_is_a_floor_on_resident_work(tmp_path):
     # A full day of administrative work and no resident request: the protected half goes to
     # residents as discretionary work, beyond the ceiling, not to administration or idleness.
+    # Enforcement is held at full strictness (it would erode the floor over the years).
     catalog = write_catalog(tmp_path / "c.csv", [FULL_DAY])
     model = run_model(quiet_scenario(catalog, reforms__protected_time__enabled=True,
                                      reforms__protected_time__share=0.5,
+                                     reforms__enforcement__decay_per_year=0.0,
                                      staffing__overtime_cap_hours=0.0,
                                      committees__discretionary__ceiling_hours=1.0))
     assert hours(model, "hours_discretionary") == pytest.approx(COMMUNITY_DAYS * 4.0)

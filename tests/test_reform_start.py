@@ -20,12 +20,16 @@ def weekly(model, field: str) -> np.ndarray:
     return model.ledger.weekly[:, FIELDS.index(field)].sum(axis=1)
 
 
+SOONER = {"funding": {"reforms__funding__lag_days": 5}}   # money must arrive within the run
+
+
 @pytest.mark.parametrize("reform", ["access_list", "grid_delegation", "digital", "funding",
-                                    "protected_time"])
+                                    "protected_time", "fewer_assessments"])
 def test_until_its_start_day_a_reform_leaves_the_run_as_the_baseline(small_city, reform):
     baseline = run_model(small_city)
     later = run_model(small_city.with_values(**{f"reforms__{reform}__enabled": True,
-                                                f"reforms__{reform}__start_day": START}))
+                                                f"reforms__{reform}__start_day": START},
+                                             **SOONER.get(reform, {})))
     assert np.array_equal(baseline.ledger.weekly[BEFORE], later.ledger.weekly[BEFORE])
     assert not np.array_equal(baseline.ledger.weekly[AFTER], later.ledger.weekly[AFTER])
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sim.errors import UserError
@@ -33,13 +35,17 @@ def test_required_dotted_keys_exist():
 
 
 def test_every_shipped_scenario_loads_and_extends_the_baseline():
+    """Directly, or through another shipped scenario (the five-year comparator)."""
     files = sorted(SCENARIOS.glob("*.toml"))
     assert len(files) >= 9
     for path in files:
         scenario = load_scenario(path)
         assert scenario.name
-        if path.name != "baseline.toml":
-            assert 'extends = "baseline.toml"' in path.read_text(encoding="utf-8")
+        parent = path
+        while parent.name != "baseline.toml":
+            extends = re.search(r'^extends = "(.+)"', parent.read_text(encoding="utf-8"), re.M)
+            assert extends, f"{path.name} does not extend baseline.toml"
+            parent = SCENARIOS / extends.group(1)
 
 
 def test_child_overrides_parent_and_keeps_the_rest(tmp_path):

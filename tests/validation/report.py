@@ -143,7 +143,8 @@ def extremes_section() -> list[str]:
         return compute_metrics(run_model(scenario, seed=2))
 
     none = metrics("reforms.access_list.enabled=true", "reforms.access_list.max_admin_tasks=0",
-                   "reforms.access_list.leakage=0", "tasks.new_per_year=0")
+                   "departments.substitution.elasticity=0", "tasks.new_per_year=0",
+                "departments.regrowth.relabel_per_year=0")
     unlimited = metrics("staffing.staff_per_community=1000")
     single = run_model(load_scenario(SCENARIOS / "baseline.toml", CITY), seed=2)
     double = run_model(load_scenario(SCENARIOS / "baseline.toml",

@@ -18,7 +18,8 @@ def run(*overrides):
 
 def test_no_pushed_down_tasks_means_no_administrative_hours():
     model = run("reforms.access_list.enabled=true", "reforms.access_list.max_admin_tasks=0",
-                "reforms.access_list.leakage=0", "tasks.new_per_year=0")
+                "departments.substitution.elasticity=0", "tasks.new_per_year=0",
+                "departments.regrowth.relabel_per_year=0")
     metrics = compute_metrics(model)
     assert metrics["admin_share"] == 0.0 and metrics["admin_task_types"] == 0
     assert metrics["refused_share"] > 0.5
