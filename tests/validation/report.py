@@ -211,6 +211,80 @@ def sensitivity_section(folder: Path) -> list[str]:
     return lines
 
 
+REBOUND_SCENARIO = SCENARIOS / "five_years_access_list.toml"
+COMPARATOR = SCENARIOS / "five_years.toml"
+REGROWTH_OFF = ["tasks.new_per_year=0", "departments.regrowth.relabel_per_year=0"]
+REBOUND_PARAMS = ("departments.regrowth.relabel_per_year", "tasks.new_per_year",
+                  "reforms.enforcement.decay_per_year", "reforms.enforcement.strictness",
+                  "departments.substitution.elasticity")
+REBOUND_METRICS = ("formal_admin_hours_per_community_year",
+                   "informal_admin_hours_per_community_year", "admin_types_in_force")
+
+
+def by_year(scenario: Path, *overrides: str) -> pd.DataFrame:
+    """Yearly means over 3 replicates of a five-year scenario at the report's city size."""
+    yearly = run(load_scenario(scenario, [*CITY, *overrides]), seed=2024, reps=3,
+                 workers=2).yearly
+    return yearly.groupby("year")[list(REBOUND_METRICS)].mean()
+
+
+def rebound_section() -> list[str]:
+    """The access list from year 2 against the same city without it (common random numbers),
+    with and without regrowth."""
+    lines = ["## 6. Rebound after an access list (five years, the list from year 2)", "",
+             f"`{REBOUND_SCENARIO.name}` against `{COMPARATOR.name}` (no reform), 120 "
+             "communities, 3 replicates, seed 2024, means per measured year. Hours are staff "
+             "hours per community-year on administrative work: formal (through the relays) and "
+             "informal (refused work pushed down anyway); types are administrative types in "
+             "force at the year's end. 'Regrowth off' sets `tasks.new_per_year` and "
+             "`departments.regrowth.relabel_per_year` to 0 in both scenarios. The comparator "
+             "is not flat: new types keep arriving in it, so the reform's effect is the ratio, "
+             "not the change from year 2.", "",
+             "| regrowth | year | comparator formal h | list: formal h | list: informal h | "
+             "list formal / comparator | types: comparator | types: list |",
+             "|---|---|---|---|---|---|---|---|"]
+    for label, overrides in (("default", []), ("off", REGROWTH_OFF)):
+        reform, comparator = by_year(REBOUND_SCENARIO, *overrides), by_year(COMPARATOR,
+                                                                           *overrides)
+        formal, types = REBOUND_METRICS[0], REBOUND_METRICS[2]
+        for year, row in reform.iterrows():
+            base = comparator.loc[year]
+            lines.append(f"| {label} | {year} | {base[formal]:,.0f} | {row[formal]:,.0f} | "
+                         f"{row[REBOUND_METRICS[1]]:,.0f} | {row[formal] / base[formal]:.2f} | "
+                         f"{base[types]:.0f} | {row[types]:.0f} |")
+    return lines
+
+
+def rebound_screening_section(folder: Path) -> list[str]:
+    """Morris screening of the regrowth assumptions, in year 5 alone."""
+    params = [f"{p.key}={p.plausible[0]}:{p.plausible[1]}" for p in PARAMETERS
+              if p.key in REBOUND_PARAMS]
+    out = folder / "rebound_morris"
+    year_five = ["simulation.warmup_days=1100", "city.communities=60",
+                 "city.street_offices=6", "city.zone_committees=2"]
+    command = [str(Path(sys.executable).parent / "commsim"), "sensitivity",
+               str(REBOUND_SCENARIO), "--method", "morris", "--n", "8", "--reps", "1",
+               "--seed", "5", "--quiet", "--out", str(out),
+               *[arg for m in REBOUND_METRICS for arg in ("--metric", m)],
+               *[arg for p in params for arg in ("--param", p)],
+               *[arg for c in year_five for arg in ("--set", c)]]
+    subprocess.run(command, check=True, capture_output=True)
+    indices = pd.read_csv(out / "indices.csv")
+    lines = ["", "No source measures how fast burden regrows (MECHANISMS.md §1), so the "
+              "regrowth keys are assumptions. Morris screening of them over their plausible "
+              "ranges, year 5 alone (warm-up through year 4), 60 communities, 8 trajectories, "
+              "1 replicate per point:", "",
+              "Ranges: " + "; ".join(f"`{p}`" for p in params), ""]
+    for metric in REBOUND_METRICS:
+        table = indices[indices["metric"] == metric].sort_values("mu_star", ascending=False)
+        lines += [f"**{metric}** (year 5)", "", "| parameter | μ* | 95% ± | σ |",
+                  "|---|---|---|---|"]
+        lines += [f"| `{r.parameter}` | {r.mu_star:.1f} | {r.mu_star_conf:.1f} | "
+                  f"{r.sigma:.1f} |" for r in table.itertuples()]
+        lines.append("")
+    return lines
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         sections = [
@@ -224,6 +298,8 @@ def main() -> None:
             *extremes_section(),
             *calibration_section(),
             *sensitivity_section(Path(folder)),
+            *rebound_section(),
+            *rebound_screening_section(Path(folder)),
         ]
     DOC.write_text("\n".join(sections) + "\n", encoding="utf-8")
     print(f"wrote {DOC} and {FIGURE}")
