@@ -180,6 +180,7 @@ def _write_run(folder: Path, result: RunResult, summary: dict, elapsed: float) -
     summary_frame(summary).to_csv(folder / "summary.csv", index=False)
     result.metrics.to_csv(folder / "replicates.csv")
     result.yearly.to_csv(folder / "yearly.csv", index=False)
+    result.relay_yearly.to_csv(folder / "relays_yearly.csv", index=False)
     scenario = result.scenario
     write_json(folder / "manifest.json", manifest(
         command="run",
@@ -195,6 +196,9 @@ def _write_run(folder: Path, result: RunResult, summary: dict, elapsed: float) -
         files={"weekly.parquet": "one row per replicate, week and community; 'warmup' marks "
                                  "the weeks no metric counts",
                "yearly.csv": "each metric per replicate and year of the measured period",
+               "relays_yearly.csv": "per replicate, year and relay: formal and informal "
+                                    "administrative hours, funding, assessment scores, "
+                                    "enforcement and types in force",
                "tasks.parquet": "one row per replicate and task type",
                "summary.csv": "mean, interval and the interval's method per metric",
                "replicates.csv": "each metric per replicate"},

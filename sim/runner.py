@@ -19,6 +19,7 @@ from sim.executors import map_unordered, open_executor, window
 from sim.ledger import FIELDS, FLOWS, STOCKS, TASK_FIELDS
 from sim.metrics import compute_metrics, measured, yearly_metrics
 from sim.model import CommunityWorkloadModel
+from sim.parameters import DAYS_PER_WEEK
 from sim.scenario import Scenario
 
 
@@ -57,6 +58,12 @@ class RunResult:
     @property
     def weekly(self) -> pd.DataFrame:
         return pd.concat([r.weekly for r in self.replicates], ignore_index=True)
+
+    @property
+    def relay_yearly(self) -> pd.DataFrame:
+        """One row per replicate, measured year and relay: what a reform's enforcement did
+        where (see ``relay_years``)."""
+        return relay_years(self.weekly, self.scenario)
 
     @property
     def tasks(self) -> pd.DataFrame:
@@ -158,6 +165,48 @@ def community_totals(weekly: pd.DataFrame) -> pd.DataFrame:
     flows = measured.groupby(["rep", "community"], as_index=False)[list(FLOWS)].sum()
     stocks = last[["rep", "community", "households", "relay", *STOCKS]]
     return stocks.merge(flows, on=["rep", "community"])
+
+
+RELAY_YEAR_COLUMNS = ("formal_admin_hours_per_community_year",
+                      "informal_admin_hours_per_community_year",
+                      "funding_yuan_per_community_year", "assessment_score", "pressed_share",
+                      "enforcement", "admin_types_in_force")
+
+
+def relay_years(weekly: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Per replicate, measured year and relay: formal and informal administrative hours and
+    funding per community-year, the mean assessment score and the share of assessments that
+    left a community pressed, and, at the year's end, enforcement and administrative types in
+    force averaged over the relay's communities. Years are cut as in the results by year
+    (whole weeks), so the columns match the city-wide metrics of the same names."""
+    days_per_year = scenario["simulation.working_days_per_year"]
+    year_weeks = max(round(days_per_year / DAYS_PER_WEEK), 1)
+    measured = weekly[~weekly["warmup"]].copy()
+    first = measured["week"].min()
+    measured["year"] = (measured["week"] - first) // year_weeks + 1
+    keys = ["rep", "year", "relay"]
+    measured["formal"] = (measured["hours_administrative"] + measured["grid_duty_hours"]
+                          - measured["informal_admin_hours"])
+    flows = measured.groupby(keys).agg(
+        formal=("formal", "sum"), informal=("informal_admin_hours", "sum"),
+        funding=("funding_yuan", "sum"), scores=("assessment_score_sum", "sum"),
+        assessed=("assessments", "sum"), pressed=("pressed_assessments", "sum"),
+        weeks=("week", "nunique"), communities=("community", "nunique"))
+    last = measured[measured["week"] == measured.groupby(["rep", "year"])["week"]
+                    .transform("max")]
+    stocks = last.groupby(keys)[["enforcement", "admin_types_in_force"]].mean()
+    per_year = flows["communities"] * flows["weeks"] * DAYS_PER_WEEK / days_per_year
+    table = pd.DataFrame({
+        "communities": flows["communities"],
+        RELAY_YEAR_COLUMNS[0]: flows["formal"] / per_year,
+        RELAY_YEAR_COLUMNS[1]: flows["informal"] / per_year,
+        RELAY_YEAR_COLUMNS[2]: flows["funding"] / per_year,
+        RELAY_YEAR_COLUMNS[3]: (flows["scores"] / flows["assessed"]).where(flows["assessed"] > 0,
+                                                                        0.0),
+        RELAY_YEAR_COLUMNS[4]: (flows["pressed"] / flows["assessed"]).where(
+            flows["assessed"] > 0, 0.0),
+    }).join(stocks)
+    return table.reset_index()
 
 
 def weekly_table(model: CommunityWorkloadModel, replicate: int) -> pd.DataFrame:

@@ -176,3 +176,23 @@ def test_protected_time_erodes_with_its_enforcement(tmp_path):
     share = model.committees._protected_share(0)
     relay = model.city.relay[model.workforce.community]
     assert np.allclose(share, np.where(relay == 0, 0.5, 0.25))
+
+
+# --- results by relay ------------------------------------------------------------------------
+def test_relay_years_average_to_the_city_wide_yearly_metrics():
+    from sim.runner import run
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario("five_years_access_list", [
+        "city.communities=12", "city.street_offices=2", "city.zone_committees=1",
+        "simulation.days=350", "simulation.warmup_days=50",
+        "reforms.access_list.start_day=100", "reforms.enforcement.strictness_spread=0.2",
+        "reforms.enforcement.strictness=0.8"])
+    result = run(scenario, seed=3)
+    relays, city = result.relay_yearly, result.yearly.set_index("year")
+    for column in ("formal_admin_hours_per_community_year", "admin_types_in_force",
+                   "enforcement"):
+        weighted = (relays[column] * relays["communities"]).groupby(relays["year"]).sum() \
+            / relays.groupby("year")["communities"].sum()
+        assert np.allclose(weighted, city[column])
+    assert relays.groupby("year")["enforcement"].nunique().loc[2] == 3   # uneven relays

@@ -92,6 +92,8 @@ def test_run_by_year_prints_years_and_out_writes_yearly_csv(tmp_path):
     yearly = pd.read_csv(out / "yearly.csv")
     assert len(yearly) == 2 * 2 and {"rep", "year", "days", "admin_share"} <= set(yearly)
     assert pd.read_parquet(out / "weekly.parquet")["warmup"].sum() == 2 * 4 * 8
+    by_relay = pd.read_csv(out / "relays_yearly.csv")
+    assert set(by_relay["year"]) == {1, 2} and {"relay", "enforcement"} <= set(by_relay)
 
 
 def test_run_json_holds_the_years():
