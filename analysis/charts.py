@@ -415,7 +415,8 @@ TYPES_METRIC = "admin_types_in_force"
 
 def late_reforms(results: Results, scenario: str) -> dict[str, int]:
     """The scenario's reforms that come into force after its warm-up: only they have a
-    measured before and after (one in force from the start shifts the whole line)."""
+    measured before and after (one in force from the start shifts the whole line; a start
+    after the last day is refused when the scenario is loaded)."""
     warmup = results.warmup_days(scenario)
     return {name: day for name, day in results.reform_starts(scenario).items() if day > warmup}
 
@@ -430,11 +431,6 @@ def burden_fits(results: Results) -> bool:
         return False
     return any(results.years(name) > 1 or late_reforms(results, name)
                for name in results.scenarios)
-
-
-def _by_scenario(results: Results, values: Callable[[str], float]) -> dict[str, float]:
-    """A per-scenario setting as a mapping, so pandas can map a column onto it."""
-    return {name: values(name) for name in results.scenarios}
 
 
 def _burden_blocks(results: Results) -> pd.DataFrame:
@@ -465,7 +461,7 @@ def burden_measures(results: Results) -> pd.DataFrame:
     metrics and ``run --by-year``), types in force per community, ``years``, the
     block's middle in years since measuring began, and ``days``, its working days."""
     blocks = _burden_blocks(results)
-    year = blocks["scenario"].map(_by_scenario(results, results.working_days))
+    year = blocks["scenario"].map({n: results.working_days(n) for n in results.scenarios})
     blocks = blocks.assign(years=(blocks["day"] + blocks["days"] / 2) / year,
                            formal=blocks["formal"] / blocks["days"] * year,
                            informal=blocks["informal"] / blocks["days"] * year)

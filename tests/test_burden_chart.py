@@ -91,6 +91,12 @@ def test_the_marker_stands_at_the_enabled_reforms_start_only(five_years):
     assert marks.tolist() == [["access_list"]]
 
 
+def test_a_switched_off_reform_has_no_start(five_years):
+    results = load_results(five_years)           # both got start_day=100; one has it on
+    assert results.reform_starts("five_years") == {}
+    assert results.reform_starts("five_years_access_list") == {"access_list": 100}
+
+
 def test_the_blocks_add_up_to_the_formal_hours_metric(five_years):
     results = load_results(five_years)
     blocks = charts.burden_measures(results).query("scenario == 'five_years_access_list'")
