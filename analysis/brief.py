@@ -49,10 +49,10 @@ MOST_CHARTS = 5
 BRIEF_HINT = ("each file of the brief is written whole or not at all; free space or choose "
               "another --out, then run brief again")
 # Charts in the order a reader needs them; a folder offers only some of them.
-CHART_ORDER = ("differences", "freed", "hours", "through_year", "communities", "frontier",
-               "heatmap", "response")
+CHART_ORDER = ("differences", "freed", "burden", "hours", "through_year", "communities",
+               "frontier", "heatmap", "response")
 CAPTIONS = {"differences": "caption.differences", "freed": "caption.freed",
-            "hours": "caption.hours",
+            "burden": "caption.burden", "hours": "caption.hours",
             "through_year": "caption.weekly", "communities": "caption.communities",
             "frontier": "caption.frontier", "heatmap": "caption.heatmap",
             "response": "caption.response"}

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,13 +20,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 
 from analysis import freed as fh
 from analysis import labels as lb
 from analysis.results import Results, load_results
 from analysis.style import (
     FREED_LOOKS,
+    GREY,
     KIND_LOOKS,
     OKABE_ITO,
     STANDARD,
@@ -47,6 +49,7 @@ from analysis.summary import interval
 from sim.errors import UserError
 from sim.metrics import KEY_METRICS
 from sim.output import check_writable, output_errors
+from sim.parameters import DAYS_PER_WEEK
 
 DEFAULT_THRESHOLD = 0.05
 TOP_CATEGORIES = 9                 # the rest of the administrative categories become "other"
@@ -67,16 +70,18 @@ def _frame(results: Results, lang: str, canvas: Canvas, name: str, **values) -> 
                       source_line(results, lang), canvas)
 
 
-def _series_handle(index: int, label: str) -> Line2D:
+def _series_handle(index: int, label: str, line: Any = None) -> Line2D:
+    """The index-th series' legend entry; ``line`` replaces its line style where the chart
+    gives line styles another meaning."""
     style = look(index)
-    return Line2D([], [], color=style.colour, marker=style.marker, linestyle=style.line,
-                  label=label)
+    return Line2D([], [], color=style.colour, marker=style.marker,
+                  linestyle=style.line if line is None else line, label=label)
 
 
-def _scenario_handles(results: Results, lang: str) -> list[Line2D]:
+def _scenario_handles(results: Results, lang: str, line: Any = None) -> list[Line2D]:
     if len(results.scenarios) < 2:
         return []
-    return [_series_handle(i, lb.scenario_label(name, lang))
+    return [_series_handle(i, lb.scenario_label(name, lang), line)
             for i, name in enumerate(results.scenarios)]
 
 
@@ -397,6 +402,144 @@ def through_the_year(results: Results, lang: str, canvas: Canvas = STANDARD) -> 
     return fig
 
 
+# --- burden over time ------------------------------------------------------------------------
+
+BLOCK_WEEKS = 4                    # burden over time: weeks averaged into one point (a month)
+BURDEN_FIELDS = ("hours_administrative", "grid_duty_hours", "informal_admin_hours",
+                 "admin_types_in_force")
+# The two channels administrative work arrives by: the metric that names each, its line style.
+CHANNELS = {"formal": ("formal_admin_hours_per_community_year", "-"),
+            "informal": ("informal_admin_hours_per_community_year", ":")}
+TYPES_METRIC = "admin_types_in_force"
+
+
+def late_reforms(results: Results, scenario: str) -> dict[str, int]:
+    """The scenario's reforms that come into force after its warm-up: only they have a
+    measured before and after (one in force from the start shifts the whole line; a start
+    after the last day is refused when the scenario is loaded)."""
+    warmup = results.warmup_days(scenario)
+    return {name: day for name, day in results.reform_starts(scenario).items() if day > warmup}
+
+
+def burden_fits(results: Results) -> bool:
+    """The burden chart needs the weekly ledger fields it plots (older folders lack the
+    informal hours and the types in force) and something to show over time: a scenario
+    that measures more than one year (departments add and relabel task types year by
+    year) or a reform that comes into force after the warm-up (a before and an after).
+    A one-year run whose reforms hold from the start is what the other charts show."""
+    if results.weekly is None or not set(BURDEN_FIELDS) <= set(results.weekly.columns):
+        return False
+    return any(results.years(name) > 1 or late_reforms(results, name)
+               for name in results.scenarios)
+
+
+def _burden_blocks(results: Results) -> pd.DataFrame:
+    """Per scenario, replicate and block of BLOCK_WEEKS measured weeks: working days and
+    per-community sums of formal and informal administrative hours (grid duties count as
+    formal, as in the metric) and the mean of the types in force. The warm-up is left
+    out, as from every metric: it starts from empty queues."""
+    data = results.weekly[~results.weekly["warmup"]]
+    week = data["week"] - data.groupby("scenario")["week"].transform("min")
+    per = data["communities"]
+    admin = data["hours_administrative"] + data["grid_duty_hours"]
+    frame = pd.DataFrame({
+        "scenario": data["scenario"], "rep": data["rep"], "block": week // BLOCK_WEEKS,
+        "day": week * DAYS_PER_WEEK,
+        "days": np.clip(data["scenario"].map(results.days) - DAYS_PER_WEEK * data["week"],
+                        1, DAYS_PER_WEEK),                  # the last week may be short
+        "formal": (admin - data["informal_admin_hours"]) / per,
+        "informal": data["informal_admin_hours"] / per,
+        "types": data["admin_types_in_force"] / per})
+    return frame.groupby(["scenario", "rep", "block"], as_index=False).agg(
+        day=("day", "min"), days=("days", "sum"), formal=("formal", "sum"),
+        informal=("informal", "sum"), types=("types", "mean"))
+
+
+def burden_measures(results: Results) -> pd.DataFrame:
+    """Per scenario and block, the mean over replicates of: formal and informal
+    administrative hours per community at their yearly rate (so they read like the
+    metrics and ``run --by-year``), types in force per community, ``years``, the
+    block's middle in years since measuring began, and ``days``, its working days."""
+    blocks = _burden_blocks(results)
+    year = blocks["scenario"].map({n: results.working_days(n) for n in results.scenarios})
+    blocks = blocks.assign(years=(blocks["day"] + blocks["days"] / 2) / year,
+                           formal=blocks["formal"] / blocks["days"] * year,
+                           informal=blocks["informal"] / blocks["days"] * year)
+    return blocks.groupby(["scenario", "block"], as_index=False)[
+        ["years", "days", "formal", "informal", "types"]].mean()
+
+
+def reform_marks(results: Results) -> pd.Series:
+    """Where reforms come into force, in years since measuring began (index), with the
+    reforms of any scenario that start there (values), for one marker per distinct day."""
+    rows = [((day - results.warmup_days(name)) / results.working_days(name), reform)
+            for name in results.scenarios
+            for reform, day in late_reforms(results, name).items()]
+    marks = pd.DataFrame(rows, columns=["years", "reform"]).drop_duplicates()
+    return marks.groupby("years", sort=True)["reform"].agg(list)
+
+
+def _mark_reforms(axes: np.ndarray, marks: pd.Series, lang: str) -> list[Line2D]:
+    """A dashed line across the panels at each reform's start, named at the top of the
+    first panel; the legend entry that explains the line, if there is any."""
+    for years, reforms in marks.items():
+        for ax in axes:
+            ax.axvline(years, color=TEXT_GREY, linestyle="--", linewidth=1, zorder=1)
+        axes[0].annotate(lb.join([lb.scenario_label(r, lang) for r in reforms], lang, most=2),
+                         (years, 1), xycoords=("data", "axes fraction"), xytext=(3, -2),
+                         textcoords="offset points", va="top", size=7, color=TEXT_GREY,
+                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                               "alpha": 0.85})
+    if marks.empty:
+        return []
+    return [Line2D([], [], color=TEXT_GREY, linestyle="--", label=lb.text("burden.reform",
+                                                                          lang))]
+
+
+def _burden_lines(axes: np.ndarray, data: pd.DataFrame, index: int) -> None:
+    """One scenario: its formal and informal hours (by line style) and its types in force,
+    in the scenario's colour and marker."""
+    style = look(index)
+    every = max(len(data) // 8, 1)
+    marks = {"marker": style.marker, "markersize": 4,
+             "markevery": (index % every, every)}     # staggered, so markers do not pile up
+    for channel, (_, line) in CHANNELS.items():
+        axes[0].plot(data["years"], data[channel], color=style.colour, linestyle=line,
+                     **marks)
+    axes[1].plot(data["years"], data["types"], color=style.colour, linestyle="-", **marks)
+
+
+def _channel_handles(lang: str) -> list[Line2D]:
+    """Which line style is which channel: grey, as they hold for every scenario's colour."""
+    return [Line2D([], [], color=GREY, linestyle=line,
+                   label=lb.metric_name(metric, lang)) for metric, line in CHANNELS.values()]
+
+
+@styled
+def burden_over_time(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figure:
+    """Administrative burden per community through the measured years, one line per
+    scenario: formal and informal hours above, types in force below, a dashed line where
+    a reform comes into force, so a reform run reads against its comparator."""
+    fig = _frame(results, lang, canvas, "burden", reps=results.reps, weeks=BLOCK_WEEKS)
+    data = burden_measures(results)
+    axes = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
+    for i, name in enumerate(results.scenarios):
+        _burden_lines(axes, data[data["scenario"] == name], i)
+    for ax, title, metric in ((axes[0], lb.text("burden.hours", lang), CHANNELS["formal"][0]),
+                              (axes[1], lb.metric_name(TYPES_METRIC, lang), TYPES_METRIC)):
+        _title(ax, title, canvas)
+        ax.set_ylabel(lb.metric_unit(metric, lang))
+        ax.set_ylim(bottom=0, top=ax.get_ylim()[1] * 1.12)     # room for the reform names
+        tidy_numbers(ax.yaxis)
+    tidy_numbers(axes[1].xaxis)
+    axes[1].xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    axes[1].set_xlabel(lb.text("burden.x", lang))
+    handles = _channel_handles(lang) + _mark_reforms(axes, reform_marks(results), lang)
+    handles += _scenario_handles(results, lang, line="-")
+    legend_below(fig, handles, -(-len(handles) // 3))   # three rows: line styles first
+    return fig
+
+
 # --- scenario comparison ---------------------------------------------------------------------
 
 def _forest_row(ax: Axes, entry: pd.Series, row: int, style: Look) -> None:
@@ -624,6 +767,8 @@ def available(results: Results, threshold: float = DEFAULT_THRESHOLD) -> list[tu
         charts += [("hours", partial(where_hours_go, results)),
                    ("communities", partial(across_communities, results)),
                    ("through_year", partial(through_the_year, results))]
+    if burden_fits(results):
+        charts.append(("burden", partial(burden_over_time, results)))
     if results.command == "compare" and len(results.scenarios) > 1:
         charts.append(("differences", partial(differences, results)))
         if fh.fits(results.weekly):

@@ -107,6 +107,13 @@ _SCENARIOS = {
     "protected_time": ("Protected self-gov. time", "自治保障时间"),
     "staff_per_households": ("Staff per households", "按户配备人员"),
     "reform_package": ("Reform package", "减负改革组合"),
+    "fewer_assessments": ("Fewer assessments", "精简考核"),     # a reform, no shipped scenario
+    "five_years": ("Five years, no reform", "五年·无改革"),
+    "five_years_access_list": ("Five years: access list", "五年·事项准入"),
+    "five_years_funding": ("Five years: funding follows task", "五年·费随事转"),
+    "five_years_digital": ("Five years: digital one-stop", "五年·数字化与多表合一"),
+    "five_years_package": ("Five years: reform package", "五年·减负改革组合"),
+    "five_years_campaign_lapses": ("Five years: campaign, then lapse", "五年·运动式减负后松懈"),
 }
 
 # Swept keys: (English name, Chinese name, English unit, Chinese unit).
@@ -215,6 +222,18 @@ _TEXT = {
     "weekly.overtime.unit": ("hours per staff member per week", "小时/人/周"),
     "weekly.overdue": ("Overdue open items", "逾期未办结事项"),
     "weekly.overdue.unit": ("items per community", "件/社区"),
+    # burden over time
+    "burden.title": ("Administrative burden over time", "行政负担的时间走势"),
+    "burden.subtitle": (
+        "Per community; each point: {weeks} working weeks of the measured period at their "
+        "yearly rate (warm-up left out), mean over {reps} replicates",
+        "按社区计；每个点为测量期内{weeks}个工作周折算的年度水平（不含预热期），"
+        "为{reps}次重复的均值"),
+    "burden.hours": ("Administrative hours: formal and informal channels",
+                     "行政事务工时：正式渠道与非正式渠道"),
+    "burden.x": ("years since measuring began (after the warm-up)",
+                 "测量期开始后的年数（预热期之后）"),
+    "burden.reform": ("reform comes into force", "改革生效"),
     # scenario comparison
     "diff.title": ("Difference from the baseline", "与基准情景的差异"),
     "diff.subtitle": ("Paired difference of each scenario from {base} over {reps} replicates "
@@ -325,6 +344,12 @@ _TEXT = {
         "Campaigns reach every community on the same day: the spikes in issued work are "
         "followed by rises in backlog, overtime and overdue items.",
         "突击任务同一天到达所有社区：下派任务的尖峰之后，积压、加班和逾期事项随之上升。"),
+    "caption.burden": (
+        "Administrative hours per community by channel (formal, informal) and the "
+        "administrative task types that can reach a community formally, through the measured "
+        "years, one line per scenario; dashed lines mark the day a reform comes into force.",
+        "按渠道（正式、非正式）划分的每社区行政事务工时，以及可经正式渠道到达社区的行政事项数，"
+        "展示测量期内逐年的变化，每个情景一条线；虚线标出改革生效的日期。"),
     "caption.differences": (
         "An interval that does not cross zero marks a change that holds across replicates.",
         "区间不跨越零线，说明该变化在各次重复中都成立。"),

@@ -83,6 +83,14 @@ class Results:
     def communities_setting(self, scenario: str) -> int:
         return int(self._resolved(scenario)["city"]["communities"])
 
+    def reform_starts(self, scenario: str) -> dict[str, int]:
+        """The working day each enabled reform comes into force, from the resolved scenario
+        (reforms.NAME.start_day; 0 for reforms without one and in older folders). A start
+        day set on a reform that is switched off changes nothing, so it is left out."""
+        reforms = self._resolved(scenario).get("reforms", {})
+        return {name: int(entry.get("start_day", 0)) for name, entry in reforms.items()
+                if isinstance(entry, dict) and entry.get("enabled")}
+
     def _resolved(self, scenario: str) -> dict[str, Any]:
         if self.command == "compare":
             return self.info["scenarios"][scenario]["resolved"]
