@@ -19,7 +19,8 @@ import mesa
 import numpy as np
 
 from sim.catalog import ADMIN, SELFGOV, SERVICE, TaskCatalog
-from sim.instances import Batch
+from sim.documentation import Documentation
+from sim.instances import FORMAL, INFORMAL, Batch
 from sim.ledger import DAYS_PER_WEEK, Ledger
 from sim.policies import PriorityPolicy
 from sim.reforms import Reform, Schedule, active, reserved_hours
@@ -28,30 +29,6 @@ from sim.scenario import Scenario
 from sim.staff import GRID, ZONE, Turnover, Workforce
 from sim.street_offices import Assessment
 from sim.workqueue import DONE_TOLERANCE, WorkQueue
-
-
-class Documentation:
-    """Documentation load (留痕): the part of assessed administrative work that is paperwork.
-
-    A task type's documentation share is ``committees.documentation_share`` times its
-    assessment weight: ledgers, photos and forms follow what is checked. The catalog's
-    efforts hold the baseline's documentation, so at ``policy.assessment_intensity`` 1
-    efforts are unchanged and the paperwork is only counted; at intensity k the
-    documentation part of each effort is k times as large.
-    """
-
-    def __init__(self, catalog: TaskCatalog, settings: Scenario):
-        admin = catalog.kind == ADMIN
-        base = np.where(admin, settings["committees.documentation_share"]
-                        * catalog.assessment_weight, 0.0)
-        intensity = settings["policy.assessment_intensity"]
-        self.effort_factor = 1.0 + base * (intensity - 1.0)
-        self.share = np.divide(base * intensity, self.effort_factor,
-                               out=np.zeros(len(catalog)), where=self.effort_factor > 0)
-
-    def hours(self, task: np.ndarray, effort: np.ndarray) -> np.ndarray:
-        """Documentation hours within each instance's effort."""
-        return effort * self.share[task]
 
 
 class Committees:
@@ -89,17 +66,19 @@ class Committees:
     def receive(self, day: int, accepted: Batch) -> None:
         """Route each accepted instance to a pool and put it in that pool's queue."""
         catalog, ledger = self.catalog, self.ledger
-        community, task, effort, deadline, informal = accepted
+        community, task, effort, deadline, channel = accepted
         kind = catalog.kind[task]
         pool = self._dispatch(day, accepted)
-        funded = self.workforce.is_community_staff[pool] & (kind == ADMIN) & ~informal
+        funded = self.workforce.is_community_staff[pool] & (kind == ADMIN) & (channel == FORMAL)
         for reform in active(self.reforms, day):
             reform.on_accept(day, community[funded], task[funded], effort[funded])
         due = day + deadline.astype(np.int64) - 1
         ledger.add(day, "accepted", community)
-        ledger.add(day, "informal_items", community[informal])
+        ledger.add(day, "informal_items", community[channel == INFORMAL])
         ledger.add(day, "effort_accepted", community, effort)
-        ledger.add(day, "paperwork_hours", community, self.documentation.hours(task, effort))
+        cut = max([r.assessment_cut for r in active(self.reforms, day)], default=0.0)
+        ledger.add(day, "paperwork_hours", community,
+                   self.documentation.hours(task, effort, cut))
         ledger.add(day, "deadlines", community[due < self.days])
         selfgov = kind == SELFGOV
         ledger.add(day, "selfgov_hours_issued", community[selfgov], effort[selfgov])
@@ -108,7 +87,7 @@ class Committees:
             key=self.policy.key(pool, catalog.assessment_weight[task], due, arrival),
             pool=pool, community=community, task=task.astype(np.int32), kind=kind,
             due=due.astype(np.int32), arrival=arrival, remaining=effort.copy(), effort=effort,
-            informal=informal,
+            channel=channel,
         )
 
     def _dispatch(self, day: int, accepted: Batch) -> np.ndarray:
@@ -162,9 +141,12 @@ class Committees:
         return np.where(community >= 0, share[np.maximum(community, 0)], 0.0)
 
     def _pressed_work(self) -> np.ndarray:
-        """Open assessed items of communities their street office has pressed."""
+        """Open assessed items of communities their street office has pressed, in their own
+        staff's queues (a zone centre or grid workers serve other communities too and are
+        not scored)."""
         assessment, queue = self.assessment, self.queue
-        return assessment.pressed[queue.community] & assessment.assessed[queue.task]
+        own = self.workforce.is_community_staff[queue.pool]
+        return own & assessment.pressed[queue.community] & assessment.assessed[queue.task]
 
     def _pressed_first(self, day: int, hours: np.ndarray) -> np.ndarray:
         """A pressed community's staff put veto items, then assessed items, before all else
@@ -299,7 +281,7 @@ class Committees:
         role = self.workforce.role[queue.pool]
         own = (role != GRID) & (role != ZONE)
         ledger.add_hours_by_kind(day, queue.community[own], queue.kind[own], worked[own])
-        informal = own & queue.informal
+        informal = own & (queue.channel == INFORMAL)
         ledger.add(day, "informal_admin_hours", queue.community[informal], worked[informal])
         ledger.add(day, "grid_hours", queue.community[role == GRID], worked[role == GRID])
         ledger.add(day, "zone_hours", queue.community[role == ZONE], worked[role == ZONE])

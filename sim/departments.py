@@ -19,7 +19,7 @@ import mesa
 import numpy as np
 
 from sim.catalog import ADMIN, CAMPAIGN, DEMAND, PERIODIC, TaskCatalog
-from sim.instances import Batch
+from sim.instances import INFORMAL, Batch
 from sim.reforms import Schedule
 from sim.scenario import Scenario
 from sim.streams import Streams
@@ -142,13 +142,16 @@ class Departments:
     def issue(self, day: int) -> Batch:
         return Batch.join([department.issue(day) for department in self.members])
 
-    def substitute(self, refused: Batch) -> Batch:
-        """The refused instances departments push down informally."""
-        if not len(refused.task) or not self.elasticity:
+    def substitute(self, issued: Batch, refused: np.ndarray) -> Batch:
+        """The ``refused`` instances of today's ``issued`` work departments push down
+        informally. One uniform is drawn per issued instance, refused or not, so an
+        instance's fate does not depend on how many others a relay caught (common random
+        numbers across enforcement levels)."""
+        if not self.elasticity:
             return Batch.empty()
-        chosen = refused.where(self.rng.random(len(refused.task)) < self.elasticity)
-        return chosen._replace(deadline=np.minimum(chosen.deadline, self.informal_deadline),
-                               informal=np.ones(len(chosen.task), dtype=bool))
+        chosen = issued.where(refused & (self.rng.random(len(issued.task)) < self.elasticity))
+        return chosen.via(INFORMAL)._replace(
+            deadline=np.minimum(chosen.deadline, self.informal_deadline))
 
     def named(self, name: str) -> Department | None:
         """The department called ``name``, if the catalog has one."""

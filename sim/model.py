@@ -4,18 +4,23 @@ One ``step`` is one working day:
 
 1. replacements for staff who quit start work;
 2. every department issues its instances (and the residents' hotline complaints
-   about requests that went unserved); the relays refuse what the access
-   list bars (bar leakage); accepted instances join the queue of the pool the
-   governance model and reforms route them to;
-3. hours are spent in passes: volunteers on resident work, purchased help on
-   administrative work, protected hours on self-governance then services,
-   regular hours on everything by the priority policy, hours lent between
-   workstation and committee, overtime on pressing work;
+   about requests that went unserved); each relay refuses the unlisted work its
+   enforcement of an access list catches, shortens departments' deadlines and adds
+   its own items; departments push part of the refused work down informally;
+   reforms send their own work (app duties); everything that arrives joins the
+   queue of the pool the governance model and reforms route it to;
+3. hours are spent in passes: volunteers on resident work, purchased help (bought
+   with money that follows the task) on administrative work, protected hours on
+   self-governance then services, a pressed community's hours on veto and assessed
+   items, regular hours on everything by the priority policy, hours lent between
+   workstation and committee, overtime on pressing (and pressed) work;
 4. finished work leaves the queue (late if after its deadline); resident demand
    left unserved too long past its deadline is withdrawn and counted as unmet;
-   residents respond at a week's end: participation follows the committee's
-   responsiveness and sets self-governance demand, volunteers and complaints;
-5. at a week's end, stocks are recorded and staff quit under overload.
+   at a period's end street offices score their communities; residents respond at
+   a week's end: participation follows the committee's responsiveness and sets
+   self-governance demand, volunteers and complaints;
+5. at a week's end, stocks are recorded (enforcement and types in force among
+   them) and staff quit under overload.
 """
 
 from __future__ import annotations
@@ -25,8 +30,9 @@ import numpy as np
 
 from sim.catalog import load_catalog
 from sim.city import ZONE_COMMITTEE, build_city
-from sim.communities import Committees, Community, Documentation
+from sim.communities import Committees, Community
 from sim.departments import Department, Departments, IssueContext, propose_new_tasks
+from sim.documentation import Documentation
 from sim.governance import admin_pool, build_workforce, route_table
 from sim.instances import Batch
 from sim.ledger import DAYS_PER_WEEK, Ledger
@@ -56,8 +62,9 @@ class CommunityWorkloadModel(mesa.Model):
         self._build_workforce(streams)
         self.ledger = Ledger(self.days, self.city.n_communities, len(self.catalog))
         self.relays = Relays(scenario, self.catalog, self.city.relay,
-                             len(self.city.relay_kind), self.admission,
-                             self.reforms, streams.get("relays", "catch"), self.ledger)
+                             len(self.city.relay_kind), self.admission, self.reforms,
+                             streams.get("relays", "catch"), streams.get("relays", "extra_items"),
+                             self.ledger)
         self.assessment = Assessment(scenario, self.catalog, self.city.n_communities,
                                      self.reforms, self.ledger)
         self.committees = Committees(scenario, self.catalog, self.workforce, self.route_schedule,
@@ -89,10 +96,11 @@ class CommunityWorkloadModel(mesa.Model):
             base, streams, self.issue_context, self._suppression, struck,
             self.settings["departments.regrowth.relabel_per_year"],
             min((r.start_day for r in striking), default=0)))
+        departments_types = len(catalog)
         for reform in self.reforms:
             catalog = reform.add_task_types(catalog)
         for reform in self.reforms:
-            reform.on_catalog(catalog)
+            reform.on_catalog(catalog, np.arange(departments_types, len(catalog)))
         factor = scheduled(self.reforms, Documentation(catalog, self.settings).effort_factor,
                            lambda reform, f: f * reform.effort_factor(catalog))
         self.admission = scheduled(self.reforms, catalog.start_day.astype(np.int64),
@@ -151,7 +159,7 @@ class CommunityWorkloadModel(mesa.Model):
         self._hire(day)
         issued = Batch.join([self.departments.issue(day), self.residents.complaints(day)])
         passed, refused = self.relays.pass_on(day, issued)
-        informal = self.departments.substitute(refused)
+        informal = self.departments.substitute(issued, refused)
         self.committees.receive(day, Batch.join([passed, informal, *self._reform_work(day)]))
         self.committees.work(day, self.residents.volunteer_hours())
         self.committees.close(day)

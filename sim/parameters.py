@@ -433,8 +433,8 @@ PARAMETERS: tuple[Param, ...] = (
     Param("reforms.enforcement.strictness_spread", 0.0, float,
           "spread of strictness between relays: each relay's strictness is drawn from a Beta "
           "distribution with this standard deviation around the mean (0: every relay alike)",
-          ASSUMPTION + ": MECHANISMS.md §3 finds uniform standards unevenly applied; no "
-          "measure found", 0, 0.5, plausible=(0, 0.25)),
+          ASSUMPTION + ": MECHANISMS.md §3 notes uniform standards over very uneven loads; "
+          "no measure of uneven enforcement found", 0, 0.5, plausible=(0, 0.25)),
     Param("reforms.enforcement.relay_strictness", [], list,
           "strictness per relay, street offices first, then zone committees, as numbers "
           "in [0, 1] (empty: drawn from strictness and strictness_spread)",
@@ -442,8 +442,9 @@ PARAMETERS: tuple[Param, ...] = (
     Param("reforms.enforcement.decay_per_year", 0.3, float,
           "share of its enforcement a campaign loses per year after it starts or is renewed, "
           "as inspections lapse",
-          ASSUMPTION + ": national waves recur every 4-5 years and each says the last was "
-          "'far from done' (MECHANISMS.md §1); no regrowth or decay rate is measured", 0, 1,
+          ASSUMPTION + ": national waves recur every 4-5 years and the 2015 notice called the "
+          "2014 reduction 'far from done' (MECHANISMS.md §1); no regrowth or decay rate is "
+          "measured", 0, 1,
           plausible=(0.1, 0.6)),
     Param("reforms.enforcement.renew_every_days", 0, int,
           "working days between renewals of a campaign (inspections that restore it to full "
@@ -459,7 +460,7 @@ PARAMETERS: tuple[Param, ...] = (
           "requests via the street office); 0: refused work disappears, 1: the department's "
           "reach is unchanged and only its channel moves",
           ASSUMPTION + ": departments kept sending tasks after plaques were cut (Beijing "
-          "c.2018); 42% of cadres report work groups demanding instant replies (2020 survey) "
+          "c.2018); 42% of respondents cite work groups demanding instant replies (2020 survey) "
           "(MECHANISMS.md §1-2); no elasticity measured", 0, 1, plausible=(0.1, 0.6),
           needs=("reforms.access_list.enabled", True)),
     Param("departments.substitution.deadline_days", 1, int,
@@ -502,8 +503,8 @@ PARAMETERS: tuple[Param, ...] = (
           "weighted on-time share of assessed work below which a community counts as "
           "pressed and its committee puts assessed work before everything else until the "
           "next assessment",
-          ASSUMPTION + ": a 1,000-point template passes at 80% (MECHANISMS.md §3, weak "
-          "source)", 0, 1, plausible=(0.6, 0.9)),
+          ASSUMPTION + ": MECHANISMS.md §3 gives a 1,000-point street template (weak source) "
+          "but no pass mark", 0, 1, plausible=(0.6, 0.9)),
     Param("assessment.veto_categories", ["family_planning", "petitions_stability"], list,
           "task categories under one-vote veto (一票否决): one such item missed in a period "
           "scores the community zero",

@@ -33,9 +33,10 @@ import numpy as np
 
 from sim.catalog import ADMIN, DEMAND, TaskCatalog
 from sim.city import CityLayout
+from sim.documentation import Documentation
 from sim.enforcement import Enforcement
 from sim.governance import admin_role
-from sim.instances import Batch
+from sim.instances import REFORM, Batch
 from sim.parameters import DAYS_PER_WEEK, REFORMS_STARTING_LATER
 from sim.scenario import Scenario
 from sim.staff import GRID, Workforce, make_pools
@@ -75,8 +76,9 @@ class Reform:
         """The catalog with the task types the reform itself creates appended."""
         return catalog
 
-    def on_catalog(self, catalog: TaskCatalog) -> None:
-        """Called once the run's catalog (new and relabelled types included) is known."""
+    def on_catalog(self, catalog: TaskCatalog, made_by_reforms: np.ndarray = ()) -> None:
+        """Called once the run's catalog (new and relabelled types included) is known, with
+        the indices of the types reforms created themselves."""
 
     def struck(self, catalog: TaskCatalog) -> np.ndarray:
         """The catalog's types the reform strikes off (departments may relabel them)."""
@@ -157,14 +159,15 @@ class AccessList(Reform):
     name = "access_list"
 
     def __init__(self, max_admin_tasks: int, approval_days: int, approval_rate: float,
-                 rng: np.random.Generator, enforcement: EnforcementFactory):
+                 approval_draw: Callable[[str], float], enforcement: EnforcementFactory):
         self.max_admin_tasks = max_admin_tasks
         self.approval_days = approval_days
         self.approval_rate = approval_rate
-        self._rng = rng
+        self._approval_draw = approval_draw     # one uniform per type id, whoever else exists
         self._make_enforcement = enforcement
         self._weights = np.ones(1)
         self._new = np.empty(0, dtype=bool)
+        self._made_by_reforms = np.empty(0, dtype=np.int64)
 
     def start(self, city):
         self.enforcement = self._make_enforcement(len(city.relay_kind), self.start_day)
@@ -172,8 +175,9 @@ class AccessList(Reform):
         self._weights = communities / max(communities.sum(), 1)
 
     def kept(self, catalog: TaskCatalog) -> np.ndarray:
-        """The catalog's own administrative types the list keeps (most assessed first)."""
-        admin = catalog.kind == ADMIN
+        """The listed administrative types departments issue that the list keeps (most
+        assessed first)."""
+        admin = self._governed(catalog)
         listed = np.flatnonzero(admin & catalog.on_access_list)
         listed = listed[np.argsort(-catalog.assessment_weight[listed], kind="stable")]
         return listed[: self.max_admin_tasks]
@@ -188,18 +192,28 @@ class AccessList(Reform):
         share of new types a campaign deters."""
         return self.enforcement.levels(days) @ self._weights
 
-    def on_catalog(self, catalog):
+    def _governed(self, catalog: TaskCatalog) -> np.ndarray:
+        """Administrative types the list governs: those departments issue through the
+        relays, not the work reforms send themselves (app duties)."""
+        governed = catalog.kind == ADMIN
+        made = self._made_by_reforms
+        governed[made[made < len(catalog)]] = False
+        return governed
+
+    def on_catalog(self, catalog, made_by_reforms=()):
         self._new = catalog.start_day > 0
+        self._made_by_reforms = np.asarray(made_by_reforms, dtype=np.int64)
 
     def gate(self, catalog: TaskCatalog, allowed_from: np.ndarray) -> np.ndarray:
         allowed = allowed_from.copy()
-        admin = catalog.kind == ADMIN
+        admin = self._governed(catalog)
         allowed[admin] = NEVER
         kept = self.kept(catalog)
         allowed[kept] = allowed_from[kept]
         room = self.max_admin_tasks - len(kept)
         new = np.flatnonzero(admin & ~catalog.on_access_list & (catalog.start_day > 0))
-        approved = self._rng.random(len(new)) < self.approval_rate
+        draws = np.array([self._approval_draw(str(task_id)) for task_id in catalog.task_id[new]])
+        approved = draws < self.approval_rate
         for task in new[approved][np.argsort(catalog.start_day[new[approved]], kind="stable")]:
             if room <= 0:
                 break
@@ -254,7 +268,7 @@ class FundingFollowsTask(Reform):
         communities = np.bincount(city.relay, minlength=len(city.relay_kind))
         self._supply = communities * self.providers_per_community * self.hours_per_day
 
-    def on_catalog(self, catalog):
+    def on_catalog(self, catalog, made_by_reforms=()):
         departments = catalog.departments()
         pays = self._rng.random(len(departments)) < self.compliance
         paying = {name for name, p in zip(departments, pays, strict=True) if p}
@@ -425,31 +439,23 @@ class DigitalService(Reform):
         hours = staff[community] * self.app_duty_hours_per_staff_week / self.days_per_week
         task = np.full(len(community), self._duty_task, dtype=np.int64)
         return Batch(community, task, hours, np.ones(len(task), dtype=np.int32),
-                     np.zeros(len(task), dtype=bool))
+                     np.full(len(task), REFORM, dtype=np.int8))
 
 
 class FewerAssessments(Reform):
     """Fewer assessments and merged inspections: street offices assess ``cut`` less often,
-    and the documentation kept for assessment shrinks by the same share.
-
-    A type's documentation share is ``committees.documentation_share`` times its
-    assessment weight at ``policy.assessment_intensity`` (see ``Documentation``);
-    the reform lowers that intensity by ``cut``.
-    """
+    and the documentation kept for assessment shrinks by the same share (``Documentation``:
+    the assessment intensity falls by ``cut``)."""
 
     name = "fewer_assessments"
 
-    def __init__(self, cut: float, documentation_share: float, intensity: float):
+    def __init__(self, cut: float, documentation: Callable[[TaskCatalog], Documentation]):
         self.assessment_cut = cut
-        self.documentation_share = documentation_share
-        self.intensity = intensity
+        self._documentation = documentation
 
     def effort_factor(self, catalog):
-        base = np.where(catalog.kind == ADMIN,
-                        self.documentation_share * catalog.assessment_weight, 0.0)
-        before = 1.0 + base * (self.intensity - 1.0)
-        after = 1.0 + base * (self.intensity * (1.0 - self.assessment_cut) - 1.0)
-        return np.divide(after, before, out=np.ones(len(catalog)), where=before > 0)
+        documentation = self._documentation(catalog)
+        return documentation.factor(self.assessment_cut) / documentation.factor()
 
 
 class SplitCommunities(Reform):
@@ -555,7 +561,8 @@ def build_reforms(scenario: Scenario, streams: Streams) -> list[Reform]:
         reforms.append(AccessList(scenario["reforms.access_list.max_admin_tasks"],
                                   scenario["reforms.access_list.approval_days"],
                                   scenario["reforms.access_list.approval_rate"],
-                                  streams.get("access_list", "approval"),
+                                  lambda task_id: streams.get("access_list", "approval",
+                                                              task_id).random(),
                                   enforcement("access_list")))
     if on("funding"):
         funding = "reforms.funding."
@@ -582,8 +589,7 @@ def build_reforms(scenario: Scenario, streams: Streams) -> list[Reform]:
                                      enforcement("protected_time")))
     if on("fewer_assessments"):
         reforms.append(FewerAssessments(scenario["reforms.fewer_assessments.cut"],
-                                        scenario["committees.documentation_share"],
-                                        scenario["policy.assessment_intensity"]))
+                                        lambda catalog: Documentation(catalog, scenario)))
     for reform in reforms:
         if reform.name in REFORMS_STARTING_LATER:
             reform.start_day = scenario[f"reforms.{reform.name}.start_day"]

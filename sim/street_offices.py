@@ -18,7 +18,7 @@ import mesa
 import numpy as np
 
 from sim.catalog import ADMIN, TaskCatalog
-from sim.instances import Batch
+from sim.instances import STREET, Batch
 from sim.ledger import Ledger
 from sim.reforms import Reform, Schedule, active
 from sim.scenario import Scenario
@@ -30,8 +30,9 @@ class Relays:
 
     def __init__(self, settings: Scenario, catalog: TaskCatalog, relay: np.ndarray,
                  n_relays: int, admission: Schedule[np.ndarray], reforms: list[Reform],
-                 rng: np.random.Generator, ledger: Ledger):
+                 rng: np.random.Generator, extra_rng: np.random.Generator, ledger: Ledger):
         self.catalog = catalog
+        self.extra_rng = extra_rng
         self.relay = relay                # relay index of each community
         self.n_relays = n_relays
         self.admission = admission        # per day: first day each type is listed
@@ -41,15 +42,16 @@ class Relays:
         self.deadline_cut = settings["relays.deadline_cut"]
         self.extra_items = settings["relays.extra_items"]
 
-    def pass_on(self, day: int, issued: Batch) -> tuple[Batch, Batch]:
-        """Today's instances that reach communities through the relays, and those refused."""
+    def pass_on(self, day: int, issued: Batch) -> tuple[Batch, np.ndarray]:
+        """Today's instances that reach communities through the relays, and which of the
+        issued ones were refused."""
         refused = self._refused(day, issued)
         ledger = self.ledger
         ledger.add(day, "issued", issued.community)
         ledger.add(day, "refused", issued.community[refused])
         ledger.add_task("issued", issued.task)
         ledger.add_task("refused", issued.task[refused])
-        return self._escalate(day, issued.where(~refused)), issued.where(refused)
+        return self._escalate(day, issued.where(~refused)), refused
 
     def end_week(self, day: int) -> None:
         """Record each community's enforcement (its relay's, strongest reform) and the
@@ -90,17 +92,19 @@ class Relays:
         return self.rng.random(len(issued.task)) < catch
 
     def _escalate(self, day: int, passed: Batch) -> Batch:
-        """Deadlines shortened by ``relays.deadline_cut``; for each administrative item,
+        """Departments' deadlines (administrative items; residents' requests keep theirs)
+        shortened by ``relays.deadline_cut``; for each administrative item,
         Poisson(``relays.extra_items``) copies: the street office's own ledger or check on
-        the same matter (层层加码)."""
+        the same matter (层层加码), from a stream of their own."""
+        admin = self.catalog.kind[passed.task] == ADMIN
         if self.deadline_cut:
-            shorter = np.round(passed.deadline * (1.0 - self.deadline_cut))
-            passed = passed._replace(deadline=np.maximum(shorter, 1).astype(np.int32))
+            shorter = np.maximum(np.round(passed.deadline * (1.0 - self.deadline_cut)), 1)
+            passed = passed._replace(deadline=np.where(admin, shorter, passed.deadline)
+                                     .astype(np.int32))
         if not self.extra_items:
             return passed
-        admin = self.catalog.kind[passed.task] == ADMIN
-        copies = self.rng.poisson(self.extra_items * admin)
-        extra = passed.where(np.repeat(np.arange(len(copies)), copies))
+        copies = self.extra_rng.poisson(self.extra_items * admin)
+        extra = passed.where(np.repeat(np.arange(len(copies)), copies)).via(STREET)
         self.ledger.add(day, "relay_items", extra.community)
         return Batch.join([passed, extra])
 
@@ -108,12 +112,14 @@ class Relays:
 class Assessment:
     """Street offices score their communities every ``assessment.period_days``.
 
-    The score is the assessment-weighted share of assessed administrative work
-    (weight at least ``assessment.assessed_weight``) that was done by its deadline
-    among what fell due in the period; one item of a veto category missed scores the
-    period zero (一票否决). Below ``assessment.pressure_threshold`` a community is
-    *pressed* until the next assessment: its committee puts veto items, then
-    assessed items, before everything else and works overtime on them.
+    The score weighs, by assessment weight, the assessed administrative items settled
+    in the period (weight at least ``assessment.assessed_weight``, or of a veto
+    category): those finished by their deadline, credited the day they finish,
+    against those missed, counted the day their deadline passes. One missed item of a
+    veto category scores the period zero (一票否决). Below
+    ``assessment.pressure_threshold`` a community is *pressed* until the next
+    assessment: its committee puts veto items, then assessed items, before everything
+    else and works overtime on them.
     """
 
     def __init__(self, settings: Scenario, catalog: TaskCatalog, n_communities: int,
@@ -122,10 +128,10 @@ class Assessment:
         self.period = settings["assessment.period_days"]
         self.threshold = settings["assessment.pressure_threshold"]
         admin = catalog.kind == ADMIN
-        checked = catalog.assessment_weight >= settings["assessment.assessed_weight"]
-        self.assessed = admin & checked
         self.veto = admin & np.isin(catalog.category.astype(str),
                                     settings["assessment.veto_categories"])
+        checked = catalog.assessment_weight >= settings["assessment.assessed_weight"]
+        self.assessed = admin & (checked | self.veto)     # a veto category is assessed
         self.weight = np.where(self.assessed, catalog.assessment_weight, 0.0)
         self.reforms, self.ledger = reforms, ledger
         self.pressed = np.zeros(n_communities, dtype=bool)

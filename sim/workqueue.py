@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 COLUMNS = ("key", "pool", "community", "task", "kind", "due", "arrival", "remaining", "effort",
-           "informal")
-DTYPES = (np.int64, np.int64, np.int64, np.int32, np.int8, np.int32, np.int32, float, float, bool)
+           "channel")
+DTYPES = (np.int64, np.int64, np.int64, np.int32, np.int8, np.int32, np.int32, float, float,
+          np.int8)
 DONE_TOLERANCE = 1e-7  # hours; below this an instance counts as finished
 
 
@@ -28,9 +29,9 @@ class WorkQueue:
         return len(self.key)
 
     def add(self, **columns: np.ndarray) -> None:
-        """Merge new instances (any order) into the sorted queue; ``informal`` defaults to
-        false (the formal channel)."""
-        columns.setdefault("informal", np.zeros(len(columns["key"]), dtype=bool))
+        """Merge new instances (any order) into the sorted queue; ``channel`` defaults to 0
+        (the formal channel)."""
+        columns.setdefault("channel", np.zeros(len(columns["key"]), dtype=np.int8))
         order = np.argsort(columns["key"], kind="stable")
         position = np.searchsorted(self.key, columns["key"][order], side="right")
         for name in COLUMNS:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.catalog import ADMIN
+from sim.instances import INFORMAL
 from sim.model import CommunityWorkloadModel
 from tests.conftest import quiet_scenario, run_model, write_catalog
 
@@ -54,7 +55,7 @@ def test_informal_work_allows_the_informal_deadline_and_is_booked_apart(tmp_path
         departments__substitution__deadline_days=2, staffing__staff_per_community=0.0))
     model.step()
     queue = model.queue
-    assert queue.informal.all() and np.all(queue.due == 1)
+    assert np.all(queue.channel == INFORMAL) and np.all(queue.due == 1)
     model.run_to_end()
     assert model.ledger.total("informal_admin_hours") == 0.0   # nobody to work it
     worked = run_model(access_list(catalog, departments__substitution__elasticity=1.0))

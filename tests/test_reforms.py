@@ -188,3 +188,11 @@ def test_digital_service_can_cost_more_than_it_saves(tmp_path):
     heavy = admin_hours(reforms__digital__enabled=True,
                         reforms__digital__app_duty_hours_per_staff_week=5.0)
     assert light < plain < heavy
+
+
+def test_app_duties_take_no_place_on_the_access_list(tmp_path):
+    catalog = write_catalog(tmp_path / "c.csv", [{**DAILY, "assessment_weight": "0.1"}])
+    model = CommunityWorkloadModel(quiet_scenario(
+        catalog, reforms__access_list__enabled=True, reforms__access_list__max_admin_tasks=1,
+        reforms__digital__enabled=True))
+    assert model.allowed_from[0] == 0        # the catalog type keeps its place

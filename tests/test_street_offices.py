@@ -196,3 +196,27 @@ def test_relay_years_average_to_the_city_wide_yearly_metrics():
             / relays.groupby("year")["communities"].sum()
         assert np.allclose(weighted, city[column])
     assert relays.groupby("year")["enforcement"].nunique().loc[2] == 3   # uneven relays
+
+
+def test_a_deadline_cut_leaves_residents_requests_their_deadlines(tmp_path):
+    catalog = write_catalog(tmp_path / "c.csv", [
+        {**DAILY, "deadline_days": "10"},
+        {**DAILY, "deadline_days": "10", "kind": "service", "department": "residents",
+         "category": "services", "arrival": "demand", "period_days": "",
+         "rate_per_1000hh_year": "5000"}])
+    model = CommunityWorkloadModel(quiet_scenario(catalog, relays__deadline_cut=0.5,
+                                                  staffing__staff_per_community=0.0))
+    model.step()
+    queue = model.queue
+    assert set(queue.due[queue.task == 0]) == {4} and set(queue.due[queue.task == 1]) == {9}
+
+
+def test_fewer_assessments_count_less_paperwork(tmp_path):
+    catalog = daily(tmp_path, assessment_weight="1.0")
+    common = dict(committees__documentation_share=0.4, simulation__days=5)
+    plain = run_model(quiet_scenario(catalog, **common))
+    fewer = run_model(quiet_scenario(catalog, **common,
+                                     reforms__fewer_assessments__enabled=True,
+                                     reforms__fewer_assessments__cut=0.5))
+    assert plain.ledger.total("paperwork_hours") == pytest.approx(4 * 5 * 4.0 * 0.4)
+    assert fewer.ledger.total("paperwork_hours") == pytest.approx(4 * 5 * 4.0 * 0.8 * 0.25)
