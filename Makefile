@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-stamp
 
-.PHONY: install run test test-newest lint calibration bench regression-refresh validation-report clean
+.PHONY: install run test test-fast test-newest lint calibration bench regression-refresh validation-report clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The edit loop: everything but the tests marked slow (many simulated city-years). `make test`
+# and CI still run the whole suite.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
 
 # The suite again on the newest other supported Python (.ci/newest-python), in its own venv,
 # so a break on a newer interpreter or Mesa cannot land silently.

@@ -292,7 +292,8 @@ def _community_measures(results: Results) -> pd.DataFrame:
                         "hours_self_governance"]].sum(axis=1)
     return data.assign(
         admin=100 * data["hours_administrative"] / staff_hours.where(staff_hours > 0),
-        overtime=data["overtime_hours"] * 5 / data["staff_days"].where(data["staff_days"] > 0))
+        overtime=data["overtime_hours"] * DAYS_PER_WEEK
+        / data["staff_days"].where(data["staff_days"] > 0))
 
 
 def _size_medians(data: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -347,12 +348,13 @@ def _weekly_measures(results: Results) -> pd.DataFrame:
     """Per scenario, replicate and week: the four series, per community or staff member."""
     data = results.weekly
     days = data["scenario"].map(results.days)
-    week_days = np.clip(days - 5 * data["week"], 1, 5)       # the last week may be short
+    # the last week may be short
+    week_days = np.clip(days - DAYS_PER_WEEK * data["week"], 1, DAYS_PER_WEEK)
     staff_days = data["staff_days"].where(data["staff_days"] > 0)
     return data.assign(
-        issued=data["accepted"] / data["communities"] * 5 / week_days,
+        issued=data["accepted"] / data["communities"] * DAYS_PER_WEEK / week_days,
         backlog=data["backlog_hours"] / data["communities"],
-        overtime=data["overtime_hours"] * 5 / staff_days,
+        overtime=data["overtime_hours"] * DAYS_PER_WEEK / staff_days,
         overdue=data["overdue_open"] / data["communities"])
 
 

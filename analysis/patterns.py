@@ -29,6 +29,7 @@ import scenarios
 from analysis.summary import interval
 from sim.calibration import calibrate, missed_targets, parse_free, parse_target, write_calibrated
 from sim.cli import DEFAULT_TOLERANCE
+from sim.parameters import DAYS_PER_WEEK
 from sim.runner import RunResult, run
 from sim.scenario import Scenario, load_scenario
 
@@ -73,7 +74,7 @@ def loaded_tenth_quits(result: RunResult) -> np.ndarray:
     values = []
     for _, replicate in weekly[~weekly["warmup"]].groupby("rep"):
         per = replicate.groupby("community")[["overtime_hours", "staff_days", "quits"]].sum()
-        overtime = per["overtime_hours"] * 5 / per["staff_days"].clip(lower=1)
+        overtime = per["overtime_hours"] * DAYS_PER_WEEK / per["staff_days"].clip(lower=1)
         loaded = per[overtime >= overtime.quantile(1 - LOADED_SHARE)]
         values.append(loaded["quits"].sum() / (loaded["staff_days"].sum() / days_per_year))
     return np.array(values)

@@ -268,7 +268,7 @@ _DECLARED = (
     Metric("overtime_hours_per_staff_week", NON_NEGATIVE, key=True,
            meaning="overtime hours per staff member per week",
            en=Label("Overtime per staff member", "hours/week"), zh=Label("人均加班", "小时/周"),
-           compute=lambda run: _ratio(run.total("overtime_hours") * 5,
+           compute=lambda run: _ratio(run.total("overtime_hours") * DAYS_PER_WEEK,
                                       run.total("staff_days"))),
     Metric("task_instances_per_community_year", NON_NEGATIVE,
            meaning="task instances reaching a community per year",

@@ -64,7 +64,8 @@ ASSUMPTION = "assumption (docs/model.md)"
 
 PARAMETERS: tuple[Param, ...] = (
     # --- simulation -------------------------------------------------------
-    Param("simulation.days", 250, int, "working days simulated", "one working year", 5, 20000),
+    Param("simulation.days", 250, int, "working days simulated", "one working year",
+          DAYS_PER_WEEK, 20000),
     Param("simulation.warmup_days", 0, int,
           "first working days simulated but left out of every metric (a run-in from an empty "
           "queue); part of simulation.days, a whole number of 5-day weeks, below "

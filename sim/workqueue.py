@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.instances import FORMAL
+
 COLUMNS = ("key", "pool", "community", "task", "kind", "due", "arrival", "remaining", "effort",
            "channel")
 DTYPES = (np.int64, np.int64, np.int64, np.int32, np.int8, np.int32, np.int32, float, float,
@@ -29,9 +31,9 @@ class WorkQueue:
         return len(self.key)
 
     def add(self, **columns: np.ndarray) -> None:
-        """Merge new instances (any order) into the sorted queue; ``channel`` defaults to 0
-        (the formal channel)."""
-        columns.setdefault("channel", np.zeros(len(columns["key"]), dtype=np.int8))
+        """Merge new instances (any order) into the sorted queue; ``channel`` defaults to
+        FORMAL, so callers that only move departments' work need not say so."""
+        columns.setdefault("channel", np.full(len(columns["key"]), FORMAL, dtype=np.int8))
         order = np.argsort(columns["key"], kind="stable")
         position = np.searchsorted(self.key, columns["key"][order], side="right")
         for name in COLUMNS:

@@ -17,6 +17,8 @@ from tests.test_charts import (  # noqa: F401 (folders is a fixture)
     no_glyph_warnings,
 )
 
+pytestmark = pytest.mark.slow      # nearly every test shares the results folders and briefs
+
 
 def write(folder: Path, out: Path, lang: str) -> tuple:
     """Run ``brief`` and return its result and every warning it raised."""

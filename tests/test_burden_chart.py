@@ -27,6 +27,8 @@ from tests.test_charts import (
     no_glyph_warnings,
 )
 
+pytestmark = pytest.mark.slow      # every test simulates results folders through the CLI
+
 TINY = ["city.communities=12", "city.street_offices=2", "city.zone_committees=0"]
 # One measured year (300 days less a 50-day warm-up); the reform starts 50 days in, at 0.2
 # years. The comparator gets the start day too, with its reform switched off.

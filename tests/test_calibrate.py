@@ -23,6 +23,7 @@ def overtime_at(effort_scale: float) -> float:
     return float(run(scenario, seed=3, reps=2).metrics["overtime_hours_per_staff_week"].mean())
 
 
+@pytest.mark.slow
 def test_calibration_recovers_the_effort_scale_behind_a_target(tmp_path):
     target = overtime_at(1.3)
     out = tmp_path / "fitted.toml"
@@ -38,6 +39,7 @@ def test_calibration_recovers_the_effort_scale_behind_a_target(tmp_path):
     assert fit["scenario_file"] == str(out)
 
 
+@pytest.mark.slow
 def test_the_calibrated_file_extends_the_input_and_reproduces_the_fit(tmp_path):
     out = tmp_path / "fitted.toml"
     result = CliRunner().invoke(main, [

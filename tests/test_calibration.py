@@ -10,6 +10,8 @@ import pytest
 
 from analysis.patterns import PATTERNS, calibration_scenario, check
 
+pytestmark = pytest.mark.slow      # every test shares a run of the calibration city
+
 
 @pytest.fixture(scope="module")
 def patterns():

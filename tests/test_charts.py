@@ -23,6 +23,8 @@ from sim.cli import CommsimGroup, main
 from sim.errors import UserError
 from tests.conftest import ROOT, SCENARIOS
 
+pytestmark = pytest.mark.slow      # nearly every test shares the module's results folders
+
 SMALL = ["--set", "city.communities=16", "--set", "city.street_offices=2",
          "--set", "city.zone_committees=0", "--set", "simulation.days=50"]
 FOLDERS = {

@@ -26,6 +26,7 @@ def pair():
     return compare(scenarios, reps=6, seed=12, workers=1)
 
 
+@pytest.mark.slow
 def test_every_scenario_runs_the_same_replicate_seeds(pair):
     by_scenario = pair.metrics.groupby("scenario")
     assert by_scenario["seed"].unique().map(list).tolist() == [[12], [12]]
@@ -34,6 +35,7 @@ def test_every_scenario_runs_the_same_replicate_seeds(pair):
 
 @pytest.mark.parametrize("metric", ["admin_share", "overtime_hours_per_staff_week",
                                     "backlog_hours_per_community"])
+@pytest.mark.slow
 def test_pairing_narrows_the_interval_of_a_difference(pair, metric):
     results = paired_differences(pair.metrics, pair.names)
     paired = results[1]["diff_vs_first"][metric]
@@ -43,11 +45,13 @@ def test_pairing_narrows_the_interval_of_a_difference(pair, metric):
     assert paired["ci_high"] - paired["ci_low"] < 2 * unpaired_half
 
 
+@pytest.mark.slow
 def test_the_first_scenario_differs_from_itself_by_exactly_zero(pair):
     first = paired_differences(pair.metrics, pair.names)[0]["diff_vs_first"]
     assert all(d["mean"] == 0 and d["ci_low"] == 0 for d in first.values())
 
 
+@pytest.mark.slow
 def test_compare_json_has_each_scenario_and_its_difference_from_the_first():
     result = CliRunner().invoke(main, [
         "compare", str(SCENARIOS / "baseline.toml"), str(SCENARIOS / "access_list.toml"),

@@ -116,6 +116,7 @@ def test_the_chart_is_drawn_for_a_compare_folder(folder, tmp_path, lang):
     assert (tmp_path / f"freed_{lang}.png").read_bytes().startswith(b"\x89PNG")
 
 
+@pytest.mark.slow
 def test_the_brief_includes_the_chart_right_after_the_differences(folder, tmp_path):
     assert [name for name, _ in brief_charts(load_results(folder), 0.05)][:2] == [
         "differences", "freed"]

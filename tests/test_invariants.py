@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.ledger import FIELDS
+from sim.catalog import ADMIN
+from sim.ledger import FIELDS, TASK_FIELDS
 from tests.conftest import run_model
 
 SCENARIOS = {
@@ -74,5 +75,5 @@ def test_task_totals_agree_with_community_totals(model):
 
 
 def test_only_resident_demand_lapses(model):
-    lapsed_tasks = model.ledger.by_task[4] > 0
-    assert not np.any(lapsed_tasks & (model.catalog.kind == 0))
+    lapsed_tasks = model.ledger.by_task[TASK_FIELDS.index("lapsed")] > 0
+    assert not np.any(lapsed_tasks & (model.catalog.kind == ADMIN))

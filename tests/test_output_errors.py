@@ -156,6 +156,7 @@ def fill_disk_after(monkeypatch, rows: int) -> None:
     monkeypatch.setattr(SWEEP_MODULE, "_append", append_until_full)
 
 
+@pytest.mark.slow
 def test_a_full_disk_mid_sweep_says_how_to_resume_and_keeps_finished_runs(tmp_path,
                                                                           monkeypatch):
     fill_disk_after(monkeypatch, 5)
@@ -167,6 +168,7 @@ def test_a_full_disk_mid_sweep_says_how_to_resume_and_keeps_finished_runs(tmp_pa
     assert not (out / RESULTS).exists()
 
 
+@pytest.mark.slow
 def test_a_sweep_stopped_by_a_full_disk_resumes_elsewhere_to_the_same_results(
         tmp_path, monkeypatch, whole_sweep):
     fill_disk_after(monkeypatch, 7)
@@ -217,6 +219,7 @@ def test_a_real_full_disk_stops_run_out_cleanly(mount_tmpfs):
     assert list(disk.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_a_real_full_disk_stops_a_sweep_that_resumes_elsewhere(mount_tmpfs, tmp_path,
                                                                whole_sweep):
     disk = mount_tmpfs("small", "size=24k")

@@ -9,6 +9,8 @@ from sim.runner import run
 from sim.scenario import load_scenario
 from tests.conftest import SCENARIOS
 
+pytestmark = pytest.mark.slow      # three five-year runs of the access list
+
 SMALL = ["city.communities=40", "city.street_offices=4", "city.zone_committees=1"]
 EXPLICIT = ["reforms.enforcement.decay_per_year=0.3", "reforms.enforcement.strictness=1",
             "reforms.enforcement.renew_every_days=0", "departments.substitution.elasticity=0.3"]

@@ -32,6 +32,7 @@ def morris(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_morris_ranks_an_influential_parameter_above_an_inert_one(morris):
     indices = pd.read_csv(morris / "indices.csv")
     effort = indices[indices["parameter"] == "tasks.effort_scale"]
@@ -40,6 +41,7 @@ def test_morris_ranks_an_influential_parameter_above_an_inert_one(morris):
     assert (inert["mu_star"] == 0).all()        # splitting is off: the key cannot matter
 
 
+@pytest.mark.slow
 def test_the_salib_problem_and_sampler_are_stored_with_the_results(morris):
     stored = json.loads((morris / "problem.json").read_text(encoding="utf-8"))
     assert stored["problem"]["names"] == ["tasks.effort_scale", "reforms.split.max_households"]
@@ -49,6 +51,7 @@ def test_the_salib_problem_and_sampler_are_stored_with_the_results(morris):
     assert len(runs) == 2 * stored["design_points"]
 
 
+@pytest.mark.slow
 def test_resume_reuses_the_runs_and_gives_the_same_indices(morris):
     before = pd.read_csv(morris / "indices.csv")
     result = analyse(morris, "--method", "morris", "--n", "4", "--reps", "2", "--resume")
@@ -56,6 +59,7 @@ def test_resume_reuses_the_runs_and_gives_the_same_indices(morris):
     pd.testing.assert_frame_equal(pd.read_csv(morris / "indices.csv"), before)
 
 
+@pytest.mark.slow
 def test_sobol_gives_first_and_total_order_indices(tmp_path):
     result = analyse(tmp_path / "sobol", "--method", "sobol", "--n", "4", "--reps", "1",
                      "--metric", "admin_share", "--format", "json")

@@ -64,6 +64,7 @@ def test_two_workers_give_the_same_results_as_one(reference, tmp_path):
     pd.testing.assert_frame_equal(without_timing(two), without_timing(reference))
 
 
+@pytest.mark.slow
 def test_a_dask_cluster_gives_the_same_results_as_local_workers(reference, tmp_path):
     distributed = pytest.importorskip("dask.distributed")
     plan = small_plan("staffing.staff_per_community=10:16:3",
@@ -88,6 +89,7 @@ def test_a_failing_run_is_recorded_and_the_others_finish(tmp_path):
     assert pd.isna(runs["admin_share"].iloc[1]) and runs["admin_share"].iloc[0] > 0
 
 
+@pytest.mark.slow
 def test_a_sweep_killed_with_sigkill_resumes_to_the_uninterrupted_result(tmp_path):
     args = ["sweep", BASELINE, *SET_SMALL,
             "--set", "simulation.days=120", "--set", "city.communities=20",
@@ -122,6 +124,7 @@ def test_a_sweep_killed_with_sigkill_resumes_to_the_uninterrupted_result(tmp_pat
     assert len(keys) == len(set(keys)) == 39         # nothing ran twice
 
 
+@pytest.mark.slow
 def test_resume_drops_a_torn_last_line(reference, tmp_path):
     plan = small_plan("staffing.staff_per_community=10:16:3",
                       "governance.model=two_committees,workstation")
@@ -145,6 +148,7 @@ def test_resume_refuses_a_different_design(tmp_path):
         run_sweep(small_plan("city.communities=5,7", reps=1), tmp_path / "s", resume=True)
 
 
+@pytest.mark.slow
 def test_an_unreachable_scheduler_is_reported_within_seconds(tmp_path):
     pytest.importorskip("dask.distributed")
     started = time.monotonic()

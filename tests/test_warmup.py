@@ -80,6 +80,7 @@ def test_a_short_last_year_says_how_long_it_is(tmp_path):
     assert np.allclose(yearly["task_instances_per_community_year"], 40)
 
 
+@pytest.mark.slow
 def test_run_by_year_prints_years_and_out_writes_yearly_csv(tmp_path):
     out = tmp_path / "results"
     result = CliRunner().invoke(main, [

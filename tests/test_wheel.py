@@ -24,6 +24,8 @@ import pytest
 
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow      # every test builds or installs the wheel
+
 BIN = "Scripts" if os.name == "nt" else "bin"
 SOURCES = ("pyproject.toml", "README.md", "sim", "analysis", "scenarios")
 TINY = ["--set", "city.communities=3", "--set", "city.street_offices=1",

@@ -15,6 +15,7 @@ import numpy as np
 from scipy import stats
 
 from sim.ledger import FIELDS
+from sim.parameters import DAYS_PER_WEEK
 from tests.conftest import quiet_scenario, run_model, write_catalog
 
 WARM_UP_WEEKS = 60
@@ -97,5 +98,5 @@ def observed(model) -> dict[str, float]:
         "days_open": float(steady(model, "days_open_finished").sum()
                            / steady(model, "completed").sum()),
         "in_system": float(steady(model, "open_item_days").sum()
-                           / (5 * steady(model, "open_item_days").size)),
+                           / (DAYS_PER_WEEK * steady(model, "open_item_days").size)),
     }

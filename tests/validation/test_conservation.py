@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.parameters import DAYS_PER_WEEK
 from sim.scenario import load_scenario
 from tests.conftest import SCENARIOS, run_model
 
@@ -64,6 +65,7 @@ def test_item_days_add_up_exactly(model):
         model.ledger.total("days_open_finished") + open_at_end, rel=1e-12)
 
 
+@pytest.mark.slow
 def test_littles_law_holds_within_sampling_error():
     """Over the middle of a two-year baseline run, L = lambda W.
 
@@ -83,7 +85,7 @@ def test_littles_law_holds_within_sampling_error():
     def total(field: str) -> float:
         return float(weekly.weekly[window, weekly.field_index(field)].sum())
 
-    days = 5 * (window.stop - window.start)
+    days = DAYS_PER_WEEK * (window.stop - window.start)
     finished = total("completed") + total("lapsed")
     mean_open = total("open_item_days") / days
     arrival_rate = total("accepted") / days

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from sim.parameters import DAYS_PER_WEEK
 from tests.validation.queueing import (
     md1_mean_in_system,
     mean_backlog_hours,
@@ -13,6 +14,8 @@ from tests.validation.queueing import (
     stationary_backlog,
     steady,
 )
+
+pytestmark = pytest.mark.slow      # each test runs or solves a queue to its steady state
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +41,7 @@ def test_time_in_system_matches_the_lindley_recursion(busy_queue, exact_busy):
 
 
 def test_arrivals_run_at_the_configured_rate(busy_queue):
-    per_day = steady(busy_queue, "accepted").sum() / (200 * 5 * steady(
+    per_day = steady(busy_queue, "accepted").sum() / (200 * DAYS_PER_WEEK * steady(
         busy_queue, "accepted").shape[0])
     assert per_day == pytest.approx(2.0, rel=0.01)
 
