@@ -32,8 +32,8 @@ class Comparison:
 
     def freed_hours(self) -> pd.DataFrame:
         """Where the administrative hours each scenario frees against the first one went,
-        per replicate (analysis.freed; imported here so the workers never load it)."""
-        from analysis.freed import comparison_freed_hours
+        per replicate (sim.freed; imported here so the workers never load it)."""
+        from sim.freed import comparison_freed_hours
 
         return comparison_freed_hours(self)
 
