@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -223,33 +222,44 @@ def _vary_text(vary: Vary) -> str:
     return f"{vary.key}=" + ",".join(json.dumps(v) for v in vary.values)
 
 
+class _Line:
+    """The file object tqdm writes to, forwarding to a ``write`` callable (stderr by
+    default, a list in tests)."""
+
+    def __init__(self, write: Callable[[str], Any]):
+        self.write = write
+
+    def flush(self) -> None:
+        """tqdm flushes after each update; a callable needs nothing flushed."""
+
+
 class Progress:
-    """Runs done, rate and ETA on one stderr line; silent unless enabled."""
+    """Runs done, rate and ETA on one stderr line (tqdm); silent unless enabled."""
 
     def __init__(self, total: int = 0, enabled: bool = True,
                  write: Callable[[str], Any] = sys.stderr.write):
-        self.total, self.enabled, self._write = total, enabled, write
-        self.done, self.already, self._started = 0, 0, time.monotonic()
+        self.total, self.enabled, self._file = total, enabled, _Line(write)
+        self._bar: Any = None
 
     def start(self, total: int, already: int = 0) -> None:
-        self.total, self.already, self.done = total, already, 0
-        self._started = time.monotonic()
-        self._show()
-
-    def advance(self) -> None:
-        self.done += 1
-        self._show()
-
-    def finish(self) -> None:
-        if self.enabled:
-            self._write("\n")
-
-    def _show(self) -> None:
+        """Open the bar for ``total`` runs still to do (``already`` are on disk)."""
+        self.total = total
         if not self.enabled:
             return
-        elapsed = max(time.monotonic() - self._started, 1e-9)
-        rate = self.done / elapsed
-        eta = (self.total - self.done) / rate if rate else float("nan")
-        resumed = f" (+{self.already} on disk)" if self.already else ""
-        self._write(f"\r{self.done}/{self.total} runs{resumed}  {rate:.2f} runs/s  "
-                    f"ETA {eta:.0f} s   ")
+        from tqdm import tqdm  # comes with Mesa; loaded only when a bar is shown
+
+        resumed = f" (+{already} on disk)" if already else ""
+        self._bar = tqdm(total=total, file=self._file, unit=" runs", dynamic_ncols=False,
+                         ncols=100, mininterval=0,
+                         bar_format="{n_fmt}/{total_fmt} runs" + resumed
+                         + "  {rate_fmt}  ETA {remaining}")
+        self._bar.refresh()
+
+    def advance(self) -> None:
+        if self._bar is not None:
+            self._bar.update(1)
+
+    def finish(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
