@@ -12,23 +12,23 @@ and sentences, so they cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from analysis import labels as lb
-from analysis.charts import DEFAULT_THRESHOLD, available
+from analysis import numbers
+from analysis.charts import DEFAULT_THRESHOLD, Drawing, available
 from analysis.results import Results, load_results
 from analysis.style import (
     TEXT_GREY,
     Canvas,
+    display_name,
     house_style,
     line_height,
     save,
@@ -37,6 +37,7 @@ from analysis.style import (
 )
 from analysis.summary import RANGE, T_LOG, T_LOGIT
 from sim.errors import UserError
+from sim.languages import check_lang
 from sim.metrics import KEY_METRICS, METRICS
 from sim.output import check_writable, output_errors, replacing, write_text
 
@@ -48,14 +49,6 @@ CHART_PAGE = Canvas(A4_WIDTH, A4_HEIGHT, top=CHART_TOP, side=MARGIN - 0.15,
 MOST_CHARTS = 5
 BRIEF_HINT = ("each file of the brief is written whole or not at all; free space or choose "
               "another --out, then run brief again")
-# Charts in the order a reader needs them; a folder offers only some of them.
-CHART_ORDER = ("differences", "freed", "burden", "hours", "through_year", "communities",
-               "frontier", "heatmap", "response")
-CAPTIONS = {"differences": "caption.differences", "freed": "caption.freed",
-            "burden": "caption.burden", "hours": "caption.hours",
-            "through_year": "caption.weekly", "communities": "caption.communities",
-            "frontier": "caption.frontier", "heatmap": "caption.heatmap",
-            "response": "caption.response"}
 TITLE_PT, HEADING_PT, BODY_PT, TABLE_PT, FOOT_PT = 18, 12, 9.5, 7.5, 7
 
 
@@ -76,15 +69,9 @@ class Table:
 def band(metric: str, mean: float, low: float, high: float, lang: str,
           difference: bool = False) -> str:
     """'mean [low, high]' as shown: shares in percent, their differences in points."""
-    factor, share = lb.scale(metric), lb.is_share(metric)
-    digits = 1 if share else lb.digits_for(mean * factor)
-    shown = lb.number(mean * factor, share=share, sign=difference, digits=digits)
-    if difference and share:
-        shown += lb.text("diff.pp", lang)
-    if low is None or np.isnan(low):
-        return shown
-    bounds = (lb.number(v * factor, sign=difference, digits=digits) for v in (low, high))
-    return f"{shown} [{', '.join(bounds)}]"
+    share = lb.is_share(metric)
+    unit = lb.text("diff.pp", lang) if difference and share else ""
+    return numbers.band(mean, low, high, share=share, sign=difference, unit=unit)
 
 
 def _run_table(results: Results, lang: str) -> Table:
@@ -109,7 +96,7 @@ def _compare_table(results: Results, lang: str) -> Table:
             entry = summary.loc[(metric, name)]
             diff = "—" if name == results.baseline else band(
                 metric, entry["diff"], entry["diff_low"], entry["diff_high"], lang, True)
-            rows.append([lb.scenario_label(name, lang),
+            rows.append([display_name(results, name, lang),
                          band(metric, entry["mean"], entry["ci_low"], entry["ci_high"], lang),
                          diff])
             opens.append(False)
@@ -158,7 +145,7 @@ def findings_table(results: Results, lang: str) -> Table:
 
 def methods(results: Results, lang: str) -> str:
     """The methods paragraph: model, scenarios, replicates, seeds, version, folder."""
-    names = [lb.scenario_label(n, lang) for n in results.scenarios]
+    names = [display_name(results, n, lang) for n in results.scenarios]
     facts = {"reps": results.reps, "seed": results.seed, "scenario": names[0],
              "days": results.days[results.baseline],
              "communities": results.communities_setting(results.baseline)}
@@ -177,7 +164,7 @@ def methods(results: Results, lang: str) -> str:
     model = lb.text("brief.model", lang, version=results.version, git=results.git)
     folder = lb.text("brief.folder", lang, folder=results.folder)
     parts = [model, design, *intervals(results, lang), folder]
-    return " ".join(parts) if lang == "en" else "".join(parts)
+    return lb.sentences(parts, lang)
 
 
 def intervals(results: Results, lang: str) -> list[str]:
@@ -287,15 +274,12 @@ class Flow:
 
 # --- the brief -------------------------------------------------------------------------------
 
-def _chart_family(name: str) -> str:
-    return "response" if name.startswith("response_") else name
-
-
-def brief_charts(results: Results, threshold: float) -> list[tuple[str, Callable[..., Figure]]]:
-    """Three to five of the folder's charts, in the order a reader needs them."""
-    charts = available(results, threshold)
-    charts.sort(key=lambda chart: CHART_ORDER.index(_chart_family(chart[0])))
-    return charts[:MOST_CHARTS]
+def brief_charts(results: Results, threshold: float) -> list[Drawing]:
+    """Up to five of the folder's charts, in the order a reader needs them: those whose
+    chart has a ``brief_rank`` (analysis.charts), lowest first."""
+    ranked = [d for d in available(results, threshold) if d.chart.brief_rank is not None]
+    ranked.sort(key=lambda drawing: drawing.chart.brief_rank)
+    return ranked[:MOST_CHARTS]
 
 
 def _first_pages(results: Results, lang: str, table: Table, method: str) -> list[Figure]:
@@ -309,13 +293,13 @@ def _first_pages(results: Results, lang: str, table: Table, method: str) -> list
     return flow.pages
 
 
-def _chart_page(name: str, draw: Callable[..., Figure], lang: str) -> Figure:
+def _chart_page(drawing: Drawing, lang: str) -> Figure:
     """One chart on an A4 page, with the brief's title above it and its caption below."""
-    page = draw(lang, canvas=CHART_PAGE)
+    page = drawing.draw(lang, canvas=CHART_PAGE)
     page.text(MARGIN / A4_WIDTH, 1 - 0.4 / A4_HEIGHT, lb.text("brief.title", lang),
               size=FOOT_PT, color=TEXT_GREY, va="top")
     y = CHART_TOP + CHART_HEIGHT + 0.3
-    caption = lb.text(CAPTIONS[_chart_family(name)], lang)
+    caption = drawing.chart.caption.pick(lang)
     for line in wrap(caption, A4_WIDTH - 2 * MARGIN, BODY_PT):
         page.text(MARGIN / A4_WIDTH, 1 - y / A4_HEIGHT, line, size=BODY_PT, va="top")
         y += line_height(BODY_PT)
@@ -346,12 +330,12 @@ def _markdown_table(table: Table) -> list[str]:
 
 
 def _write_markdown(results: Results, lang: str, table: Table, method: str, path: Path,
-                    images: list[tuple[str, Path]]) -> None:
+                    images: list[tuple[Drawing, Path]]) -> None:
     parts = [f"# {lb.text('brief.title', lang)}", "", source_line(results, lang), "",
              f"## {lb.text('brief.findings', lang)}", "", *_markdown_table(table), "",
              f"## {lb.text('brief.charts', lang)}", ""]
-    for name, image in images:
-        caption = lb.text(CAPTIONS[_chart_family(name)], lang)
+    for drawing, image in images:
+        caption = drawing.chart.caption.pick(lang)
         parts += [f"![{caption}]({image.parent.name}/{image.name})", "", f"*{caption}*", ""]
     parts += [f"## {lb.text('brief.methods', lang)}", "", method, "",
               lb.text("brief.charts_note", lang), ""]
@@ -370,7 +354,7 @@ def check_target(out: Path) -> Path:
 def write_brief(folder: Path, out: Path, lang: str = "en",
                 threshold: float = DEFAULT_THRESHOLD) -> list[Path]:
     """Write the PDF brief, its Markdown twin and the twin's images; return the files."""
-    lb.check_lang(lang)
+    check_lang(lang)
     out = check_target(Path(out))
     results = load_results(folder)
     check_writable(out, inside=False)
@@ -380,11 +364,11 @@ def write_brief(folder: Path, out: Path, lang: str = "en",
         out.parent.mkdir(parents=True, exist_ok=True)
         table, method = findings_table(results, lang), methods(results, lang)
         pages = _first_pages(results, lang, table, method)
-        pages += [_chart_page(name, draw, lang) for name, draw in charts]
+        pages += [_chart_page(drawing, lang) for drawing in charts]
         _number_pages(pages, lang)
         _write_pdf(pages, out, lb.text("brief.title", lang))
-        images = [(name, save(draw(lang), image_dir / f"{name}_{lang}.png"))
-                  for name, draw in charts]
+        images = [(drawing, save(drawing.draw(lang), image_dir / f"{drawing.name}_{lang}.png"))
+                  for drawing in charts]
         _write_markdown(results, lang, table, method, markdown, images)
     return [out, markdown, *(path for _, path in images)]
 

@@ -1,18 +1,24 @@
 """Charts of a results folder: one function per chart, each returning a matplotlib Figure.
 
 Every chart reads the normalised ``Results`` (analysis.results), so it does
-not matter whether ``run``, ``compare`` or ``sweep`` wrote the folder;
-``available`` says which charts a folder can feed and ``plot_results`` draws
-them all. Figures are built with the object API on the Agg canvas, never
-through pyplot, so drawing charts leaves no global state behind.
+not matter whether ``run``, ``compare`` or ``sweep`` wrote the folder. Each
+chart is declared once, beside its drawing function, as a ``Chart`` in the
+``CHARTS`` registry: its file name, which results it fits, its place in the
+brief (none: plot only) and its caption in every language. ``available`` says
+which charts a folder can feed, ``plot_results`` draws them all, and the brief
+(analysis.brief) picks from the same list. Adding a chart means writing its
+function and registering it, here. Figures are built with the object API on
+the Agg canvas, never through pyplot, so drawing charts leaves no global state
+behind.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -20,10 +26,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
+from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 
 from analysis import freed as fh
 from analysis import labels as lb
+from analysis.numbers import number, plain
 from analysis.results import Results, load_results
 from analysis.style import (
     FREED_LOOKS,
@@ -34,11 +41,13 @@ from analysis.style import (
     TEXT_GREY,
     Canvas,
     Look,
+    display_name,
     ink_for,
     legend_below,
     look,
     new_figure,
     part_look,
+    plain_ticks,
     save,
     source_line,
     styled,
@@ -47,6 +56,7 @@ from analysis.style import (
 )
 from analysis.summary import interval
 from sim.errors import UserError
+from sim.languages import Bilingual, check_lang
 from sim.metrics import KEY_METRICS
 from sim.output import check_writable, output_errors
 from sim.parameters import DAYS_PER_WEEK
@@ -61,13 +71,74 @@ TARGET_PER_1000_HOUSEHOLDS = 5.0   # 18 workers per 10,000 residents at 2.8 pers
 Draw = Callable[..., Figure]
 
 
+# --- the registry ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Chart:
+    """Everything about one chart, declared once: ``plot`` draws each registered chart that
+    fits a folder, and the brief shows those with a ``brief_rank``, lowest first, with
+    their caption below them. Title and subtitle may hold {placeholders} the drawing fills;
+    the words inside the panels come from analysis.labels and the metric registry."""
+
+    name: str                                   # the file stem: NAME_LANG.FORMAT
+    fits: Callable[[Results], bool]             # whether a results folder can feed it
+    draw: Draw                                  # draw(results, lang, canvas=..., **kwargs)
+    title: Bilingual[str]
+    subtitle: Bilingual[str]
+    caption: Bilingual[str]                     # what the reader should see in it
+    brief_rank: int | None = None               # place in the brief; None: plot only
+    # A family of files (one per varied key): file stem -> the draw's keyword arguments.
+    files: Callable[[Results], dict[str, dict[str, Any]]] | None = None
+    options: tuple[str, ...] = ()               # plot options the draw takes (threshold)
+
+    def drawings(self, results: Results, options: dict[str, Any]) -> list[Drawing]:
+        """One drawing per file this chart makes of ``results``, with its options bound."""
+        files = self.files(results) if self.files else {self.name: {}}
+        chosen = {key: options[key] for key in self.options}
+        return [Drawing(stem, partial(self.draw, results, **kwargs, **chosen), self)
+                for stem, kwargs in files.items()]
+
+
+class Drawing(NamedTuple):
+    """One chart file ready to draw: its stem, ``draw(lang, canvas=...)`` and its chart."""
+
+    name: str
+    draw: Callable[..., Figure]
+    chart: Chart
+
+
+CHARTS: dict[str, Chart] = {}
+
+
+def register(chart: Chart) -> Chart:
+    """Add ``chart`` to the registry that plot and brief read; a name is taken once."""
+    if chart.name in CHARTS:
+        raise ValueError(f"a chart named {chart.name!r} is registered already")
+    CHARTS[chart.name] = chart
+    return chart
+
+
+def has_weekly(results: Results) -> bool:
+    """Run and compare folders keep the weekly ledger the charts of hours and weeks need."""
+    return results.weekly is not None
+
+
+def compares(results: Results) -> bool:
+    """A comparison of at least two scenarios: something to take differences against."""
+    return results.command == "compare" and len(results.scenarios) > 1
+
+
 # --- shared pieces ---------------------------------------------------------------------------
 
-def _frame(results: Results, lang: str, canvas: Canvas, name: str, **values) -> Figure:
+def _heading(name: str, lang: str, **values: Any) -> tuple[str, str]:
+    """The registered chart's title and subtitle in ``lang``, placeholders filled."""
+    chart = CHARTS[name]
+    return chart.title.pick(lang).format(**values), chart.subtitle.pick(lang).format(**values)
+
+
+def _frame(results: Results, lang: str, canvas: Canvas, name: str, **values: Any) -> Figure:
     """A figure with the chart's title, subtitle and source line in place."""
-    return new_figure(lb.text(f"{name}.title", lang, **values),
-                      lb.text(f"{name}.subtitle", lang, **values),
-                      source_line(results, lang), canvas)
+    return new_figure(*_heading(name, lang, **values), source_line(results, lang), canvas)
 
 
 def _series_handle(index: int, label: str, line: Any = None) -> Line2D:
@@ -81,7 +152,7 @@ def _series_handle(index: int, label: str, line: Any = None) -> Line2D:
 def _scenario_handles(results: Results, lang: str, line: Any = None) -> list[Line2D]:
     if len(results.scenarios) < 2:
         return []
-    return [_series_handle(i, lb.scenario_label(name, lang), line)
+    return [_series_handle(i, display_name(results, name, lang), line)
             for i, name in enumerate(results.scenarios)]
 
 
@@ -93,10 +164,6 @@ def _crowded(results: Results) -> bool:
 def _clouded(results: Results, index: int) -> bool:
     """Whether the index-th scenario shows its dots or band: the baseline always does."""
     return index == 0 or not _crowded(results)
-
-
-def _percent_axis(axis) -> None:
-    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}%"))
 
 
 def _grid(fig: Figure, canvas: Canvas, rows: int, cols: int, **share) -> np.ndarray:
@@ -189,7 +256,8 @@ def _stacked_bars(ax: Axes, table: pd.DataFrame, styles: list[tuple[str, str]],
         for row, (start, width, share) in enumerate(zip(left, widths, shares[column],
                                                         strict=True)):
             if share >= 0.06:
-                ax.text(start + width / 2, row, f"{share:.0%}", ha="center", va="center",
+                ax.text(start + width / 2, row, number(share, share=True, digits=0),
+                        ha="center", va="center",
                         size=7.5, color=ink_for(colour),
                         bbox={"boxstyle": "round,pad=0.15", "fc": colour, "ec": "none"})
         left += widths
@@ -197,7 +265,7 @@ def _stacked_bars(ax: Axes, table: pd.DataFrame, styles: list[tuple[str, str]],
     if not ax.yaxis_inverted():                # shared axes: invert once, first row on top
         ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    plain_ticks(ax.xaxis)
 
 
 @styled
@@ -212,13 +280,27 @@ def where_hours_go(results: Results, lang: str, canvas: Canvas = STANDARD) -> Fi
                   [part_look(i) for i in range(len(by_category.columns) - 1)]
                   + [("#BBBBBB", "")],
                   [lb.category_label(c, lang, short=True) for c in by_category.columns])
-    kind_ax.set_yticklabels([lb.scenario_label(s, lang) for s in results.scenarios])
+    kind_ax.set_yticklabels([display_name(results, s, lang) for s in results.scenarios])
     for ax, key in ((kind_ax, "hours.by_kind"), (category_ax, "hours.by_category")):
         _title(ax, lb.text(key, lang), canvas)
         ax.set_xlabel(lb.text("hours.axis", lang))
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2,
                   handlelength=1.6, columnspacing=1.0)
     return fig
+
+
+register(Chart(
+    name="hours", fits=has_weekly, draw=where_hours_go, brief_rank=4,
+    title=Bilingual(en="Where the hours go", zh="工作时间都去了哪里"),
+    subtitle=Bilingual(
+        en="Hours worked per community and year, by kind of work and by administrative category; "
+           "labels give each part's share",
+        zh="每社区每年的工作小时，按工作性质和行政事务类别划分；标注为所占比例"),
+    caption=Bilingual(
+        en="How staff time divides between administrative tasks pushed down by departments, "
+           "services and self-governance, and which administrative areas take most of it.",
+        zh="工作人员的时间如何在部门下派的行政事务、服务和自治之间分配，"
+           "以及哪些行政领域占用最多。")))
 
 
 # --- where the freed hours went --------------------------------------------------------------
@@ -244,7 +326,7 @@ def _freed_marks(ax: Axes, bands: list[dict]) -> None:
         error = [[0.0], [0.0]] if low is None else [[band["mean"] - low], [high - band["mean"]]]
         ax.errorbar(band["mean"], row, xerr=error, fmt="D", color=OKABE_ITO["black"],
                     markeredgecolor="white", markersize=7, capsize=3, elinewidth=1.4, zorder=4)
-        ax.annotate(lb.number(band["mean"], sign=True, digits=0),
+        ax.annotate(number(band["mean"], sign=True, digits=0),
                     (band["mean"] if high is None else high, row), xytext=(5, 7),
                     textcoords="offset points", size=7.5, color=TEXT_GREY,
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
@@ -265,7 +347,7 @@ def freed_hours(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figur
     others = results.scenarios[1:]
     bands = [interval(per_rep.loc[per_rep["scenario"] == n, fh.FREED].to_numpy())
              for n in others]
-    base = lb.scenario_label(results.baseline, lang)
+    base = display_name(results, results.baseline, lang)
     fig = _frame(results, lang, canvas, "freed", base=base,
                  interval=lb.methods_label((b["method"] for b in bands), lang))
     parts = list(fh.PARTS)
@@ -273,7 +355,7 @@ def freed_hours(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figur
     _diverging_bars(ax, per_rep.groupby("scenario")[parts].mean().loc[others])
     _freed_marks(ax, bands)
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_yticks(np.arange(len(others)), [lb.scenario_label(n, lang) for n in others])
+    ax.set_yticks(np.arange(len(others)), [display_name(results, n, lang) for n in others])
     ax.set_ylim(len(others) - 0.5, -0.5)
     ax.grid(axis="y", visible=False)
     ax.margins(x=0.08)
@@ -281,6 +363,24 @@ def freed_hours(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figur
     ax.set_xlabel(lb.text("freed.axis", lang))
     legend_below(fig, _freed_handles(parts, lang), 4)
     return fig
+
+
+register(Chart(
+    name="freed", fits=lambda results: compares(results) and fh.fits(results.weekly),
+    draw=freed_hours, brief_rank=2,
+    title=Bilingual(en="Where the freed hours went", zh="减负腾出的时间去了哪里"),
+    subtitle=Bilingual(
+        en="Administrative hours (tasks and grid duties) each scenario frees against {base}, per "
+           "community of {base} and year, and where they went: parts right of zero grew, parts "
+           "left of zero shrank; they add up to the freed hours (◆: mean and {interval})",
+        zh="各情景相对{base}腾出的行政工时（事项与网格职责，按{base}每社区每年计）及其去向："
+           "零线右侧为增加的部分，左侧为减少的部分，各部分之和等于腾出工时（菱形：均值及{interval}）"),
+    caption=Bilingual(
+        en="Where the administrative hours a reform frees end up: in work for residents, in less "
+           "overtime, or idle as slack; the diamond marks the freed hours, which the parts add up "
+           "to.",
+        zh="改革腾出的行政工时最终去向：用于居民工作、减少加班，或成为闲置工时；"
+           "菱形标出腾出工时，各部分之和等于它。")))
 
 
 # --- across communities ----------------------------------------------------------------------
@@ -310,7 +410,7 @@ def _size_axis(ax: Axes) -> None:
     ax.xaxis.set_major_locator(FixedLocator([1000, 1500, 2000, 3000, 4000, 5000, 6000, 8000,
                                              10000, 12000, 15000, 20000, 30000]))
     ax.xaxis.set_minor_locator(NullLocator())
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    plain_ticks(ax.xaxis)
 
 
 @styled
@@ -319,9 +419,9 @@ def across_communities(results: Results, lang: str, canvas: Canvas = STANDARD) -
     fig = _frame(results, lang, canvas, "communities",
                  only=lb.text("communities.only", lang) if _crowded(results) else "")
     data = _community_measures(results)
-    panels = (("admin", "communities.admin", "%"), ("overtime", "communities.overtime", None))
+    panels = (("admin", "admin_share"), ("overtime", "overtime_hours_per_staff_week"))
     axes = _grid(fig, canvas, 1, 2, sharex=True)
-    for ax, (column, title, unit) in zip(axes, panels, strict=True):
+    for ax, (column, metric) in zip(axes, panels, strict=True):
         for i, name in enumerate(results.scenarios):
             style, own = look(i), data[data["scenario"] == name]
             if _clouded(results, i):
@@ -330,13 +430,26 @@ def across_communities(results: Results, lang: str, canvas: Canvas = STANDARD) -
             medians = _size_medians(own, column)
             ax.plot(medians["households"], medians["value"], color=style.colour,
                     marker=style.marker, linestyle=style.line, markeredgecolor="white")
-        _title(ax, lb.text(title, lang), canvas)
+        _title(ax, lb.metric_name(metric, lang), canvas)
         ax.set_xlabel(lb.text("communities.x", lang))
-        ax.set_ylabel(unit or lb.metric_unit("overtime_hours_per_staff_week", lang))
+        ax.set_ylabel(lb.metric_unit(metric, lang))
         _size_axis(ax)
-    _percent_axis(axes[0].yaxis)
+    plain_ticks(axes[0].yaxis, percent=True)
     legend_below(fig, _scenario_handles(results, lang), 6)
     return fig
+
+
+register(Chart(
+    name="communities", fits=has_weekly, draw=across_communities, brief_rank=6,
+    title=Bilingual(en="Across communities: large and small", zh="不同规模社区的负担"),
+    subtitle=Bilingual(
+        en="Each dot is one community in one replicate{only}; lines join the median of each size "
+           "class",
+        zh="每个点代表一次重复中的一个社区{only}；折线连接各规模档的中位数"),
+    caption=Bilingual(
+        en="Large communities carry more administrative work and overtime per staff member when "
+           "staff numbers do not grow with size.",
+        zh="人员配备不随规模增长时，大社区的行政负担和人均加班更重。")))
 
 
 # --- through the year ------------------------------------------------------------------------
@@ -385,7 +498,7 @@ def _shade_warmup(axes: np.ndarray, results: Results, lang: str) -> list[Patch]:
 def through_the_year(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figure:
     """Issued work, backlog, overtime and overdue items week by week, with replicate bands;
     warm-up weeks shaded."""
-    fig = _frame(results, lang, canvas, "weekly", reps=results.reps,
+    fig = _frame(results, lang, canvas, "through_year", reps=results.reps,
                  only=lb.text("weekly.only", lang) if _crowded(results) else "")
     data = _weekly_measures(results)
     axes = _grid(fig, canvas, 2, 2, sharex=True)
@@ -402,6 +515,19 @@ def through_the_year(results: Results, lang: str, canvas: Canvas = STANDARD) -> 
     shading = _shade_warmup(axes, results, lang)
     legend_below(fig, _scenario_handles(results, lang) + shading, 6)
     return fig
+
+
+register(Chart(
+    name="through_year", fits=has_weekly, draw=through_the_year, brief_rank=5,
+    title=Bilingual(en="Through the year", zh="全年走势"),
+    subtitle=Bilingual(
+        en="City per week; line: median over {reps} replicates, band: lowest to highest "
+           "replicate{only}",
+        zh="全市逐周；线为{reps}次重复的中位数，阴影为各次重复的最低至最高值{only}"),
+    caption=Bilingual(
+        en="Campaigns reach every community on the same day: the spikes in issued work are "
+           "followed by rises in backlog, overtime and overdue items.",
+        zh="突击任务同一天到达所有社区：下派任务的尖峰之后，积压、加班和逾期事项随之上升。")))
 
 
 # --- burden over time ------------------------------------------------------------------------
@@ -487,7 +613,7 @@ def _mark_reforms(axes: np.ndarray, marks: pd.Series, lang: str) -> list[Line2D]
     for years, reforms in marks.items():
         for ax in axes:
             ax.axvline(years, color=TEXT_GREY, linestyle="--", linewidth=1, zorder=1)
-        axes[0].annotate(lb.join([lb.scenario_label(r, lang) for r in reforms], lang, most=2),
+        axes[0].annotate(lb.join([lb.reform_label(r, lang) for r in reforms], lang, most=2),
                          (years, 1), xycoords=("data", "axes fraction"), xytext=(3, -2),
                          textcoords="offset points", va="top", size=7, color=TEXT_GREY,
                          bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
@@ -542,16 +668,37 @@ def burden_over_time(results: Results, lang: str, canvas: Canvas = STANDARD) -> 
     return fig
 
 
+register(Chart(
+    name="burden", fits=burden_fits, draw=burden_over_time, brief_rank=3,
+    title=Bilingual(en="Administrative burden over time", zh="行政负担的时间走势"),
+    subtitle=Bilingual(
+        en="Per community; each point: {weeks} working weeks of the measured period at their "
+           "yearly rate (warm-up left out), mean over {reps} replicates",
+        zh="按社区计；每个点为测量期内{weeks}个工作周折算的年度水平（不含预热期），"
+           "为{reps}次重复的均值"),
+    caption=Bilingual(
+        en="Administrative hours per community by channel (formal, informal) and the "
+           "administrative task types that can reach a community formally, through the measured "
+           "years, one line per scenario; dashed lines mark the day a reform comes into force.",
+        zh="按渠道（正式、非正式）划分的每社区行政事务工时，"
+           "以及可经正式渠道到达社区的行政事项数，展示测量期内逐年的变化，"
+           "每个情景一条线；虚线标出改革生效的日期。")))
+
+
 # --- scenario comparison ---------------------------------------------------------------------
 
-def _forest_row(ax: Axes, entry: pd.Series, row: int, style: Look) -> None:
-    """One scenario's difference: a marker, its interval and the value beside it."""
-    error = [[entry["diff"] - entry["diff_low"]], [entry["diff_high"] - entry["diff"]]]
-    ax.errorbar(entry["diff"], row, xerr=np.nan_to_num(error), fmt=style.marker,
+def _forest_row(ax: Axes, entry: pd.Series, row: int, style: Look, metric: str) -> None:
+    """One scenario's difference: a marker, its interval and the value beside it (shares
+    plotted and written in percentage points)."""
+    shown = entry * lb.scale(metric)
+    error = [[shown["diff"] - shown["diff_low"]], [shown["diff_high"] - shown["diff"]]]
+    ax.errorbar(shown["diff"], row, xerr=np.nan_to_num(error), fmt=style.marker,
                 color=style.colour, capsize=3, markersize=6, elinewidth=1.4)
-    end = np.nan_to_num(entry["diff_high"], nan=entry["diff"])
-    ax.annotate(lb.number(entry["diff"], sign=True), (end, row), xytext=(4, 0),
-                textcoords="offset points", va="center", size=7, color=TEXT_GREY)
+    end = np.nan_to_num(shown["diff_high"], nan=shown["diff"])
+    share = lb.is_share(metric)
+    ax.annotate(number(entry["diff"], share=share, sign=True, digits=1 if share else None),
+                (end, row), xytext=(4, 0), textcoords="offset points", va="center", size=7,
+                color=TEXT_GREY)
 
 
 @styled
@@ -560,24 +707,37 @@ def differences(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figur
     others = results.scenarios[1:]
     shown = results.summary[results.summary["scenario"].isin(others)
                             & results.summary["metric"].isin(KEY_METRICS)]
-    fig = _frame(results, lang, canvas, "diff", base=lb.scenario_label(results.baseline, lang),
-                 reps=results.reps, interval=lb.methods_label(shown["diff_method"], lang))
+    base = display_name(results, results.baseline, lang)
+    fig = _frame(results, lang, canvas, "differences", base=base, reps=results.reps,
+                 interval=lb.methods_label(shown["diff_method"], lang))
     rows = np.arange(len(others))
     summary = results.summary.set_index(["scenario", "metric"])
     axes = _metric_grid(fig, canvas, len(KEY_METRICS), sharey=True)
     for ax, metric in zip(axes, KEY_METRICS, strict=True):
         for row, name in enumerate(others):
             entry = summary.loc[(name, metric), ["diff", "diff_low", "diff_high"]]
-            _forest_row(ax, entry.astype(float) * lb.scale(metric), row, look(row + 1))
+            _forest_row(ax, entry.astype(float), row, look(row + 1), metric)
         ax.axvline(0, color="black", linewidth=0.8)
         ax.margins(x=0.22)
         tidy_numbers(ax.xaxis)
         _title(ax, lb.metric_name(metric, lang), canvas)
         ax.set_xlabel(lb.difference_unit(metric, lang))
         ax.grid(axis="y", visible=False)
-    axes[0].set_yticks(rows, [lb.scenario_label(n, lang) for n in others])
+    axes[0].set_yticks(rows, [display_name(results, n, lang) for n in others])
     axes[0].set_ylim(len(others) - 0.5, -0.5)
     return fig
+
+
+register(Chart(
+    name="differences", fits=compares, draw=differences, brief_rank=1,
+    title=Bilingual(en="Difference from the baseline", zh="与基准情景的差异"),
+    subtitle=Bilingual(
+        en="Paired difference of each scenario from {base} over {reps} replicates with common "
+           "random numbers: mean and {interval}",
+        zh="各情景与{base}的配对差值（{reps}次共同随机数重复）：均值及{interval}"),
+    caption=Bilingual(
+        en="An interval that does not cross zero marks a change that holds across replicates.",
+        zh="区间不跨越零线，说明该变化在各次重复中都成立。")))
 
 
 # --- sweeps ----------------------------------------------------------------------------------
@@ -619,9 +779,9 @@ def response_curves(results: Results, lang: str, key: str,
     tables = {metric: _response(results.metrics, key, metric) for metric in KEY_METRICS}
     methods = lb.methods_label((m for t in tables.values() for m in t["method"]), lang)
     marginal = lb.text("response.marginal", lang) if len(results.keys) > 1 else ""
-    fig = new_figure(lb.text("response.title", lang, key=lb.inline(lb.key_name(key, lang), lang)),
-                     lb.text("response.subtitle", lang, interval=methods) + marginal,
-                     source_line(results, lang), canvas)
+    title, subtitle = _heading("response", lang, interval=methods,
+                               key=lb.inline(lb.key_name(key, lang), lang))
+    fig = new_figure(title, subtitle + marginal, source_line(results, lang), canvas)
     numeric = _is_numeric(results.metrics[key])
     axes = _metric_grid(fig, canvas, len(KEY_METRICS), sharex=True)
     for ax, (metric, table) in zip(axes, tables.items(), strict=True):
@@ -637,8 +797,25 @@ def response_curves(results: Results, lang: str, key: str,
     return fig
 
 
+def _response_files(results: Results) -> dict[str, dict[str, Any]]:
+    """One response chart per varied key, named after it: response_staffing-staff_per_...."""
+    return {f"response_{key.replace('.', '-')}": {"key": key} for key in results.keys}
+
+
+register(Chart(
+    name="response", fits=lambda results: results.command == "sweep" and len(results.keys) != 2,
+    draw=response_curves, files=_response_files, brief_rank=9,
+    title=Bilingual(en="Response to {key}", zh="结果随{key}的变化"),
+    subtitle=Bilingual(
+        en="Mean over replicates; band: {interval}",
+        zh="各次重复的均值；阴影：{interval}"),
+    caption=Bilingual(
+        en="How each result changes as the varied setting changes.",
+        zh="各项结果如何随所变动的参数变化。")))
+
+
 def _cell_text(ax: Axes, x: float, y: float, value: float, metric: str, colour) -> None:
-    ax.text(x, y, lb.number(value * lb.scale(metric), share=lb.is_share(metric)),
+    ax.text(x, y, number(value, share=lb.is_share(metric)),
             ha="center", va="center", size=7, color=ink_for(colour))
 
 
@@ -685,6 +862,16 @@ def heatmap(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figure:
     return fig
 
 
+register(Chart(
+    name="heatmap", fits=lambda results: results.command == "sweep" and len(results.keys) >= 2,
+    draw=heatmap, brief_rank=8,
+    title=Bilingual(en="Results by {x} and {y}", zh="{x}与{y}组合下的结果"),
+    subtitle=Bilingual(en="Mean over replicates in each cell", zh="每格为各次重复的均值"),
+    caption=Bilingual(
+        en="Each cell is one combination of the two varied settings.",
+        zh="每一格是两个变动参数的一种组合。")))
+
+
 def frontier_fits(results: Results) -> bool:
     """Drawn for sweeps over staff and size with at least two staff levels per size."""
     if results.command != "sweep" or not {STAFF_KEY, SIZE_KEY} <= set(results.keys):
@@ -718,7 +905,7 @@ def _frontier_points(ax: Axes, means: pd.DataFrame, threshold: float, lang: str)
         handles.append(ax.scatter(part[SIZE_KEY], part[STAFF_KEY], s=36, marker=marker,
                                   color=OKABE_ITO[colour], label=lb.text(key, lang), zorder=3))
     for _, row in means.iterrows():
-        ax.annotate(f"{row['overdue_rate']:.0%}", (row[SIZE_KEY], row[STAFF_KEY]),
+        ax.annotate(number(row["overdue_rate"], share=True), (row[SIZE_KEY], row[STAFF_KEY]),
                     xytext=(5, 3), textcoords="offset points", size=6.5, color=TEXT_GREY)
     return handles
 
@@ -745,7 +932,8 @@ def _frontier_line(ax: Axes, means: pd.DataFrame, threshold: float, lang: str) -
 def staffing_frontier(results: Results, lang: str, threshold: float = DEFAULT_THRESHOLD,
                       canvas: Canvas = STANDARD) -> Figure:
     """Staff per community needed, by community size, to keep overdue work under a threshold."""
-    fig = _frame(results, lang, canvas, "frontier", threshold=f"{threshold:.0%}")
+    fig = _frame(results, lang, canvas, "frontier",
+                 threshold=plain(threshold, share=True))
     ax = fig.subplots()
     means = results.metrics.groupby([SIZE_KEY, STAFF_KEY], as_index=False)["overdue_rate"].mean()
     handles = _frontier_points(ax, means, threshold, lang)
@@ -755,34 +943,33 @@ def staffing_frontier(results: Results, lang: str, threshold: float = DEFAULT_TH
                        linestyle="--", label=lb.text("frontier.reference", lang))
     ax.set_xlabel(lb.key_label(SIZE_KEY, lang))
     ax.set_ylabel(lb.key_label(STAFF_KEY, lang))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    plain_ticks(ax.xaxis)
     legend_below(fig, handles, 3)
     return fig
 
 
+register(Chart(
+    name="frontier", fits=frontier_fits, draw=staffing_frontier, options=("threshold",),
+    brief_rank=7,
+    title=Bilingual(
+        en="Staff needed to keep the overdue rate at or below {threshold}",
+        zh="逾期率不超过{threshold}所需的人员"),
+    subtitle=Bilingual(
+        en="Lowest staffing whose mean overdue rate meets the threshold, interpolated between the "
+           "tested levels",
+        zh="平均逾期率达标的最低人员配备，在测试水平之间线性插值"),
+    caption=Bilingual(
+        en="Staff each community needs, by its size, for overdue work to stay under the threshold.",
+        zh="不同规模社区为使逾期率不超过目标所需的工作人员。")))
+
+
 # --- what fits a folder, and drawing it all --------------------------------------------------
 
-def available(results: Results, threshold: float = DEFAULT_THRESHOLD) -> list[tuple[str, Draw]]:
-    """The charts this folder can feed, by file stem; each draws with (lang, canvas=...)."""
-    charts: list[tuple[str, Draw]] = []
-    if results.weekly is not None:
-        charts += [("hours", partial(where_hours_go, results)),
-                   ("communities", partial(across_communities, results)),
-                   ("through_year", partial(through_the_year, results))]
-    if burden_fits(results):
-        charts.append(("burden", partial(burden_over_time, results)))
-    if results.command == "compare" and len(results.scenarios) > 1:
-        charts.append(("differences", partial(differences, results)))
-        if fh.fits(results.weekly):
-            charts.append(("freed", partial(freed_hours, results)))
-    if results.command == "sweep" and len(results.keys) != 2:
-        charts += [(f"response_{key.replace('.', '-')}",
-                    partial(response_curves, results, key=key)) for key in results.keys]
-    if results.command == "sweep" and len(results.keys) >= 2:
-        charts.append(("heatmap", partial(heatmap, results)))
-    if frontier_fits(results):
-        charts.append(("frontier", partial(staffing_frontier, results, threshold=threshold)))
-    return charts
+def available(results: Results, threshold: float = DEFAULT_THRESHOLD) -> list[Drawing]:
+    """The chart files this folder can feed, in registry order."""
+    options = {"threshold": threshold}
+    return [drawing for chart in CHARTS.values() if chart.fits(results)
+            for drawing in chart.drawings(results, options)]
 
 
 def check_format(fmt: str) -> str:
@@ -794,11 +981,11 @@ def check_format(fmt: str) -> str:
 def plot_results(folder: Path, out: Path, lang: str = "en", fmt: str = "png",
                  threshold: float = DEFAULT_THRESHOLD) -> list[Path]:
     """Draw every chart that fits the results folder into ``out``; return the files."""
-    lb.check_lang(lang)
+    check_lang(lang)
     check_format(fmt)
     results = load_results(folder)
     check_writable(Path(out))
     with output_errors(out, hint="each chart is written whole or not at all; free space or "
                                  "choose another --out, then plot again"):
-        return [save(draw(lang), Path(out) / f"{name}_{lang}.{fmt}")
-                for name, draw in available(results, threshold)]
+        return [save(drawing.draw(lang), Path(out) / f"{drawing.name}_{lang}.{fmt}")
+                for drawing in available(results, threshold)]

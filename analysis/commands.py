@@ -13,7 +13,8 @@ from pathlib import Path
 
 import click
 
-from analysis.labels import FORMATS, LANGS
+from analysis.labels import FORMATS
+from sim.languages import LANGS
 
 results_argument = click.argument("results_dir", metavar="RESULTS_DIR",
                                   type=click.Path(file_okay=True, path_type=Path))

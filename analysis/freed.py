@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from analysis.numbers import band, number
 from analysis.summary import interval, methods_text
 from sim.freed import (  # noqa: F401  (re-exported: the decomposition is in sim.freed)
     ADMIN_FIELDS,
@@ -99,13 +100,7 @@ def format_freed(summary: dict[str, Any]) -> str:
         lines.append(f"  {entry['name']}")
         for part, stats in entry["parts"].items():
             share = stats["share_of_freed"]
-            shown = "" if share is None else f"{share:>7.0%}"
-            lines.append(f"    {MEANINGS[part]:<{width}} {_cell(stats):<28} {shown}")
+            shown = "" if share is None else f"{number(share, share=True, digits=0):>7}"
+            cell = band(stats["mean"], stats["ci_low"], stats["ci_high"], sign=True, digits=0)
+            lines.append(f"    {MEANINGS[part]:<{width}} {cell:<28} {shown}")
     return "\n".join(lines)
-
-
-def _cell(stats: dict[str, Any]) -> str:
-    mean = f"{stats['mean']:+,.0f}"
-    if stats["ci_low"] is None:
-        return mean
-    return f"{mean} [{stats['ci_low']:+,.0f}, {stats['ci_high']:+,.0f}]"

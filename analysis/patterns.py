@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 import scenarios
+from analysis.numbers import number, plain
 from analysis.summary import interval
 from sim.calibration import calibrate, missed_targets, parse_free, parse_target, write_calibrated
 from sim.cli import DEFAULT_TOLERANCE
@@ -164,11 +165,11 @@ def _fit_command(args: argparse.Namespace) -> int:
 def _check_command(args: argparse.Namespace) -> int:
     table = check(calibration_scenario(Path(args.scenario)))
     with pd.option_context("display.width", 200, "display.max_colwidth", 60):
-        print(table.drop(columns="source").to_string(index=False,
-                                                     float_format=lambda v: f"{v:.4g}"))
+        print(table.drop(columns="source").to_string(index=False, float_format=number))
     missed = table[~table["in_band"]]
     for row in missed.itertuples():
-        print(f"out of band: {row.pattern} = {row.mean:.4g}, band [{row.low:g}, {row.high:g}] "
+        print(f"out of band: {row.pattern} = {number(row.mean)}, band "
+              f"[{plain(row.low)}, {plain(row.high)}] "
               f"({row.role}; {row.source})", file=sys.stderr)
     return 1 if len(missed) else 0
 

@@ -91,6 +91,11 @@ class Results:
         return {name: int(entry.get("start_day", 0)) for name, entry in reforms.items()
                 if isinstance(entry, dict) and entry.get("enabled")}
 
+    def resolved(self, scenario: str) -> dict[str, Any]:
+        """The scenario as its manifest holds it: meta keys (name, description, label_en,
+        label_zh, which charts show) and the resolved parameter tables."""
+        return self._resolved(scenario)
+
     def _resolved(self, scenario: str) -> dict[str, Any]:
         if self.command == "compare":
             return self.info["scenarios"][scenario]["resolved"]

@@ -3,24 +3,45 @@
 The design comes from SALib's samplers; the runs go through the sweep engine
 (parallel, on Dask, resumable); replicates are averaged per design point
 before SALib analyses them, so the indices describe the parameters, not the
-replicate noise.
+replicate noise. The chart speaks every language the charts do: its words come
+from analysis.labels, its panels' names from the metric registry.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from analysis import labels as lb
 from sim.design import Vary
 from sim.errors import UserError
 from sim.metrics import KEY_METRICS
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from sim.scenario import Scenario
+
 METHODS = ("morris", "sobol")
 MORRIS_LEVELS = 4
 DEFAULT_METRICS = KEY_METRICS        # the registry's key metrics (sim.metrics)
+
+
+class Columns(NamedTuple):
+    """Which index columns a method's chart draws: bars with error bars, and markers."""
+
+    main: str
+    error: str
+    second: str
+
+
+# Bars: the index that ranks parameters; markers: its companion. Symbols read in any language.
+COLUMNS = {"morris": Columns("mu_star", "mu_star_conf", "sigma"),
+           "sobol": Columns("ST", "ST_conf", "S1")}
+SYMBOLS = {"mu_star": "μ*", "sigma": "σ", "ST": "ST", "S1": "S1"}
 
 
 def problem_for(varies: list[Vary]) -> dict[str, Any]:
@@ -91,30 +112,48 @@ def analyse(method: str, problem: dict[str, Any], matrix: np.ndarray, runs: pd.D
     return pd.concat(tables, ignore_index=True)
 
 
-def draw(indices: pd.DataFrame, method: str, path: Path, source: str) -> None:
+def source_line(scenario: Scenario, method: str, n: int, points: int, reps: int, seed: int,
+                lang: str) -> str:
+    """Where the chart's indices come from, for its foot."""
+    name = lb.scenario_label(scenario.name, lang, scenario.nested())
+    return lb.text("source.sensitivity", lang, scenario=name,
+                   method=lb.text(f"sensitivity.{method}", lang), n=n, points=points, reps=reps,
+                   seed=seed)
+
+
+def chart(indices: pd.DataFrame, method: str, source: str, lang: str = "en") -> Figure:
     """One panel per metric: the parameters ranked by their influence, in the house style."""
-    from analysis.style import house_style, look, new_figure, save
+    from analysis.style import STANDARD, house_style, look, new_figure, plain_ticks, wrap
 
     metrics = list(dict.fromkeys(indices["metric"]))
     columns, rows = min(len(metrics), 3), -(-len(metrics) // 3)
-    main, error, second, label = (("mu_star", "mu_star_conf", "sigma", "μ*: mean absolute effect")
-                                  if method == "morris" else
-                                  ("ST", "ST_conf", "S1", "total-order index ST"))
+    main, error, second = COLUMNS[method]
     bar, dot = look(1), look(2)
+    name = lb.text(f"sensitivity.{method}", lang)
     with house_style():
-        figure = new_figure(f"Which parameters drive the findings ({method})",
-                            f"bars: {main} with 95% interval; markers: {second}", source)
+        figure = new_figure(lb.text("sensitivity.title", lang, method=name),
+                            lb.text(f"sensitivity.{method}.subtitle", lang), source)
         axes = figure.subplots(rows, columns, squeeze=False).ravel()
+        room = STANDARD.width / columns - 0.8            # inches a panel title may take
         for axis, metric in zip(axes, metrics, strict=False):
             table = indices[indices["metric"] == metric].sort_values(main)
             y = np.arange(len(table))
             axis.barh(y, table[main], xerr=table[error], color=bar.colour, hatch="//",
-                      ecolor="#555555", edgecolor="white", label=main)
-            axis.plot(table[second], y, dot.marker, color=dot.colour, label=second)
-            axis.set_yticks(y, table["parameter"], fontsize=7)
-            axis.set_title(metric, fontsize=9)
-            axis.set_xlabel(label, fontsize=8)
+                      ecolor="#555555", edgecolor="white", label=SYMBOLS[main])
+            axis.plot(table[second], y, dot.marker, color=dot.colour, label=SYMBOLS[second])
+            axis.set_yticks(y, [lb.key_name(key, lang) for key in table["parameter"]],
+                            fontsize=7)
+            axis.set_title("\n".join(wrap(lb.metric_name(metric, lang), room, 9)), fontsize=9)
+            axis.set_xlabel(lb.text(f"sensitivity.{method}.axis", lang), fontsize=8)
+            plain_ticks(axis.xaxis)
         axes[0].legend(fontsize=7, loc="lower right")
         for axis in axes[len(metrics):]:
             axis.set_visible(False)
-        save(figure, path)
+    return figure
+
+
+def draw(indices: pd.DataFrame, method: str, path: Path, source: str, lang: str = "en") -> None:
+    """The chart of ``indices`` written to ``path`` (its format from the suffix)."""
+    from analysis.style import save
+
+    save(chart(indices, method, source, lang), path)

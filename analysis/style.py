@@ -27,12 +27,14 @@ from typing import Any
 import matplotlib
 from cycler import cycler
 from matplotlib import font_manager
+from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.labels import inline, join, key_name, scenario_label, text
+from analysis.numbers import plain
 from analysis.results import Results
 from sim.errors import UserError
 from sim.output import replacing
@@ -242,18 +244,29 @@ def legend_below(fig: Figure, handles: list, ncols: int) -> None:
     engine.set(rect=(left, bottom + band, width, height - band))
 
 
-def tidy_numbers(axis) -> None:
-    """Thousands separators, true minus signs and at most six ticks, so labels never touch."""
+def plain_ticks(axis: Axis, percent: bool = False) -> None:
+    """Tick labels written as every number is (analysis.numbers): thousands separated, true
+    minus signs, no needless decimals; an axis plotted in percent gets '%'."""
     def shown(value: float, _position: int) -> str:
-        label = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:g}"
-        return label.replace("-", "\u2212")
-    axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+        return plain(value / 100, share=True) if percent else plain(value)
     axis.set_major_formatter(FuncFormatter(shown))
+
+
+def tidy_numbers(axis: Axis) -> None:
+    """At most six ticks, so labels never touch, written as ``plain_ticks`` writes them."""
+    axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    plain_ticks(axis)
+
+
+def display_name(results: Results, name: str, lang: str) -> str:
+    """A scenario of ``results`` by the display name its file gives (label_en, label_zh),
+    read from the manifest; a scenario without one by its name."""
+    return scenario_label(name, lang, results.resolved(name))
 
 
 def source_line(results: Results, lang: str) -> str:
     """Where a chart's numbers come from, read from the folder's manifest."""
-    names = [scenario_label(name, lang) for name in results.scenarios]
+    names = [display_name(results, name, lang) for name in results.scenarios]
     facts = {"reps": results.reps, "seed": results.seed}
     if results.command == "compare":
         tail = text("source.compare", lang, scenarios=join(names, lang), **facts)

@@ -37,6 +37,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import stdtrit
 
+from analysis import numbers
+from analysis.labels import is_share
 from sim.metrics import KEY_METRICS, METRICS, Bounds
 
 CONFIDENCE = 0.95
@@ -117,7 +119,7 @@ def summary_frame(summary: dict[str, dict]) -> pd.DataFrame:
 def method_text(method: str) -> str:
     """A method as the terminal shows it: the confidence level goes with the t-intervals."""
     if method.startswith("t"):
-        return f"{CONFIDENCE:.0%} {method}"
+        return f"{numbers.plain(CONFIDENCE, share=True)} {method}"
     return {RANGE: "replicate range (min-max)", NONE: "no interval (1 replicate)"}[method]
 
 
@@ -138,7 +140,7 @@ def format_table(summary: dict[str, dict], descriptions: dict[str, str] | None =
     descriptions = _meanings() if descriptions is None else descriptions
     lines = [f"{'metric':<38} {'mean [interval]':>30}  {'interval':<26} meaning"]
     for name, s in summary.items():
-        lines.append(f"{name:<38} {_band(s):>30}  {method_text(s['method']):<26} "
+        lines.append(f"{name:<38} {_band(s, name):>30}  {method_text(s['method']):<26} "
                      f"{descriptions.get(name, '')}")
     return "\n".join(lines)
 
@@ -159,7 +161,7 @@ def format_years(by_year: list[dict], metrics: Iterable[str] = KEY_METRICS) -> s
     full = max(year["days"] for year in by_year)
     heads = [f"year {y['year']}" + (f" ({y['days']} d)" if y["days"] < full else "")
              for y in by_year]
-    cells = [[_band(year["metrics"][m]) for year in by_year] for m in metrics]
+    cells = [[_band(year["metrics"][m], m) for year in by_year] for m in metrics]
     width = max(len(text) for text in [*heads, *(c for row in cells for c in row)])
     methods = methods_text(year["metrics"][m]["method"] for year in by_year for m in metrics)
     lines = [f"by year of the measured period (intervals: {methods})",
@@ -167,14 +169,6 @@ def format_years(by_year: list[dict], metrics: Iterable[str] = KEY_METRICS) -> s
     lines += [f"{m:<32}" + "".join(f" {c:>{width}}" for c in row)
               for m, row in zip(metrics, cells, strict=True)]
     return "\n".join(lines)
-
-
-def _fmt(value: float) -> str:
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    if abs(value) >= 1:
-        return f"{value:.2f}"
-    return f"{value:.3f}"
 
 
 def paired_differences(metrics: pd.DataFrame, names: list[str]) -> list[dict]:
@@ -214,15 +208,16 @@ def format_comparison(results: list[dict], descriptions: dict[str, str] | None =
         methods = f"intervals: {means}" + (f"; differences: {diffs}" if diffs else "")
         lines.append(f"{metric}  ({descriptions.get(metric, '')})  [{methods}]")
         for result in results:
-            mean = _band(result["metrics"][metric])
+            mean = _band(result["metrics"][metric], metric)
             diff = "" if result["name"] == base else \
-                f"   diff vs {base}: {_band(result['diff_vs_first'][metric], sign=True)}"
+                f"   diff vs {base}: {_band(result['diff_vs_first'][metric], metric, True)}"
             lines.append(f"  {result['name']:<24} {mean:<34}{diff}")
     return "\n".join(lines)
 
 
-def _band(summary: dict, sign: bool = False) -> str:
-    mean = ("+" if sign and summary["mean"] > 0 else "") + _fmt(summary["mean"])
-    if summary["ci_low"] is None:
-        return mean
-    return f"{mean} [{_fmt(summary['ci_low'])}, {_fmt(summary['ci_high'])}]"
+def _band(summary: dict, metric: str, sign: bool = False) -> str:
+    """A summary's 'mean [low, high]' as the terminal shows it: written as charts and briefs
+    write numbers (analysis.numbers), shares in percent and their differences in points."""
+    share = is_share(metric)
+    return numbers.band(summary["mean"], summary["ci_low"], summary["ci_high"], share=share,
+                        sign=sign, unit=" pp" if share and sign else "")

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from analysis.commands import brief_command, plot_command
+from analysis.commands import brief_command, lang_option, plot_command
 from sim.errors import UserError
 
 if TYPE_CHECKING:
@@ -326,8 +326,12 @@ def sweep_command(scenario: Path, varies: tuple[str, ...], sample: str, n_points
                                "points": means.to_dict(orient="records")}, indent=2,
                               default=str))
     else:
+        from analysis.labels import is_share
+        from analysis.numbers import number
+
         shown = [name for name, metric in METRICS.items() if metric.key]
-        click.echo(means[[*keys, *shown]].to_string(index=False))
+        click.echo(means[[*keys, *shown]].to_string(index=False, formatters={
+            m: functools.partial(number, share=is_share(m)) for m in shown}))
         click.echo(f"{len(runs)} runs in {out / 'runs.parquet'}")
     if failed:
         click.echo(f"commsim: {failed} of {len(runs)} runs failed; see the 'error' column "
@@ -413,6 +417,8 @@ def calibrate_command(scenario: Path, targets: tuple[str, ...], frees: tuple[str
 def _show_fit(fit: Calibration, wanted: list[Target], achieved: dict, reps: int, seed: int,
               out: Path) -> None:
     """The fitted values and, per target, the achieved mean and interval (table format)."""
+    from analysis.labels import is_share
+    from analysis.numbers import plain
     from analysis.summary import format_table
 
     click.echo(f"fit after {fit.evaluations} evaluations ({reps} replicates each, seed {seed}), "
@@ -420,7 +426,8 @@ def _show_fit(fit: Calibration, wanted: list[Target], achieved: dict, reps: int,
     for key, value in fit.free.items():
         click.echo(f"  {key} = {value:.6g}")
     click.echo(format_table({t.metric: {**achieved[t.metric], "values": []} for t in wanted},
-                            {t.metric: f"target {t.value:g}" for t in wanted}))
+                            {t.metric: f"target {plain(t.value, share=is_share(t.metric))}"
+                             for t in wanted}))
     click.echo(f"calibrated scenario written to {out}")
 
 
@@ -442,13 +449,15 @@ def _show_fit(fit: Calibration, wanted: list[Target], achieved: dict, reps: int,
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
 @click.option("--resume", is_flag=True, help="Continue an interrupted analysis in --out.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@lang_option
 @format_option
 def sensitivity_command(scenario: Path, method: str, params: tuple[str, ...], n_base: int,
                         reps: int, metrics: tuple[str, ...], seed: int,
                         overrides: tuple[str, ...], workers: int | None, scheduler: str | None,
-                        out: Path, resume: bool, quiet: bool, fmt: str) -> None:
+                        out: Path, resume: bool, quiet: bool, lang: str, fmt: str) -> None:
     """Which parameters drive the findings: Morris or Sobol indices over --param ranges."""
     from analysis import sensitivity
+    from analysis.numbers import number
     from sim.design import parse_vary
     from sim.output import output_errors, write_text
     from sim.sweep import JOURNAL, Progress, plan_sweep, resume_hint, run_sweep
@@ -470,16 +479,15 @@ def sensitivity_command(scenario: Path, method: str, params: tuple[str, ...], n_
                      workers=workers, scheduler=scheduler, progress=progress)
     chosen = list(metrics) or list(sensitivity.DEFAULT_METRICS)
     indices = sensitivity.analyse(method, problem, matrix, runs, rows, chosen, seed)
-    source = (f"commsim sensitivity, scenario {loaded.name}, {method}, n={n_base}, "
-              f"{len(points)} points x {reps} replicates, seed {seed}")
+    source = sensitivity.source_line(loaded, method, n_base, len(points), reps, seed, lang)
     with output_errors(out, hint=hint):
         write_text(out / "indices.csv", indices.to_csv(index=False))
-        sensitivity.draw(indices, method, out / "indices.png", source)
+        sensitivity.draw(indices, method, out / "indices.png", source, lang)
     if fmt == "json":
         click.echo(json.dumps({"out": str(out), "method": method,
                                "indices": indices.to_dict(orient="records")}, indent=2))
         return
-    click.echo(indices.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
+    click.echo(indices.to_string(index=False, float_format=number))
     click.echo(f"indices in {out / 'indices.csv'}, chart {out / 'indices.png'}")
 
 
@@ -588,6 +596,7 @@ def catalog_summary(catalog: TaskCatalog, households: float, days: int = 250) ->
     import numpy as np
     import pandas as pd
 
+    from analysis.numbers import number
     from sim.catalog import ARRIVALS, CAMPAIGN, DEMAND, KINDS, PERIODIC
 
     per_year = np.select(
@@ -603,7 +612,7 @@ def catalog_summary(catalog: TaskCatalog, households: float, days: int = 250) ->
                                         hours=("hours", "sum"))
     lines = [f"catalog: {catalog.path}", f"{len(catalog)} task types, "
              f"{frame['category'].nunique()} categories, {frame['department'].nunique()} "
-             f"issuers; expected per community of {households:,.0f} households and "
+             f"issuers; expected per community of {number(households, digits=0)} households and "
              f"{days} working days (before tasks.effort_scale):", "",
              by_kind.round(0).to_string(), "",
              "arrival processes:", frame.groupby(["kind", "arrival"]).size().to_string(), "",

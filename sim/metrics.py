@@ -18,8 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any
 
+from sim.languages import Bilingual, Label
 from sim.parameters import DAYS_PER_WEEK
 
 
@@ -29,13 +30,6 @@ class Bounds(StrEnum):
     SHARE = "share"                 # a fraction in [0, 1], shown in percent
     NON_NEGATIVE = "non-negative"   # hours, counts and rates: 0 or more, no upper limit
     UNBOUNDED = "unbounded"         # any real number
-
-
-class Label(NamedTuple):
-    """A metric's name and unit as one language shows them."""
-
-    name: str
-    unit: str
 
 
 @dataclass(frozen=True)
@@ -145,7 +139,8 @@ class Metric:
     key: bool = False                       # led with in short tables, forest plots, sweeps
 
     def label(self, lang: str) -> Label:
-        return self.zh if lang == "zh" else self.en
+        """Name and unit in ``lang``; an unknown language is an error, not English."""
+        return Bilingual(en=self.en, zh=self.zh).pick(lang)
 
 
 def _ratio(numerator: float, denominator: float) -> float:

@@ -2,8 +2,11 @@
 
 A scenario file holds tables whose dotted paths are the keys of
 ``sim.parameters``; ``extends = "other.toml"`` inherits everything from a parent
-file first. ``--set KEY=VALUE`` overrides are applied last. Validation happens
-here, once, so the model can trust every value it reads.
+file first. ``--set KEY=VALUE`` overrides are applied last. Beside the values a
+file has meta keys, its own and never inherited: ``name``, ``description`` and
+``label_en``/``label_zh``, the display name charts and briefs show (a file
+without them is shown by its name). Validation happens here, once, so the
+model can trust every value it reads.
 
 A scenario can also be named: ``baseline`` (or ``baseline.toml``) is the file
 shipped in the ``scenarios`` package when no local file has that path, and an
@@ -19,12 +22,13 @@ import math
 import os
 import tomllib
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import scenarios as shipped
 from sim.errors import UserError
+from sim.languages import LABEL_KEYS, LANGS, Bilingual, label_key
 from sim.parameters import (
     BY_KEY,
     DAYS_PER_WEEK,
@@ -35,7 +39,7 @@ from sim.parameters import (
     defaults,
 )
 
-META_KEYS = ("name", "description", "extends")
+META_KEYS = ("name", "description", *LABEL_KEYS, "extends")
 RELAY_STRICTNESS = "reforms.enforcement.relay_strictness"
 PATH_KEYS = ("tasks.catalog",)
 
@@ -49,6 +53,7 @@ class Scenario:
     path: Path | None = None
     description: str = ""
     overrides: tuple[str, ...] = field(default=())
+    label: Bilingual[str] | None = None       # display name (label_en, ...); None: show name
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
@@ -67,7 +72,7 @@ class Scenario:
                 value = str(Path(value).resolve())
             values[key] = value
         check_consistency(values, where)
-        return Scenario(self.name, values, self.path, self.description, self.overrides)
+        return replace(self, values=values)
 
     @property
     def override_keys(self) -> list[str]:
@@ -112,6 +117,8 @@ class Scenario:
     def nested(self) -> dict[str, Any]:
         """The resolved values as nested tables, as a TOML file would hold them."""
         tree: dict[str, Any] = {"name": self.name, "description": self.description}
+        if self.label is not None:
+            tree.update({label_key(lang): self.label.pick(lang) for lang in LANGS})
         for key, value in self.values.items():
             node = tree
             *parents, leaf = key.split(".")
@@ -133,7 +140,25 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     check_consistency(values, str(path))
     name = str(meta.get("name") or path.stem)
     return Scenario(name, values, path.resolve(), str(meta.get("description", "")),
-                    tuple(overrides))
+                    tuple(overrides), display_label(meta, path))
+
+
+def display_label(meta: dict[str, Any], path: Path) -> Bilingual[str] | None:
+    """The file's own display name in every language, or None when it gives none (charts
+    then show its name). Half a set is refused: a chart in the missing language would
+    otherwise have to borrow another language's name."""
+    given = [key for key in LABEL_KEYS if key in meta]
+    if not given:
+        return None
+    for key in given:
+        if not isinstance(meta[key], str) or not meta[key].strip():
+            raise UserError(f"{path}: key '{key}' must be a non-empty string, got "
+                            f"{meta[key]!r}")
+    missing = [key for key in LABEL_KEYS if key not in meta]
+    if missing:
+        raise UserError(f"{path}: gives {', '.join(given)} but not {', '.join(missing)}; a "
+                        f"display name needs every language ({', '.join(LANGS)}) or none")
+    return Bilingual(**{lang: meta[label_key(lang)].strip() for lang in LANGS})
 
 
 def default_scenario() -> Scenario:
@@ -176,7 +201,8 @@ def extends_reference(parent: Path, folder: Path) -> str:
 
 
 def read_meta(path: Path) -> dict[str, Any]:
-    """The meta keys (name, description, extends) of one scenario file, without its parents."""
+    """The meta keys (name, description, labels, extends) of one scenario file, without its
+    parents."""
     document = _parse(path)
     return {k: document[k] for k in META_KEYS if k in document}
 

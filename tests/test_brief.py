@@ -107,7 +107,7 @@ def test_brief_defaults_to_a_pdf_inside_the_results(folders):  # noqa: F811
 
 @pytest.mark.parametrize("args, message", [
     (["--out", "brief.txt"], "the brief is a PDF; give a file name ending in .pdf"),
-    (["--lang", "de"], "Invalid value for '--lang': 'de' is not one of 'zh', 'en'"),
+    (["--lang", "de"], "Invalid value for '--lang': 'de' is not one of 'en', 'zh'"),
 ])
 def test_bad_brief_options_get_a_clear_message_and_status_2(folders, args,  # noqa: F811
                                                             message):

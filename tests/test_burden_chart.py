@@ -53,7 +53,7 @@ def five_years(tmp_path_factory) -> Path:
 
 
 def names(folder: Path) -> list[str]:
-    return [name for name, _ in charts.available(load_results(folder))]
+    return [drawing.name for drawing in charts.available(load_results(folder))]
 
 
 def test_plot_offers_the_chart_for_a_reform_after_the_warm_up(five_years):
@@ -122,7 +122,7 @@ def test_no_chart_for_one_year_with_the_reform_in_force_from_the_start(tmp_path)
 
 
 def test_the_brief_shows_the_chart_with_its_caption(five_years):
-    charts_in_brief = dict(brief_charts(load_results(five_years), 0.05))
-    page = _chart_page("burden", charts_in_brief["burden"], "en")
+    charts_in_brief = {d.name: d for d in brief_charts(load_results(five_years), 0.05)}
+    page = _chart_page(charts_in_brief["burden"], "en")
     assert any(t.startswith("Administrative hours per community by channel")
                for t in all_text(page))

@@ -148,8 +148,8 @@ def test_every_chart_names_its_source(folders):
     for part in (f"commsim {version('commsim')}", "git ", "2 paired replicates", "seed 3",
                  "Baseline, Access list, Funding follows task"):
         assert part in source
-    for name, draw in charts.available(results):
-        assert source in all_text(draw("en")), name
+    for drawing in charts.available(results):
+        assert source in all_text(drawing.draw("en")), drawing.name
 
 
 def test_charts_use_okabe_ito_with_hatches_for_greyscale(folders):
@@ -227,7 +227,7 @@ def test_a_folder_without_results_gets_a_clear_message_and_status_2(folders, tmp
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--lang", "fr"], "Invalid value for '--lang': 'fr' is not one of 'zh', 'en'"),
+    (["--lang", "fr"], "Invalid value for '--lang': 'fr' is not one of 'en', 'zh'"),
     (["--format", "gif"], "Invalid value for '--format'"),
     (["--overdue-threshold", "2"], "Invalid value for '--overdue-threshold'"),
 ])
@@ -237,7 +237,7 @@ def test_bad_options_get_a_clear_message_and_status_2(folders, args, message):
 
 
 def test_library_callers_get_the_same_checks(folders, tmp_path):
-    with pytest.raises(UserError, match="unknown language"):
+    with pytest.raises(UserError, match="unknown language 'fr'; expected one of en, zh"):
         charts.plot_results(folders["run"], tmp_path, lang="fr")
     with pytest.raises(UserError, match="unknown format"):
         charts.plot_results(folders["run"], tmp_path, fmt="gif")
@@ -256,3 +256,28 @@ def test_the_cli_and_the_simulation_never_load_matplotlib():
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
 
+
+
+def test_a_chart_without_a_brief_rank_is_plotted_but_left_out_of_the_brief(folders, monkeypatch):
+    from analysis.brief import brief_charts
+    from sim.languages import Bilingual
+
+    words = Bilingual(en="An extra chart.", zh="另一张图。")
+    extra = charts.Chart(name="extra", fits=lambda results: True, draw=charts.where_hours_go,
+                         title=words, subtitle=words, caption=words)
+    monkeypatch.setitem(charts.CHARTS, "extra", extra)
+    results = load_results(folders["compare"])
+    assert "extra" in [d.name for d in charts.available(results)]
+    in_brief = [d.name for d in brief_charts(results, 0.05)]
+    assert "extra" not in in_brief and in_brief[:2] == ["differences", "freed"]
+
+
+def test_a_chart_name_is_registered_once():
+    with pytest.raises(ValueError, match="'hours' is registered already"):
+        charts.register(charts.CHARTS["hours"])
+
+
+def test_the_response_family_is_one_chart_that_makes_a_file_per_varied_key(folders):
+    drawings = charts.available(load_results(folders["sweep_one"]))
+    assert [(d.name, d.chart.name) for d in drawings] == [
+        ("response_staffing-staff_per_community", "response")]

@@ -118,7 +118,7 @@ def test_the_chart_is_drawn_for_a_compare_folder(folder, tmp_path, lang):
 
 @pytest.mark.slow
 def test_the_brief_includes_the_chart_right_after_the_differences(folder, tmp_path):
-    assert [name for name, _ in brief_charts(load_results(folder), 0.05)][:2] == [
+    assert [d.name for d in brief_charts(load_results(folder), 0.05)][:2] == [
         "differences", "freed"]
     out = tmp_path / "brief_en.pdf"
     result = CliRunner().invoke(main, ["brief", str(folder), "--lang", "en", "--out", str(out)])
@@ -131,5 +131,5 @@ def test_no_freed_chart_without_a_second_scenario(tmp_path):
     result = CliRunner().invoke(main, ["compare", "baseline", "--reps", "2", "--workers", "1",
                                        *SETS, "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "freed" not in [name for name, _ in available(load_results(out))]
+    assert "freed" not in [d.name for d in available(load_results(out))]
     assert pd.read_csv(out / "freed_hours.csv").empty

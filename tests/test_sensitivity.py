@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -79,3 +80,26 @@ def test_sobol_gives_first_and_total_order_indices(tmp_path):
 def test_bad_sensitivity_input_gets_one_message_and_status_2(tmp_path, extra, message):
     result = analyse(tmp_path / "bad", *extra)
     assert result.exit_code == 2 and message in result.output
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_chart_speaks_the_language_asked_for(morris, lang):
+    from matplotlib.text import Text
+
+    from analysis.sensitivity import chart
+
+    indices = pd.read_csv(morris / "indices.csv")
+    figure = chart(indices, "morris", "source", lang)
+    texts = " ".join(t.get_text() for t in figure.findobj(Text))
+    chinese = re.search(r"[\u4e00-\u9fff]", texts)
+    assert bool(chinese) == (lang == "zh")
+    if lang == "zh":
+        words = set(re.findall(r"[A-Za-z]{3,}", texts))
+        assert words <= {"Morris", "source"}, words
+    else:
+        assert "Administrative share of staff hours" in texts and "Effort multiplier" in texts
+
+
+def test_the_sensitivity_command_takes_the_chart_language():
+    result = CliRunner().invoke(main, ["sensitivity", "--help"])
+    assert "--lang [en|zh]" in result.output

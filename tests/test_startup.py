@@ -18,8 +18,9 @@ import pytest
 from tests.conftest import ROOT, SCENARIOS
 
 # Our own modules allowed at CLI import: each imports only the standard library and click.
-LIGHT_MODULES = {"sim", "sim.cli", "sim.errors", "sim.metrics", "sim.parameters", "analysis",
-                 "analysis.commands", "analysis.labels"}
+LIGHT_MODULES = {"sim", "sim.cli", "sim.errors", "sim.languages", "sim.metrics",
+                 "sim.parameters", "analysis", "analysis.commands", "analysis.labels",
+                 "analysis.numbers"}
 # Third-party top-level packages allowed at CLI import: click and its own dependencies.
 LIGHT_PACKAGES = {"click", "colorama"}
 # What the simulation and the charts need, and no light command should load.
