@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-stamp
 
-.PHONY: install run test test-fast test-newest lint calibration bench regression-refresh validation-report clean
+.PHONY: install run test test-fast test-newest lint typecheck calibration bench regression-refresh validation-report clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ calibration: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# mypy over sim/ and analysis/ as [tool.mypy] in pyproject.toml sets it up.
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_city_year.py

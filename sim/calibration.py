@@ -14,7 +14,8 @@ than the tolerance is reported as missed, with the range the search reached.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -190,7 +191,7 @@ def _initial_simplex(dimensions: int) -> np.ndarray:
     return simplex
 
 
-def _replicates(executor, scenario: Scenario, reps: int, seed: int,
+def _replicates(executor: Executor, scenario: Scenario, reps: int, seed: int,
                 workers: int | None) -> dict[str, list[float]]:
     specs = [RunSpec(scenario, seed, rep) for rep in range(reps)]
     records = sorted(map_unordered(executor, execute, specs, window(workers)),
@@ -207,9 +208,10 @@ def _loss(achieved: dict[str, list[float]], targets: list[Target]) -> float:
 
 
 def write_calibrated(path: Path, scenario: Scenario, fit: Calibration,
-                     targets: list[Target], misses: list[Miss] = ()) -> None:
+                     targets: list[Target], misses: Sequence[Miss] = ()) -> None:
     """A scenario file that extends the calibrated one and sets its overrides and the fit;
     a fit that missed says so in its header, so the file cannot pass for a good one."""
+    assert scenario.path is not None  # a calibrated scenario was loaded from a file
     relative = extends_reference(scenario.path, path.resolve().parent)
     overrides = {key: scenario[key] for key in scenario.override_keys}
     lines = [

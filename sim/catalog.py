@@ -9,11 +9,14 @@ deep inside the model.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+from numpy.typing import DTypeLike
 
 from sim.errors import UserError
 
@@ -92,7 +95,8 @@ class TaskCatalog:
                               for f in fields(self) if f.name != "path"}, path=self.path)
 
     def with_columns(self, **columns: np.ndarray) -> TaskCatalog:
-        return replace(self, **columns)
+        # Only array columns are passed; mypy checks ** values against every field, ``path`` too.
+        return replace(self, **cast(dict[str, Any], columns))
 
     def table(self) -> pd.DataFrame:
         """The catalog as a DataFrame in the CSV's own columns and codes (it round-trips)."""
@@ -163,7 +167,8 @@ def _check_row(path: Path, line: int, row: dict[str, str]) -> tuple[int, dict]:
     return line, out
 
 
-def _number(row: dict[str, str], column: str, low: float, high: float, fail) -> float:
+def _number(row: dict[str, str], column: str, low: float, high: float,
+            fail: Callable[[str, str], UserError]) -> float:
     allowed = f"a finite number in [{low:g}, {high:g}]"
     try:
         value = float((row.get(column) or "").strip())
@@ -175,7 +180,7 @@ def _number(row: dict[str, str], column: str, low: float, high: float, fail) -> 
 
 
 def _to_arrays(rows: list[dict], path: str) -> TaskCatalog:
-    def col(name: str, dtype) -> np.ndarray:
+    def col(name: str, dtype: DTypeLike) -> np.ndarray:
         return np.array([r[name] for r in rows], dtype=dtype)
 
     return TaskCatalog(

@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -78,7 +78,7 @@ def _sensitivity_methods() -> Iterable[str]:
 class CommsimGroup(click.Group):
     """Turns UserError into a clear message and exit status 2."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except UserError as err:

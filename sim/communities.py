@@ -145,6 +145,7 @@ class Committees:
         staff's queues (a zone centre or grid workers serve other communities too and are
         not scored)."""
         assessment, queue = self.assessment, self.queue
+        assert assessment is not None  # callers ask only when there is an assessment
         own = self.workforce.is_community_staff[queue.pool]
         return own & assessment.pressed[queue.community] & assessment.assessed[queue.task]
 

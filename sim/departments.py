@@ -96,17 +96,17 @@ class Department(mesa.Agent):
         due = (day >= self._first_day) & ((day - self._first_day) % self._period == 0)
         broadcast = np.concatenate([self._periodic[due],
                                     np.array(self._campaigns.get(day, []), dtype=np.int64)])
-        community = [np.tile(np.arange(n), len(broadcast))]
-        task = [np.repeat(broadcast, n)]
+        community_parts = [np.tile(np.arange(n), len(broadcast))]
+        task_parts = [np.repeat(broadcast, n)]
         if len(self._demand):
             active = (day >= self._demand_start)[:, None]
             counts = self._demand_counts(self._demand_rate * self._demand_factor * active)
             rows, cols = np.nonzero(counts)
             repeats = counts[rows, cols]
-            community.append(np.repeat(cols, repeats))
-            task.append(np.repeat(self._demand[rows], repeats))
-        community = np.concatenate(community).astype(np.int64)
-        task = np.concatenate(task).astype(np.int64)
+            community_parts.append(np.repeat(cols, repeats))
+            task_parts.append(np.repeat(self._demand[rows], repeats))
+        community = np.concatenate(community_parts).astype(np.int64)
+        task = np.concatenate(task_parts).astype(np.int64)
         return Batch.formal(community, task, self._effort(day, community, task),
                             self.context.deadline_days)
 

@@ -43,23 +43,30 @@ class Vary:
     def is_range(self) -> bool:
         return self.low is not None
 
+    def _bounds(self) -> tuple[float, float]:
+        """A range's low and high (a range always has both)."""
+        assert self.low is not None and self.high is not None
+        return self.low, self.high
+
     def grid_values(self) -> tuple[Any, ...]:
         if not self.is_range:
             return self.values
+        low, high = self._bounds()
         if self.step is None:
-            raise UserError(f"--vary {self.key}={self.low:g}:{self.high:g}: a grid range needs "
+            raise UserError(f"--vary {self.key}={low:g}:{high:g}: a grid range needs "
                             "a step, LO:HI:STEP (or use --sample lhs)")
-        count = math.floor((self.high - self.low) / self.step + 1e-9) + 1
-        return tuple(self.typed(self.low + i * self.step) for i in range(count))
+        count = math.floor((high - low) / self.step + 1e-9) + 1
+        return tuple(self.typed(low + i * self.step) for i in range(count))
 
     def from_unit(self, u: float) -> Any:
         """The value at quantile ``u`` in [0, 1): a range point or a listed value."""
         if not self.is_range:
             return self.values[min(int(u * len(self.values)), len(self.values) - 1)]
-        value = self.low + u * (self.high - self.low)
+        low, high = self._bounds()
+        value = low + u * (high - low)
         if self.step is not None:
-            value = self.low + round((value - self.low) / self.step) * self.step
-        return self.typed(min(value, self.high))
+            value = low + round((value - low) / self.step) * self.step
+        return self.typed(min(value, high))
 
     def typed(self, value: float) -> Any:
         """``value`` as the key's type: integers rounded, floats cleaned of binary noise."""

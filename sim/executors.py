@@ -31,7 +31,7 @@ SINGLE_THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
 class InlineExecutor(Executor):
     """Runs each call at submit time in this process (``--workers 1``)."""
 
-    def submit(self, fn, /, *args, **kwargs) -> Future:
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         future: Future = Future()
         try:
             future.set_result(fn(*args, **kwargs))
@@ -41,7 +41,8 @@ class InlineExecutor(Executor):
 
 
 @contextmanager
-def open_executor(workers: int | None = None, scheduler: str | None = None):
+def open_executor(workers: int | None = None,
+                  scheduler: str | None = None) -> Iterator[Executor]:
     """An executor for ``workers`` local processes (default: all cores) or a Dask scheduler."""
     if scheduler:
         with _dask_executor(scheduler) as executor:
@@ -97,7 +98,7 @@ def _start_single_threaded_fork_server() -> None:
 
 
 @contextmanager
-def _dask_executor(address: str):
+def _dask_executor(address: str) -> Iterator[Executor]:
     try:
         from dask.distributed import Client
     except ImportError:

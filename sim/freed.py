@@ -34,7 +34,7 @@ then shrink every term. Only measured weeks count (warm-up weeks left out).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
@@ -73,7 +73,8 @@ def decompose(rates: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     base = rates.loc[names[0]]
     rows = []
     for name in names[1:]:
-        delta = rates.loc[name] - base.loc[rates.loc[name].index]
+        # One scenario's rows (replicates) are a frame; the stubs type .loc[label] as a Series.
+        delta = cast(pd.DataFrame, rates.loc[name] - base.loc[rates.loc[name].index])
         parts = {part: delta[list(plus)].sum(axis=1) - delta[list(minus)].sum(axis=1)
                  for part, (plus, minus) in PARTS.items()}
         frame = pd.DataFrame({FREED: -delta[list(ADMIN_FIELDS)].sum(axis=1), **parts})

@@ -136,7 +136,7 @@ class CommunityWorkloadModel(mesa.Model):
         for index, kind in enumerate(self.city.relay_kind):
             relay_class = ZoneCommittee if kind == ZONE_COMMITTEE else StreetOffice
             relay_class(self, index, np.flatnonzero(self.city.relay == index))
-        pools_by_community = [[] for _ in range(self.city.n_communities)]
+        pools_by_community: list[list[int]] = [[] for _ in range(self.city.n_communities)]
         for pool, community in enumerate(self.workforce.community):
             if community >= 0:
                 pools_by_community[community].append(pool)

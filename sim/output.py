@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from sim.errors import UserError
 
@@ -117,7 +118,7 @@ def _move_into_place(tmp: Path, out: Path) -> None:
     shutil.rmtree(old)
 
 
-def manifest(**facts) -> dict:
+def manifest(**facts: Any) -> dict:
     """What produced a result: the given facts plus versions, git revision and platform."""
     return {
         **facts,

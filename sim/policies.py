@@ -37,7 +37,7 @@ class AssessmentWeighted(PriorityPolicy):
 
     name = "assessment_weighted"
 
-    def order(self, weight, due, arrival):
+    def order(self, weight: np.ndarray, due: np.ndarray, arrival: np.ndarray) -> np.ndarray:
         level = WEIGHT_LEVELS - np.round(weight * WEIGHT_LEVELS).astype(np.int64)
         return (level << WEIGHT_SHIFT) | due.astype(np.int64)
 
@@ -47,7 +47,7 @@ class EarliestDeadline(PriorityPolicy):
 
     name = "earliest_deadline"
 
-    def order(self, weight, due, arrival):
+    def order(self, weight: np.ndarray, due: np.ndarray, arrival: np.ndarray) -> np.ndarray:
         return due.astype(np.int64)
 
 
@@ -56,7 +56,7 @@ class FirstInFirstOut(PriorityPolicy):
 
     name = "fifo"
 
-    def order(self, weight, due, arrival):
+    def order(self, weight: np.ndarray, due: np.ndarray, arrival: np.ndarray) -> np.ndarray:
         return arrival.astype(np.int64)
 
 

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import Generic, NamedTuple, TypeVar
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from sim.catalog import ADMIN, DEMAND, TaskCatalog
 from sim.city import CityLayout
@@ -76,7 +77,7 @@ class Reform:
         """The catalog with the task types the reform itself creates appended."""
         return catalog
 
-    def on_catalog(self, catalog: TaskCatalog, made_by_reforms: np.ndarray = ()) -> None:
+    def on_catalog(self, catalog: TaskCatalog, made_by_reforms: ArrayLike = ()) -> None:
         """Called once the run's catalog (new and relabelled types included) is known, with
         the indices of the types reforms created themselves."""
 
@@ -136,6 +137,11 @@ class Reform:
         """Hours per pool taken off today's regular hours for duties outside the queue."""
         return np.zeros(len(workforce))
 
+    def _enforcement(self) -> Enforcement:
+        """The enforcement ``start`` made (reforms that have one ask for it only after)."""
+        assert self.enforcement is not None, f"{self.name}: enforcement before start()"
+        return self.enforcement
+
     def __repr__(self) -> str:
         settings = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if not k.startswith("_"))
         return f"{type(self).__name__}({settings})"
@@ -169,7 +175,7 @@ class AccessList(Reform):
         self._new = np.empty(0, dtype=bool)
         self._made_by_reforms = np.empty(0, dtype=np.int64)
 
-    def start(self, city):
+    def start(self, city: CityLayout) -> None:
         self.enforcement = self._make_enforcement(len(city.relay_kind), self.start_day)
         communities = np.bincount(city.relay, minlength=len(city.relay_kind))
         self._weights = communities / max(communities.sum(), 1)
@@ -190,7 +196,7 @@ class AccessList(Reform):
     def suppression(self, days: np.ndarray) -> np.ndarray:
         """The city's mean enforcement on each of ``days`` (weighted by communities): the
         share of new types a campaign deters."""
-        return self.enforcement.levels(days) @ self._weights
+        return self._enforcement().levels(days) @ self._weights
 
     def _governed(self, catalog: TaskCatalog) -> np.ndarray:
         """Administrative types the list governs: those departments issue through the
@@ -200,7 +206,7 @@ class AccessList(Reform):
         governed[made[made < len(catalog)]] = False
         return governed
 
-    def on_catalog(self, catalog, made_by_reforms=()):
+    def on_catalog(self, catalog: TaskCatalog, made_by_reforms: ArrayLike = ()) -> None:
         self._new = catalog.start_day > 0
         self._made_by_reforms = np.asarray(made_by_reforms, dtype=np.int64)
 
@@ -221,9 +227,11 @@ class AccessList(Reform):
             room -= 1
         return allowed
 
-    def refusal_probability(self, day, relay, task, unlisted):
-        strict = self.enforcement.strictness[relay]
-        level = self.enforcement.level(day)[relay]
+    def refusal_probability(self, day: int, relay: np.ndarray, task: np.ndarray,
+                            unlisted: np.ndarray) -> np.ndarray:
+        enforcement = self._enforcement()
+        strict = enforcement.strictness[relay]
+        level = enforcement.level(day)[relay]
         return np.where(unlisted, np.where(self._new[task], level, strict), 0.0)
 
 
@@ -255,32 +263,33 @@ class FundingFollowsTask(Reform):
         self.hours_per_day = hours_per_day
         self.price_yuan = price_yuan
         self._rng = rng
-        self._paying = np.empty(0, dtype=bool)
-        self._pipeline = np.zeros((lag_days + 1, 0))
-        self._balance = np.zeros(0)
-        self._relay = np.empty(0, dtype=np.int64)
-        self._supply = np.zeros(0)
+        self._paying: np.ndarray = np.empty(0, dtype=bool)
+        self._pipeline: np.ndarray = np.zeros((lag_days + 1, 0))
+        self._balance: np.ndarray = np.zeros(0)
+        self._relay: np.ndarray = np.empty(0, dtype=np.int64)
+        self._supply: np.ndarray = np.zeros(0)
 
-    def start(self, city):
+    def start(self, city: CityLayout) -> None:
         self._pipeline = np.zeros((self.lag_days + 1, city.n_communities))
         self._balance = np.zeros(city.n_communities)
         self._relay = city.relay
         communities = np.bincount(city.relay, minlength=len(city.relay_kind))
         self._supply = communities * self.providers_per_community * self.hours_per_day
 
-    def on_catalog(self, catalog, made_by_reforms=()):
+    def on_catalog(self, catalog: TaskCatalog, made_by_reforms: ArrayLike = ()) -> None:
         departments = catalog.departments()
         pays = self._rng.random(len(departments)) < self.compliance
         paying = {name for name, p in zip(departments, pays, strict=True) if p}
         self._paying = np.array([d in paying for d in catalog.department], dtype=bool)
 
-    def on_accept(self, day, community, task, effort):
+    def on_accept(self, day: int, community: np.ndarray, task: np.ndarray,
+                  effort: np.ndarray) -> None:
         paid = self._paying[task]
         yuan = np.bincount(community[paid], effort[paid], minlength=len(self._balance))
         passed = yuan * self.coverage * self.price_yuan * (1.0 - self.retention)
         self._pipeline[(day + self.lag_days) % (self.lag_days + 1)] += passed
 
-    def purchase(self, day):
+    def purchase(self, day: int) -> Purchase | None:
         slot = day % (self.lag_days + 1)
         received = self._pipeline[slot].copy()
         self._pipeline[slot] = 0.0
@@ -290,7 +299,7 @@ class FundingFollowsTask(Reform):
         share = np.divide(self._supply, wanted, out=np.ones_like(wanted), where=wanted > 0)
         return Purchase(affordable * np.minimum(share, 1.0)[self._relay], received)
 
-    def spend(self, day, used_hours):
+    def spend(self, day: int, used_hours: np.ndarray) -> None:
         self._balance -= used_hours / self.purchase_efficiency * self.price_yuan
         np.maximum(self._balance, 0.0, out=self._balance)
 
@@ -340,7 +349,7 @@ class GridDelegation(Reform):
         self._head_pools = np.empty(0, dtype=np.int64)
         self._planned_heads = np.empty(0, dtype=np.int64)
 
-    def add_pools(self, city, workforce):
+    def add_pools(self, city: CityLayout, workforce: Workforce) -> Workforce:
         dedicated, heads = grid_personnel(city.households, self.per_1000_households,
                                           self.dedicated_share)
         self._head_pools = np.flatnonzero(workforce.role == self.heads_role)
@@ -356,10 +365,11 @@ class GridDelegation(Reform):
         heads[pools] = np.minimum(self._planned_heads, workforce.staff[pools])
         return heads
 
-    def reserved_hours(self, workforce):
+    def reserved_hours(self, workforce: Workforce) -> np.ndarray:
         return self.heads(workforce) * self.head_duty_hours
 
-    def reroute(self, catalog, routes, workforce):
+    def reroute(self, catalog: TaskCatalog, routes: np.ndarray,
+                workforce: Workforce) -> np.ndarray:
         grid_pools = np.flatnonzero(workforce.role == GRID)
         grid_of = np.empty(routes.shape[0], dtype=np.int64)
         grid_of[workforce.community[grid_pools]] = grid_pools
@@ -371,7 +381,8 @@ class GridDelegation(Reform):
         routes[:, delegated] = grid_of[:, None]
         return routes
 
-    def dispatch(self, pool, community, task, effort, open_hours):
+    def dispatch(self, pool: np.ndarray, community: np.ndarray, task: np.ndarray,
+                 effort: np.ndarray, open_hours: np.ndarray) -> np.ndarray:
         to_grid = np.flatnonzero(self._is_grid[pool])
         if not len(to_grid):
             return pool
@@ -406,10 +417,10 @@ class DigitalService(Reform):
         self.days_per_week = days_per_week
         self._duty_task = -1
 
-    def effort_factor(self, catalog):
+    def effort_factor(self, catalog: TaskCatalog) -> np.ndarray:
         return np.where(catalog.digitisable, 1.0 - self.effort_cut, 1.0)
 
-    def add_task_types(self, catalog):
+    def add_task_types(self, catalog: TaskCatalog) -> TaskCatalog:
         if not self.app_duty_hours_per_staff_week:
             return catalog
         template = np.flatnonzero(catalog.kind == ADMIN)[:1]
@@ -432,7 +443,7 @@ class DigitalService(Reform):
         self._duty_task = len(catalog)
         return catalog.append(duty)
 
-    def issue(self, day, staff):
+    def issue(self, day: int, staff: np.ndarray) -> Batch | None:
         if self._duty_task < 0:
             return None
         community = np.flatnonzero(staff > 0)
@@ -453,7 +464,7 @@ class FewerAssessments(Reform):
         self.assessment_cut = cut
         self._documentation = documentation
 
-    def effort_factor(self, catalog):
+    def effort_factor(self, catalog: TaskCatalog) -> np.ndarray:
         documentation = self._documentation(catalog)
         return documentation.factor(self.assessment_cut) / documentation.factor()
 
@@ -470,7 +481,7 @@ class SplitCommunities(Reform):
     def __init__(self, max_households: float):
         self.max_households = max_households
 
-    def reshape_city(self, city):
+    def reshape_city(self, city: CityLayout) -> CityLayout:
         parts = np.maximum(np.ceil(city.households / self.max_households), 1).astype(np.int64)
         return CityLayout(
             households=np.repeat(np.round(city.households / parts), parts),
@@ -496,11 +507,11 @@ class ProtectedTime(Reform):
         self.share = share
         self._make_enforcement = enforcement
 
-    def start(self, city):
+    def start(self, city: CityLayout) -> None:
         self.enforcement = self._make_enforcement(len(city.relay_kind), self.start_day)
 
-    def protected(self, day, relay):
-        return self.share * self.enforcement.level(day)[relay]
+    def protected(self, day: int, relay: np.ndarray) -> np.ndarray:
+        return self.share * self._enforcement().level(day)[relay]
 
 
 class Schedule(Generic[T]):

@@ -21,7 +21,7 @@ import json
 import math
 import os
 import tomllib
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -255,7 +255,7 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], dic
     return values, meta
 
 
-def _flatten(table: dict[str, Any], prefix: str = ""):
+def _flatten(table: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
     for key, value in table.items():
         dotted = f"{prefix}{key}"
         if isinstance(value, dict):

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.ledger import DAYS_PER_WEEK
+
+if TYPE_CHECKING:
+    from sim.scenario import Scenario
 
 ROLES = ("committee", "workstation", "zone", "grid")
 COMMITTEE, WORKSTATION, ZONE, GRID = range(4)
@@ -202,7 +205,7 @@ class Turnover:
         self.rng = rng
 
     @classmethod
-    def from_scenario(cls, workforce: Workforce, scenario: Mapping[str, Any],
+    def from_scenario(cls, workforce: Workforce, scenario: Scenario | Mapping[str, Any],
                       rng: np.random.Generator) -> Turnover:
         """Turnover as a scenario's ``staffing.turnover.*`` and ``costs.*`` keys set it."""
         def setting(name: str) -> Any:

@@ -22,7 +22,20 @@ DONE_TOLERANCE = 1e-7  # hours; below this an instance counts as finished
 class WorkQueue:
     """Open task instances, sorted by key (pool first)."""
 
-    def __init__(self):
+    # One array per name in COLUMNS, set in __init__ through setattr (declared here for the
+    # type checker; annotations only, no class attributes).
+    key: np.ndarray
+    pool: np.ndarray
+    community: np.ndarray
+    task: np.ndarray
+    kind: np.ndarray
+    due: np.ndarray
+    arrival: np.ndarray
+    remaining: np.ndarray
+    effort: np.ndarray
+    channel: np.ndarray
+
+    def __init__(self) -> None:
         for name, dtype in zip(COLUMNS, DTYPES, strict=True):
             setattr(self, name, np.empty(0, dtype=dtype))
         self._first: np.ndarray | None = None
