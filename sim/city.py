@@ -47,11 +47,12 @@ def draw_households(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
     return np.clip(np.where(is_large, tail, ordinary), low, high).round()
 
 
-def build_city(scenario: Scenario, streams: Streams) -> CityLayout:
-    """Draw the communities and spread them evenly over the relays."""
+def build_city(scenario: Scenario, streams: Streams, zone_relays: bool = False) -> CityLayout:
+    """Draw the communities and spread them evenly over the relays (every relay a zone
+    committee when the governance model says so)."""
     households = draw_households(scenario, streams.get("city"))
     n_street, n_zone = scenario["city.street_offices"], scenario["city.zone_committees"]
-    if scenario["governance.model"] == "zone_committee":
+    if zone_relays:
         n_street, n_zone = 0, n_street + n_zone
     n_relays = n_street + n_zone
     n = len(households)

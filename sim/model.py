@@ -33,7 +33,7 @@ from sim.city import ZONE_COMMITTEE, build_city
 from sim.communities import Committees, Community
 from sim.departments import Department, Departments, IssueContext, propose_new_tasks
 from sim.documentation import Documentation
-from sim.governance import admin_pool, build_workforce, route_table
+from sim.governance import governance_of
 from sim.instances import Batch
 from sim.ledger import DAYS_PER_WEEK, Ledger
 from sim.policies import POLICIES
@@ -53,6 +53,7 @@ class CommunityWorkloadModel(mesa.Model):
         streams = Streams(seed, replicate)
         super().__init__(rng=streams.get("mesa"))
         self.settings = scenario
+        self.governance = governance_of(scenario)
         self.seed, self.replicate = seed, replicate
         self.days = scenario["simulation.days"]
         self.day = 0
@@ -79,7 +80,7 @@ class CommunityWorkloadModel(mesa.Model):
 
     # --- construction -------------------------------------------------------
     def _build_city(self, streams: Streams) -> None:
-        city = build_city(self.settings, streams)
+        city = build_city(self.settings, streams, self.governance.zone_relays)
         for reform in self.reforms:
             city = reform.reshape_city(city)
         for reform in self.reforms:
@@ -118,14 +119,15 @@ class CommunityWorkloadModel(mesa.Model):
 
     def _build_workforce(self, streams: Streams) -> None:
         scenario = self.settings
-        workforce = build_workforce(scenario, self.city)
+        workforce = self.governance.build_workforce(scenario, self.city)
         for reform in self.reforms:
             workforce = reform.add_pools(self.city, workforce)
         self.route_schedule = scheduled(
-            self.reforms, route_table(scenario, self.catalog, self.city, workforce),
+            self.reforms, self.governance.route_table(scenario, self.catalog, self.city,
+                                                      workforce),
             lambda reform, routes: reform.reroute(self.catalog, routes, workforce))
         self.workforce, self.routes = workforce, self.route_schedule.final
-        self.admin_pool = admin_pool(scenario, workforce, self.city.n_communities)
+        self.admin_pool = self.governance.admin_pool(workforce, self.city.n_communities)
         self.turnover = None
         if scenario["staffing.turnover.enabled"]:
             self.turnover = Turnover.from_scenario(workforce, scenario, streams.get("turnover"))

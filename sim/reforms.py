@@ -36,7 +36,7 @@ from sim.catalog import ADMIN, DEMAND, TaskCatalog
 from sim.city import CityLayout
 from sim.documentation import Documentation
 from sim.enforcement import Enforcement
-from sim.governance import admin_role
+from sim.governance import governance_of
 from sim.instances import REFORM, Batch
 from sim.parameters import DAYS_PER_WEEK, REFORMS_STARTING_LATER
 from sim.scenario import Scenario
@@ -594,7 +594,7 @@ def build_reforms(scenario: Scenario, streams: Streams) -> list[Reform]:
                                       scenario[grid + "hours_per_worker_day"],
                                       scenario[grid + "head_duty_hours"],
                                       scenario[grid + "buffer_days"],
-                                      heads_role=admin_role(scenario)))
+                                      heads_role=governance_of(scenario).admin_role))
     if on("protected_time"):
         reforms.append(ProtectedTime(scenario["reforms.protected_time.share"],
                                      enforcement("protected_time")))

@@ -77,3 +77,11 @@ def test_every_model_keeps_self_governance_with_the_committee(tmp_path):
         model = CommunityWorkloadModel(quiet_scenario(catalog, governance__model=name))
         selfgov = np.flatnonzero(model.catalog.kind == SELFGOV)
         assert np.all(model.workforce.role[model.routes[:, selfgov]] == COMMITTEE)
+
+
+def test_every_governance_model_the_scenario_offers_is_a_registered_class():
+    from sim.governance import GOVERNANCE
+    from sim.parameters import GOVERNANCE_MODELS
+
+    assert tuple(GOVERNANCE) == GOVERNANCE_MODELS
+    assert all(model.name == name for name, model in GOVERNANCE.items())
