@@ -46,6 +46,7 @@ from sim.workqueue import first_of_group, hours_ahead
 
 NEVER = np.iinfo(np.int32).max
 T = TypeVar("T")
+R = TypeVar("R", bound="Reform")
 EnforcementFactory = Callable[[int, int], Enforcement]   # (relays, start day) -> Enforcement
 
 
@@ -60,9 +61,15 @@ class Reform:
     """Base class: every hook leaves the model as it is."""
 
     name = ""
+    build_order = 0        # place among the reforms a scenario switches on (hooks run in it)
     start_day = 0          # first working day the reform is in force
     assessment_cut = 0.0   # share by which street offices assess less often
     enforcement: Enforcement | None = None
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario, streams: Streams) -> Reform:
+        """The reform with the settings ``reforms.NAME.*`` of the scenario."""
+        raise NotImplementedError
 
     def active(self, day: int) -> bool:
         return day >= self.start_day
@@ -147,6 +154,23 @@ class Reform:
         return f"{type(self).__name__}({settings})"
 
 
+REFORMS: dict[str, type[Reform]] = {}
+
+
+def register(cls: type[R]) -> type[R]:
+    """Class decorator: a reform joins the registry ``build_reforms`` reads, under its name
+    (``reforms.NAME.*`` in the scenario)."""
+    REFORMS[cls.name] = cls
+    return cls
+
+
+def enforcement_factory(scenario: Scenario, streams: Streams, name: str) -> EnforcementFactory:
+    """How the reform ``name``'s enforcement is made once the relays are known."""
+    return lambda relays, start: Enforcement.from_scenario(
+        scenario, relays, start, streams.get("enforcement", name))
+
+
+@register
 class AccessList(Reform):
     """Task access list (社区工作事项准入): only listed types reach communities formally.
 
@@ -163,6 +187,15 @@ class AccessList(Reform):
     """
 
     name = "access_list"
+    build_order = 1
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario, streams: Streams) -> AccessList:
+        key = "reforms.access_list."
+        return cls(scenario[key + "max_admin_tasks"], scenario[key + "approval_days"],
+                   scenario[key + "approval_rate"],
+                   lambda task_id: streams.get("access_list", "approval", task_id).random(),
+                   enforcement_factory(scenario, streams, cls.name))
 
     def __init__(self, max_admin_tasks: int, approval_days: int, approval_rate: float,
                  approval_draw: Callable[[str], float], enforcement: EnforcementFactory):
@@ -235,6 +268,7 @@ class AccessList(Reform):
         return np.where(unlisted, np.where(self._new[task], level, strict), 0.0)
 
 
+@register
 class FundingFollowsTask(Reform):
     """Funding follows the task (费随事转), as it works through the street offices.
 
@@ -250,6 +284,16 @@ class FundingFollowsTask(Reform):
     """
 
     name = "funding"
+    build_order = 2
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario, streams: Streams) -> FundingFollowsTask:
+        key = "reforms.funding."
+        return cls(scenario[key + "coverage"], scenario[key + "purchase_efficiency"],
+                   scenario[key + "compliance"], scenario[key + "retention"],
+                   scenario[key + "lag_days"], scenario[key + "providers_per_community"],
+                   scenario["staffing.hours_per_day"], scenario["costs.purchased_hour_yuan"],
+                   streams.get("funding", "compliance"))
 
     def __init__(self, coverage: float, purchase_efficiency: float, compliance: float,
                  retention: float, lag_days: int, providers_per_community: float,
@@ -317,6 +361,7 @@ def grid_personnel(households: np.ndarray, per_1000_households: float,
     return dedicated, heads
 
 
+@register
 class GridDelegation(Reform):
     """Grid management (网格化) takes the grid-eligible administrative tasks.
 
@@ -333,6 +378,15 @@ class GridDelegation(Reform):
     """
 
     name = "grid_delegation"
+    build_order = 4
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario, streams: Streams) -> GridDelegation:
+        key = "reforms.grid_delegation."
+        return cls(scenario["city.grid_personnel_per_1000_households"],
+                   scenario["city.grid_dedicated_share"], scenario[key + "hours_per_worker_day"],
+                   scenario[key + "head_duty_hours"], scenario[key + "buffer_days"],
+                   heads_role=governance_of(scenario).admin_role)
 
     def __init__(self, per_1000_households: float, dedicated_share: float,
                  hours_per_worker_day: float, head_duty_hours: float, buffer_days: float,
@@ -395,6 +449,7 @@ class GridDelegation(Reform):
         return pool
 
 
+@register
 class DigitalService(Reform):
     """Digital one-stop service and merged forms (多表合一): less effort per report, and
     apps that want feeding (指尖上的形式主义).
@@ -408,7 +463,13 @@ class DigitalService(Reform):
     """
 
     name = "digital"
+    build_order = 3
     DUTY_ID = "DIGITAL-APP-DUTY"
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario, streams: Streams) -> DigitalService:
+        return cls(scenario["reforms.digital.effort_cut"],
+                   scenario["reforms.digital.app_duty_hours_per_staff_week"], DAYS_PER_WEEK)
 
     def __init__(self, effort_cut: float, app_duty_hours_per_staff_week: float,
                  days_per_week: int):
@@ -453,12 +514,19 @@ class DigitalService(Reform):
                      np.full(len(task), REFORM, dtype=np.int8))
 
 
+@register
 class FewerAssessments(Reform):
     """Fewer assessments and merged inspections: street offices assess ``cut`` less often,
     and the documentation kept for assessment shrinks by the same share (``Documentation``:
     the assessment intensity falls by ``cut``)."""
 
     name = "fewer_assessments"
+    build_order = 6
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario, streams: Streams) -> FewerAssessments:
+        return cls(scenario["reforms.fewer_assessments.cut"],
+                   lambda catalog: Documentation(catalog, scenario))
 
     def __init__(self, cut: float, documentation: Callable[[TaskCatalog], Documentation]):
         self.assessment_cut = cut
@@ -469,6 +537,7 @@ class FewerAssessments(Reform):
         return documentation.factor(self.assessment_cut) / documentation.factor()
 
 
+@register
 class SplitCommunities(Reform):
     """Split every community above ``max_households`` into equal parts.
 
@@ -477,6 +546,11 @@ class SplitCommunities(Reform):
     """
 
     name = "split"
+    build_order = 0
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario, streams: Streams) -> SplitCommunities:
+        return cls(scenario["reforms.split.max_households"])
 
     def __init__(self, max_households: float):
         self.max_households = max_households
@@ -491,6 +565,7 @@ class SplitCommunities(Reform):
         )
 
 
+@register
 class ProtectedTime(Reform):
     """A ``share`` of every pool's regular hours that administrative work may not take.
 
@@ -502,6 +577,12 @@ class ProtectedTime(Reform):
     """
 
     name = "protected_time"
+    build_order = 5
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario, streams: Streams) -> ProtectedTime:
+        return cls(scenario["reforms.protected_time.share"],
+                   enforcement_factory(scenario, streams, cls.name))
 
     def __init__(self, share: float, enforcement: EnforcementFactory):
         self.share = share
@@ -557,50 +638,11 @@ def reserved_hours(reforms: list[Reform], workforce: Workforce) -> np.ndarray:
 
 
 def build_reforms(scenario: Scenario, streams: Streams) -> list[Reform]:
-    """The reforms a scenario switches on, in a fixed order."""
-    def on(name: str) -> bool:
-        return scenario[f"reforms.{name}.enabled"]
-
-    def enforcement(name: str) -> EnforcementFactory:
-        return lambda relays, start: Enforcement.from_scenario(
-            scenario, relays, start, streams.get("enforcement", name))
-
-    reforms: list[Reform] = []
-    if on("split"):
-        reforms.append(SplitCommunities(scenario["reforms.split.max_households"]))
-    if on("access_list"):
-        reforms.append(AccessList(scenario["reforms.access_list.max_admin_tasks"],
-                                  scenario["reforms.access_list.approval_days"],
-                                  scenario["reforms.access_list.approval_rate"],
-                                  lambda task_id: streams.get("access_list", "approval",
-                                                              task_id).random(),
-                                  enforcement("access_list")))
-    if on("funding"):
-        funding = "reforms.funding."
-        reforms.append(FundingFollowsTask(
-            scenario[funding + "coverage"], scenario[funding + "purchase_efficiency"],
-            scenario[funding + "compliance"], scenario[funding + "retention"],
-            scenario[funding + "lag_days"], scenario[funding + "providers_per_community"],
-            scenario["staffing.hours_per_day"], scenario["costs.purchased_hour_yuan"],
-            streams.get("funding", "compliance")))
-    if on("digital"):
-        reforms.append(DigitalService(scenario["reforms.digital.effort_cut"],
-                                      scenario["reforms.digital.app_duty_hours_per_staff_week"],
-                                      DAYS_PER_WEEK))
-    if on("grid_delegation"):
-        grid = "reforms.grid_delegation."
-        reforms.append(GridDelegation(scenario["city.grid_personnel_per_1000_households"],
-                                      scenario["city.grid_dedicated_share"],
-                                      scenario[grid + "hours_per_worker_day"],
-                                      scenario[grid + "head_duty_hours"],
-                                      scenario[grid + "buffer_days"],
-                                      heads_role=governance_of(scenario).admin_role))
-    if on("protected_time"):
-        reforms.append(ProtectedTime(scenario["reforms.protected_time.share"],
-                                     enforcement("protected_time")))
-    if on("fewer_assessments"):
-        reforms.append(FewerAssessments(scenario["reforms.fewer_assessments.cut"],
-                                        lambda catalog: Documentation(catalog, scenario)))
+    """The registered reforms a scenario switches on, in their fixed build order, each with
+    its start day."""
+    reforms = [cls.from_scenario(scenario, streams)
+               for cls in sorted(REFORMS.values(), key=lambda c: c.build_order)
+               if scenario[f"reforms.{cls.name}.enabled"]]
     for reform in reforms:
         if reform.name in REFORMS_STARTING_LATER:
             reform.start_day = scenario[f"reforms.{reform.name}.start_day"]

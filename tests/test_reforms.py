@@ -196,3 +196,18 @@ def test_app_duties_take_no_place_on_the_access_list(tmp_path):
         catalog, reforms__access_list__enabled=True, reforms__access_list__max_admin_tasks=1,
         reforms__digital__enabled=True))
     assert model.allowed_from[0] == 0        # the catalog type keeps its place
+
+
+def test_every_reform_with_a_switch_is_registered_and_builds_from_its_scenario_keys():
+    from sim.parameters import PARAMETERS
+    from sim.reforms import REFORMS, build_reforms
+    from sim.scenario import default_scenario
+    from sim.streams import Streams
+
+    switches = {p.key.split(".")[1] for p in PARAMETERS
+                if p.key.startswith("reforms.") and p.key.endswith(".enabled")}
+    assert set(REFORMS) == switches
+    everything = default_scenario().with_values(
+        **{f"reforms__{name}__enabled": True for name in switches})
+    built = build_reforms(everything, Streams(1, 0))
+    assert [r.name for r in built] == sorted(REFORMS, key=lambda n: REFORMS[n].build_order)
