@@ -30,6 +30,7 @@ from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 
 from analysis import freed as fh
 from analysis import labels as lb
+from analysis.chart_data import write_plotted_data
 from analysis.numbers import number, plain
 from analysis.results import Results, load_results
 from analysis.style import (
@@ -987,5 +988,12 @@ def plot_results(folder: Path, out: Path, lang: str = "en", fmt: str = "png",
     check_writable(Path(out))
     with output_errors(out, hint="each chart is written whole or not at all; free space or "
                                  "choose another --out, then plot again"):
-        return [save(drawing.draw(lang), Path(out) / f"{drawing.name}_{lang}.{fmt}")
+        return [_save_with_data(drawing, Path(out) / f"{drawing.name}_{lang}.{fmt}", lang)
                 for drawing in available(results, threshold)]
+
+
+def _save_with_data(drawing: Drawing, path: Path, lang: str) -> Path:
+    """The chart, and beside it (same stem, .csv) the numbers it shows."""
+    fig = drawing.draw(lang)
+    write_plotted_data(fig, path.with_suffix(".csv"))
+    return save(fig, path)

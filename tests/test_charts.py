@@ -102,6 +102,14 @@ def test_plot_defaults_to_a_charts_folder_inside_the_results(folders):
             "response_staffing-staff_per_community_en.png").is_file()
 
 
+def test_every_chart_writes_the_numbers_it_shows_beside_it(folders, tmp_path):
+    result = cli("plot", folders["compare"], "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    charts = sorted(tmp_path.glob("*.png"))
+    assert charts and all(pd.read_csv(chart.with_suffix(".csv")).shape[0] > 0
+                          for chart in charts)
+
+
 @pytest.mark.parametrize("fmt, head", [("svg", b"<?xml"), ("pdf", b"%PDF")])
 def test_vector_formats_are_valid_files(folders, tmp_path, fmt, head):
     result = cli("plot", folders["sweep_two"], "--out", tmp_path, "--format", fmt,
