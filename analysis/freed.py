@@ -42,8 +42,11 @@ MEANINGS = {
 
 def results_freed_hours(results: Results) -> pd.DataFrame:
     """``decompose`` of a compare results folder (analysis.results)."""
+    weekly = results.weekly
+    if weekly is None:
+        raise ValueError("freed hours need the weekly city table of a compare folder (fits)")
     years = {name: results.years(name) for name in results.scenarios}
-    rates = measured_rates(results.weekly, years, first_count(results.weekly, results.baseline))
+    rates = measured_rates(weekly, years, first_count(weekly, results.baseline))
     return decompose(rates, results.scenarios)
 
 

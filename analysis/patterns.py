@@ -21,6 +21,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -124,11 +125,12 @@ def check(scenario: Scenario) -> pd.DataFrame:
     for pattern in PATTERNS:
         values = pattern.measure(result)
         summary = interval(values, pattern.metric)
+        mean = float(summary["mean"] or 0.0)
         rows.append({"pattern": pattern.name, "role": "fitted" if pattern.fitted else "validation",
                      "low": pattern.low, "high": pattern.high, "mean": summary["mean"],
                      "ci_low": summary["ci_low"], "ci_high": summary["ci_high"],
                      "method": summary["method"],
-                     "in_band": bool(pattern.low <= summary["mean"] <= pattern.high),
+                     "in_band": bool(pattern.low <= mean <= pattern.high),
                      "source": pattern.source})
     return pd.DataFrame(rows)
 
@@ -168,8 +170,8 @@ def _check_command(args: argparse.Namespace) -> int:
         print(table.drop(columns="source").to_string(index=False, float_format=number))
     missed = table[~table["in_band"]]
     for row in missed.itertuples():
-        print(f"out of band: {row.pattern} = {number(row.mean)}, band "
-              f"[{plain(row.low)}, {plain(row.high)}] "
+        mean, low, high = (cast(float, value) for value in (row.mean, row.low, row.high))
+        print(f"out of band: {row.pattern} = {number(mean)}, band [{plain(low)}, {plain(high)}] "
               f"({row.role}; {row.source})", file=sys.stderr)
     return 1 if len(missed) else 0
 

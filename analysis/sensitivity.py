@@ -102,7 +102,7 @@ def analyse(method: str, problem: dict[str, Any], matrix: np.ndarray, runs: pd.D
         if method == "morris":
             from SALib.analyze import morris
             result = morris.analyze(problem, matrix, outputs, num_levels=MORRIS_LEVELS, seed=seed)
-            columns = ("mu_star", "mu_star_conf", "sigma")
+            columns: tuple[str, ...] = ("mu_star", "mu_star_conf", "sigma")
         else:
             from SALib.analyze import sobol
             result = sobol.analyze(problem, outputs, calc_second_order=False, seed=seed)

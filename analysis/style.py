@@ -154,7 +154,7 @@ def house_rc() -> dict[str, Any]:
 @contextmanager
 def house_style() -> Iterator[None]:
     """Apply the house style while charts are drawn and saved."""
-    with matplotlib.rc_context(house_rc()):
+    with matplotlib.rc_context(house_rc()):  # type: ignore[arg-type]  # stubs want literal keys
         yield
 
 
@@ -211,7 +211,8 @@ def new_figure(title: str, subtitle: str, source: str, canvas: Canvas = STANDARD
     constrained layout that keeps the panels off them."""
     width, height, left = canvas.width, canvas.height, MARGIN_IN + canvas.side
     room = width - 2 * left
-    head = [(line, TITLE_PT, "#111111") for line in wrap(title, room, TITLE_PT)]
+    head: list[tuple[str, float, str]] = [(line, TITLE_PT, "#111111")
+                                          for line in wrap(title, room, TITLE_PT)]
     head += [(line, SUBTITLE_PT, TEXT_GREY) for line in wrap(subtitle, room, SUBTITLE_PT)]
     foot = wrap(source, room, SOURCE_PT)
     fig = Figure(figsize=(width, height))
@@ -237,6 +238,8 @@ def legend_below(fig: Figure, handles: list, ncols: int) -> None:
         return
     ncols = min(ncols, len(handles))
     engine = fig.get_layout_engine()
+    if not isinstance(engine, ConstrainedLayoutEngine):     # every house figure has one
+        raise TypeError("the legend band needs the house figure's constrained layout")
     left, bottom, width, height = engine.get()["rect"]
     band = (math.ceil(len(handles) / ncols) * 0.21 + 0.1) / fig.get_figheight()
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, bottom),

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -50,7 +51,8 @@ METHODS = (T_LOGIT, T_LOG, T_PLAIN, RANGE, NONE)
 
 def _logit_bounds(mean: float, half: float) -> tuple[float, float]:
     centre, spread = math.log(mean / (1 - mean)), half / (mean * (1 - mean))
-    return tuple(1 / (1 + math.exp(-(centre + sign * spread))) for sign in (-1, 1))
+    low, high = (1 / (1 + math.exp(-(centre + sign * spread))) for sign in (-1, 1))
+    return low, high
 
 
 def _log_bounds(mean: float, half: float) -> tuple[float, float]:
@@ -104,7 +106,8 @@ def interval(values: np.ndarray | Iterable[float],
 
 def summarise(metrics: pd.DataFrame) -> dict[str, dict]:
     """For each metric column: mean, ci_low, ci_high, method and the per-replicate values."""
-    return {name: {**interval(column.to_numpy(), name), "values": column.astype(float).tolist()}
+    return {str(name): {**interval(column.to_numpy(), str(name)),
+                        "values": column.astype(float).tolist()}
             for name, column in metrics.items()}
 
 
@@ -149,7 +152,7 @@ def summarise_years(yearly: pd.DataFrame) -> list[dict]:
     """Per year of the measured period (``RunResult.yearly``): its number, its length in
     days and each metric's summary over replicates, as ``summarise`` gives it."""
     columns = [c for c in yearly.columns if c in METRICS]
-    return [{"year": int(year), "days": int(group["days"].iloc[0]),
+    return [{"year": int(cast(int, year)), "days": int(group["days"].iloc[0]),
              "metrics": summarise(group[columns].reset_index(drop=True))}
             for year, group in yearly.groupby("year", sort=True)]
 
