@@ -48,6 +48,14 @@ class Results:
     keys: list[str] = field(default_factory=list)  # the keys a sweep varied
 
     @property
+    def kind(self) -> str:
+        """What the results are, read from the data, not from the command that wrote them:
+        "sweep" (design points over varied keys), "compare" (several scenarios) or "run"."""
+        if self.keys:
+            return "sweep"
+        return "compare" if len(self.scenarios) > 1 else "run"
+
+    @property
     def baseline(self) -> str:
         return self.scenarios[0]
 
