@@ -43,8 +43,8 @@ class Results:
     summary: pd.DataFrame                         # SUMMARY_COLUMNS (sweep: + point, keys)
     days: dict[str, int]                          # working days simulated, per scenario
     weekly: pd.DataFrame | None = None    # city totals: run keys, week, warmup, FIELDS, ...
-    communities: pd.DataFrame | None = None       # scenario, rep, community, households, FIELDS
-    categories: pd.DataFrame | None = None        # scenario, rep, kind, category, hours, ...
+    communities: pd.DataFrame | None = None       # run keys, community, households, FIELDS
+    categories: pd.DataFrame | None = None        # run keys, kind, category, hours, ...
     keys: list[str] = field(default_factory=list)  # the keys a sweep varied
 
     @property

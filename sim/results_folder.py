@@ -36,6 +36,7 @@ MANIFEST, RUNS = "manifest.json", "runs.parquet"
 RUN_KEYS = ("scenario", "point", "world", "rep")
 NO_POINT = NO_WORLD = -1
 TRAILING = ("status", "error", "seconds")
+SEEDING = "numpy SeedSequence(seed, spawn_key=(replicate, crc32(process), ...))"
 
 # Every table a results folder may hold: what one row is, and the keys beyond RUN_KEYS.
 TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -166,6 +167,3 @@ def write_comparison(folder: Path, comparison: Comparison, scenarios: list[Scena
     write_results(folder, "compare", dict(zip(comparison.names, scenarios, strict=True)),
                   comparison.metrics, tables, derived, seed=seed, reps=reps,
                   replicates=list(range(reps)), seeding=SEEDING)
-
-
-SEEDING = "numpy SeedSequence(seed, spawn_key=(replicate, crc32(process), ...))"

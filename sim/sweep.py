@@ -6,8 +6,8 @@ first, ``runs.jsonl`` (a journal: one line per finished run, appended and
 synced as each run ends) grows as runs end and, when the sweep completes,
 ``runs.parquet`` holds the journal in design order in the common schema. If the
 sweep is killed, at most the runs in flight are lost; ``resume`` reads the
-journal, drops a torn last line, and runs only the keys it lacks. A run that raises is a row with
-``status = failed`` and its error, and the sweep goes on.
+journal, drops a torn last line, and runs only the keys it lacks. A run that
+raises is a row with ``status = failed`` and its error, and the sweep goes on.
 """
 
 from __future__ import annotations
