@@ -140,7 +140,7 @@ def _sweep_table(results: Results, lang: str) -> Table:
 def findings_table(results: Results, lang: str) -> Table:
     """The key findings, as fits the folder: by scenario, by design point, or one run."""
     builders = {"run": _run_table, "compare": _compare_table, "sweep": _sweep_table}
-    return builders[results.command](results, lang)
+    return builders[results.kind](results, lang)
 
 
 def methods(results: Results, lang: str) -> str:
@@ -149,10 +149,10 @@ def methods(results: Results, lang: str) -> str:
     facts = {"reps": results.reps, "seed": results.seed, "scenario": names[0],
              "days": results.days[results.baseline],
              "communities": results.communities_setting(results.baseline)}
-    if results.command == "compare":
+    if results.kind == "compare":
         design = lb.text("brief.design.compare", lang, scenarios=lb.join(names, lang, most=99),
                          **facts)
-    elif results.command == "sweep":
+    elif results.kind == "sweep":
         info = results.info["design"]
         design = lb.text("brief.design.sweep", lang, sample=lb.text(f"sample.{info['sample']}",
                                                                     lang),
@@ -171,7 +171,7 @@ def intervals(results: Results, lang: str) -> list[str]:
     """Sentences saying how the brief's intervals were made: the methods in its table, why
     shares and hours use other scales, and that two replicates give only their range."""
     summary = results.summary[results.summary["metric"].isin(
-        KEY_METRICS if results.command != "run" else METRICS)]
+        KEY_METRICS if results.kind != "run" else METRICS)]
     methods = set(summary["method"]) | set(summary["diff_method"].dropna())
     sentences = [lb.text("brief.intervals", lang, means=lb.methods_label(summary["method"], lang))]
     if summary["diff_method"].notna().any():

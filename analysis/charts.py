@@ -126,7 +126,7 @@ def has_weekly(results: Results) -> bool:
 
 def compares(results: Results) -> bool:
     """A comparison of at least two scenarios: something to take differences against."""
-    return results.command == "compare" and len(results.scenarios) > 1
+    return len(results.scenarios) > 1
 
 
 # --- shared pieces ---------------------------------------------------------------------------
@@ -804,7 +804,7 @@ def _response_files(results: Results) -> dict[str, dict[str, Any]]:
 
 
 register(Chart(
-    name="response", fits=lambda results: results.command == "sweep" and len(results.keys) != 2,
+    name="response", fits=lambda results: 0 < len(results.keys) != 2,
     draw=response_curves, files=_response_files, brief_rank=9,
     title=Bilingual(en="Response to {key}", zh="结果随{key}的变化"),
     subtitle=Bilingual(
@@ -864,7 +864,7 @@ def heatmap(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figure:
 
 
 register(Chart(
-    name="heatmap", fits=lambda results: results.command == "sweep" and len(results.keys) >= 2,
+    name="heatmap", fits=lambda results: len(results.keys) >= 2,
     draw=heatmap, brief_rank=8,
     title=Bilingual(en="Results by {x} and {y}", zh="{x}与{y}组合下的结果"),
     subtitle=Bilingual(en="Mean over replicates in each cell", zh="每格为各次重复的均值"),
@@ -875,7 +875,7 @@ register(Chart(
 
 def frontier_fits(results: Results) -> bool:
     """Drawn for sweeps over staff and size with at least two staff levels per size."""
-    if results.command != "sweep" or not {STAFF_KEY, SIZE_KEY} <= set(results.keys):
+    if not {STAFF_KEY, SIZE_KEY} <= set(results.keys):
         return False
     levels = results.metrics.groupby(SIZE_KEY)[STAFF_KEY].nunique()
     return bool((levels >= 2).all())

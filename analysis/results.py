@@ -1,18 +1,18 @@
-"""Results folders of ``run``, ``compare`` and ``sweep``, read into one shape.
+"""Results folders of ``run``, ``compare`` and ``sweep``, read by one loader.
 
-The three commands write different files. Charts and briefs should not care
-which one wrote a folder, so everything is normalised here: every table has a
-``scenario`` column (the single scenario of a run or sweep included), weekly
-data are city totals, community data are totals over the run, and the
-summary carries paired differences wherever there is a baseline. A folder
-that is not a results folder, or is incomplete, is refused with a message
-that names the folder and the missing or unreadable file.
+All three commands write the same layout (``sim.results_folder``): runs.parquet
+with a row per scenario, design point, plausible world and replicate, optional
+tables keyed the same way, and a manifest with every scenario resolved. Nothing
+here asks which command wrote a folder: the summary has design points where the
+manifest names varied keys, and paired differences from the first scenario
+otherwise. A folder that is not a results folder, is incomplete, or was written
+by an older commsim is refused with a message that names the folder and says
+what to do.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,12 +20,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.summary import interval
+from analysis.summary import interval, paired_differences
 from sim.errors import UserError
-from sim.ledger import FLOWS, STOCKS
 from sim.metrics import METRICS
+from sim.results_folder import FORMAT_VERSION, MANIFEST, RUNS
 
-MANIFEST, SWEEP = "manifest.json", "sweep.json"
+JOURNAL, OLD_SWEEP = "runs.jsonl", "sweep.json"
 SUMMARY_COLUMNS = ["scenario", "metric", "mean", "ci_low", "ci_high", "method",
                    "diff", "diff_low", "diff_high", "diff_method"]
 NUMBERS = ["mean", "ci_low", "ci_high", "diff", "diff_low", "diff_high"]
@@ -36,16 +36,24 @@ class Results:
     """One results folder, whatever command wrote it."""
 
     folder: Path
-    command: str                                  # "run", "compare" or "sweep"
-    info: dict[str, Any]                          # manifest.json or sweep.json
+    command: str                                  # "run", "compare" or "sweep" (for captions)
+    info: dict[str, Any]                          # manifest.json
     scenarios: list[str]                          # the first is the baseline
-    metrics: pd.DataFrame                         # scenario, rep, metrics (sweep: point, keys)
+    metrics: pd.DataFrame                         # the runs that finished (runs.parquet)
     summary: pd.DataFrame                         # SUMMARY_COLUMNS (sweep: + point, keys)
     days: dict[str, int]                          # working days simulated, per scenario
-    weekly: pd.DataFrame | None = None    # scenario, rep, week, warmup, FIELDS, communities
-    communities: pd.DataFrame | None = None       # scenario, rep, community, households, FIELDS
-    categories: pd.DataFrame | None = None        # scenario, rep, kind, category, hours, ...
+    weekly: pd.DataFrame | None = None    # city totals: run keys, week, warmup, FIELDS, ...
+    communities: pd.DataFrame | None = None       # run keys, community, households, FIELDS
+    categories: pd.DataFrame | None = None        # run keys, kind, category, hours, ...
     keys: list[str] = field(default_factory=list)  # the keys a sweep varied
+
+    @property
+    def kind(self) -> str:
+        """What the results are, read from the data, not from the command that wrote them:
+        "sweep" (design points over varied keys), "compare" (several scenarios) or "run"."""
+        if self.keys:
+            return "sweep"
+        return "compare" if len(self.scenarios) > 1 else "run"
 
     @property
     def baseline(self) -> str:
@@ -53,7 +61,7 @@ class Results:
 
     @property
     def reps(self) -> int:
-        return int(self.info["reps"]) if "reps" in self.info else len(self.info["replicates"])
+        return int(self.info["reps"])
 
     @property
     def seed(self) -> int:
@@ -97,9 +105,8 @@ class Results:
         return self._resolved(scenario)
 
     def _resolved(self, scenario: str) -> dict[str, Any]:
-        if self.command == "compare":
-            return self.info["scenarios"][scenario]["resolved"]
-        return self.info["scenario"]
+        resolved: dict[str, Any] = self.info["scenarios"][scenario]["resolved"]
+        return resolved
 
 
 def load_results(folder: Path | str) -> Results:
@@ -109,28 +116,58 @@ def load_results(folder: Path | str) -> Results:
         problem = "is a file, not a folder" if folder.exists() else "no such folder"
         raise UserError(f"{folder}: {problem}; give the folder written by "
                         "commsim run/compare/sweep --out")
-    loader, info = _detect(folder)
+    info = _manifest(folder)
     try:
-        return loader(folder, info)
+        return _load(folder, info)
     except KeyError as err:
         raise UserError(f"{folder}: its files lack the entry {err}; they were not written by "
                         "this version of commsim") from None
 
 
-def _detect(folder: Path) -> tuple[Callable[[Path, dict[str, Any]], Results], dict[str, Any]]:
-    """Which command wrote the folder (from sweep.json or the manifest), and its description."""
-    if (folder / SWEEP).is_file():
-        return _load_sweep, _read_json(folder / SWEEP)
+def _manifest(folder: Path) -> dict[str, Any]:
+    """The folder's manifest, refused with what to do when it is missing, from an older
+    layout (no format_version) or from a newer commsim."""
+    rerun = "rerun the command that made it (commsim run/compare/sweep --out) to read it here"
     if not (folder / MANIFEST).is_file():
+        if (folder / OLD_SWEEP).is_file():
+            raise UserError(f"{folder}: written by an older commsim ({OLD_SWEEP}, no "
+                            f"{MANIFEST}); {rerun}")
         raise UserError(f"{folder}: holds no commsim results (expected {MANIFEST} from "
-                        f"run/compare or {SWEEP} from sweep)")
+                        "run/compare/sweep --out)")
     info = _read_json(folder / MANIFEST)
-    loaders = {"run": _load_run, "compare": _load_compare}
-    command = info.get("command")
-    if command not in loaders:
-        raise UserError(f"{folder / MANIFEST}: command {command!r} is not run or compare; "
-                        "this is not a results folder commsim can chart")
-    return loaders[command], info
+    version = info.get("format_version")
+    if version is None and info.get("command") not in ("run", "compare"):
+        raise UserError(f"{folder / MANIFEST}: command {info.get('command')!r}: not a "
+                        "commsim results manifest; give a folder written by "
+                        "commsim run/compare/sweep --out")
+    if version is None:
+        raise UserError(f"{folder}: written by an older commsim (its {MANIFEST} has no "
+                        f"format_version); {rerun}")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise UserError(f"{folder}: results format {version!r} is newer than this commsim "
+                        f"reads ({FORMAT_VERSION}); upgrade commsim")
+    if "tables" not in info:
+        raise UserError(f"{folder / MANIFEST}: not a results manifest (it lists no tables)")
+    return info
+
+
+def _load(folder: Path, info: dict[str, Any]) -> Results:
+    """Every table the manifest lists, and the summary the runs give."""
+    names = list(info["scenarios"])
+    keys = [str(k) for k in info.get("varied", [])]
+    metrics = _finished(folder, _read_table(folder, RUNS))
+    summary = (point_summary(metrics, keys) if keys
+               else pair_summary(metrics, names))
+    optional = {name: _read_table(folder, f"{name}.parquet") if f"{name}.parquet" in
+                info["tables"] else None for name in ("city_weekly", "communities",
+                                                      "categories")}
+    return Results(
+        folder=folder, command=str(info.get("command", "")), info=info, scenarios=names,
+        metrics=metrics, summary=summary,
+        days={name: int(entry["resolved"]["simulation"]["days"])
+              for name, entry in info["scenarios"].items()},
+        weekly=optional["city_weekly"], communities=optional["communities"],
+        categories=optional["categories"], keys=keys)
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -143,128 +180,44 @@ def _read_json(path: Path) -> dict[str, Any]:
     return data
 
 
-def _require(folder: Path, name: str, command: str) -> Path:
-    """The file's path, or a message saying which command writes it."""
+def _read_table(folder: Path, name: str) -> pd.DataFrame:
+    """A Parquet file of the folder, read or refused with the reason. A missing runs table
+    beside a sweep's journal means the sweep has not finished."""
     path = folder / name
     if not path.is_file():
-        raise UserError(f"{folder}: {name} is missing, so this is not a complete "
-                        f"'commsim {command} --out' folder; run the command again")
-    return path
-
-
-def _read_table(folder: Path, name: str, command: str) -> pd.DataFrame:
-    """A Parquet or CSV file of the folder, read or refused with the reason."""
-    path = _require(folder, name, command)
+        if name == RUNS and (folder / JOURNAL).is_file():
+            raise UserError(f"{folder}: the sweep has not finished ({RUNS} is missing); "
+                            f"finish it with 'commsim sweep ... --resume --out {folder}'")
+        raise UserError(f"{folder}: {name} is missing, so this is not a complete results "
+                        "folder; rerun the command that made it")
     try:
-        return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+        return pd.read_parquet(path)
     except (OSError, ValueError) as err:
         raise UserError(f"{path}: cannot read it ({type(err).__name__}: {err})") from None
 
 
-def _load_run(folder: Path, info: dict[str, Any]) -> Results:
-    name = str(info.get("scenario_name", "scenario"))
-    weekly = _read_table(folder, "weekly.parquet", "run")
-    tasks = _read_table(folder, "tasks.parquet", "run")
-    replicates = _read_table(folder, "replicates.csv", "run")
-    summary = _read_table(folder, "summary.csv", "run")
-    summary = summary.assign(scenario=name, diff=np.nan, diff_low=np.nan, diff_high=np.nan,
-                             diff_method=None)
-    categories = tasks.groupby(["rep", "kind", "category"], as_index=False)[
-        ["issued", "refused", "completed", "completed_late", "lapsed", "hours"]].sum()
-    return Results(
-        folder=folder, command="run", info=info, scenarios=[name],
-        metrics=replicates.assign(scenario=name), summary=summary[SUMMARY_COLUMNS],
-        days={name: int(info["scenario"]["simulation"]["days"])},
-        weekly=_city_weekly(weekly).assign(scenario=name),
-        communities=_community_totals(weekly).assign(scenario=name),
-        categories=categories.assign(scenario=name))
+def _finished(folder: Path, runs: pd.DataFrame) -> pd.DataFrame:
+    """The runs that finished; a folder where none did has nothing to show."""
+    ok = runs[runs["status"] == "ok"].reset_index(drop=True)
+    if ok.empty:
+        raise UserError(f"{folder / RUNS}: no run finished; see its 'error' column")
+    return ok
 
 
-def _present(frame: pd.DataFrame, names: tuple[str, ...]) -> list[str]:
-    """The ledger fields the file holds: folders from older or newer versions differ a little."""
-    return [name for name in names if name in frame.columns]
-
-
-def _with_warmup(weekly: pd.DataFrame) -> pd.DataFrame:
-    """The weekly table with its ``warmup`` column (all False in folders written before the
-    warm-up existed, which measured every week)."""
-    return weekly if "warmup" in weekly.columns else weekly.assign(warmup=False)
-
-
-def _city_weekly(weekly: pd.DataFrame) -> pd.DataFrame:
-    """Per-community weeks summed to the city, with the number of communities kept and the
-    warm-up weeks marked."""
-    fields = _present(weekly, FLOWS + STOCKS)
-    city = _with_warmup(weekly).groupby(["rep", "week", "warmup"], as_index=False)[fields].sum()
-    counts = weekly.groupby(["rep", "week"], as_index=False)["community"].nunique()
-    return city.merge(counts.rename(columns={"community": "communities"}), on=["rep", "week"])
-
-
-def _community_totals(weekly: pd.DataFrame) -> pd.DataFrame:
-    """Each community's flows summed over the measured weeks and its stocks at the end, as
-    compare has."""
-    last = weekly[weekly["week"] == weekly["week"].max()]
-    measured = weekly[~_with_warmup(weekly)["warmup"]]
-    flows = measured.groupby(["rep", "community"], as_index=False)[_present(weekly, FLOWS)].sum()
-    stocks = last[["rep", "community", "households", *_present(weekly, STOCKS)]]
-    return stocks.merge(flows, on=["rep", "community"])
-
-
-def _load_compare(folder: Path, info: dict[str, Any]) -> Results:
-    document = _read_json(_require(folder, "comparison.json", "compare"))
-    names = [entry["name"] for entry in document["scenarios"]]
-    communities = _read_table(folder, "communities.parquet", "compare")
-    weekly = _with_counts(_with_warmup(_read_table(folder, "city_weekly.parquet", "compare")),
-                          communities)
-    return Results(
-        folder=folder, command="compare", info=info, scenarios=names,
-        metrics=_read_table(folder, "replicates.csv", "compare"),
-        summary=_comparison_summary(document),
-        days={name: int(info["scenarios"][name]["resolved"]["simulation"]["days"])
-              for name in names},
-        weekly=weekly, communities=communities,
-        categories=_read_table(folder, "categories.parquet", "compare"))
-
-
-def _with_counts(weekly: pd.DataFrame, communities: pd.DataFrame) -> pd.DataFrame:
-    """The city's weekly totals with the number of communities: folders written before the
-    totals carried it get it from the per-community table."""
-    if "communities" in weekly.columns:
-        return weekly
-    counts = communities.groupby(["scenario", "rep"], as_index=False)["community"].nunique()
-    return weekly.merge(counts.rename(columns={"community": "communities"}),
-                        on=["scenario", "rep"])
-
-
-def _comparison_summary(document: dict[str, Any]) -> pd.DataFrame:
-    """comparison.json as rows; the baseline's differences from itself are left empty."""
+def pair_summary(metrics: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Mean and interval of every metric per scenario, and its replicate-by-replicate
+    difference from the first scenario (left empty for the first itself)."""
     rows = []
-    for position, entry in enumerate(document["scenarios"]):
+    paired = paired_differences(metrics, names)
+    for position, entry in enumerate(paired):
         for metric, stats in entry["metrics"].items():
-            diff = entry["diff_vs_first"].get(metric, {}) if position else {}
+            diff = entry["diff_vs_first"][metric] if position else {}
             rows.append({"scenario": entry["name"], "metric": metric, "mean": stats["mean"],
                          "ci_low": stats["ci_low"], "ci_high": stats["ci_high"],
                          "method": stats["method"], "diff": diff.get("mean"),
                          "diff_low": diff.get("ci_low"), "diff_high": diff.get("ci_high"),
                          "diff_method": diff.get("method")})
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS).astype({c: float for c in NUMBERS})
-
-
-def _load_sweep(folder: Path, info: dict[str, Any]) -> Results:
-    if not (folder / "runs.parquet").is_file() and (folder / "runs.jsonl").is_file():
-        raise UserError(f"{folder}: the sweep has not finished (runs.parquet is missing); "
-                        f"finish it with 'commsim sweep ... --resume --out {folder}'")
-    runs = _read_table(folder, "runs.parquet", "sweep")
-    name = str(info.get("scenario_name", "scenario"))
-    keys = [text.split("=", 1)[0] for text in info.get("design", {}).get("vary", [])]
-    ok = runs[runs["status"] == "ok"]
-    if ok.empty:
-        raise UserError(f"{folder / 'runs.parquet'}: no run of the sweep finished; see its "
-                        "'error' column")
-    metrics = ok.assign(scenario=name).reset_index(drop=True)
-    return Results(folder=folder, command="sweep", info=info, scenarios=[name],
-                   metrics=metrics, summary=point_summary(metrics, keys),
-                   days={name: int(info["scenario"]["simulation"]["days"])}, keys=keys)
 
 
 def point_summary(metrics: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

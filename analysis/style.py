@@ -271,9 +271,9 @@ def source_line(results: Results, lang: str) -> str:
     """Where a chart's numbers come from, read from the folder's manifest."""
     names = [display_name(results, name, lang) for name in results.scenarios]
     facts = {"reps": results.reps, "seed": results.seed}
-    if results.command == "compare":
+    if results.kind == "compare":
         tail = text("source.compare", lang, scenarios=join(names, lang), **facts)
-    elif results.command == "sweep":
+    elif results.kind == "sweep":
         tail = text("source.sweep", lang, scenario=names[0],
                     keys=join([inline(key_name(k, lang), lang) for k in results.keys], lang),
                     points=len(results.info["design"]["points"]), **facts)

@@ -174,14 +174,17 @@ def format_years(by_year: list[dict], metrics: Iterable[str] = KEY_METRICS) -> s
     return "\n".join(lines)
 
 
+# Columns of a runs table that describe a run rather than measure it.
+NOT_METRICS = ("scenario", "point", "world", "rep", "seed", "status", "error", "seconds")
+
+
 def paired_differences(metrics: pd.DataFrame, names: list[str]) -> list[dict]:
     """Each scenario's summary and its replicate-by-replicate difference from the first.
 
     ``metrics`` has one row per (scenario, rep) with a column per metric.
     Differences can be negative, so their intervals are unbounded.
     """
-    columns = [c for c in metrics.columns if c not in ("scenario", "rep", "seed", "status",
-                                                       "error")]
+    columns = [c for c in metrics.columns if c not in NOT_METRICS]
     by_name = {name: metrics[metrics["scenario"] == name].set_index("rep")[columns]
                for name in names}
     first = by_name[names[0]]

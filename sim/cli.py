@@ -173,36 +173,9 @@ def run_command(scenario: Path, seed: int, reps: int, overrides: tuple[str, ...]
 
 def _write_run(folder: Path, result: RunResult, summary: dict, elapsed: float) -> None:
     from analysis.summary import summary_frame
-    from sim.output import manifest, write_json
+    from sim.results_folder import write_run
 
-    result.weekly.to_parquet(folder / "weekly.parquet", index=False)
-    result.tasks.to_parquet(folder / "tasks.parquet", index=False)
-    summary_frame(summary).to_csv(folder / "summary.csv", index=False)
-    result.metrics.to_csv(folder / "replicates.csv")
-    result.yearly.to_csv(folder / "yearly.csv", index=False)
-    result.relay_yearly.to_csv(folder / "relays_yearly.csv", index=False)
-    scenario = result.scenario
-    write_json(folder / "manifest.json", manifest(
-        command="run",
-        argv=sys.argv,
-        scenario_name=scenario.name,
-        scenario_file=str(scenario.path),
-        overrides=list(scenario.overrides),
-        scenario=scenario.nested(),
-        seed=result.seed,
-        replicates=[r.replicate for r in result.replicates],
-        seeding="numpy SeedSequence(seed, spawn_key=(replicate, crc32(process), ...))",
-        seconds=round(elapsed, 3),
-        files={"weekly.parquet": "one row per replicate, week and community; 'warmup' marks "
-                                 "the weeks no metric counts",
-               "yearly.csv": "each metric per replicate and year of the measured period",
-               "relays_yearly.csv": "per replicate, year and relay: formal and informal "
-                                    "administrative hours, funding, assessment scores, "
-                                    "enforcement and types in force",
-               "tasks.parquet": "one row per replicate and task type",
-               "summary.csv": "mean, interval and the interval's method per metric",
-               "replicates.csv": "each metric per replicate"},
-    ))
+    write_run(folder, result, elapsed, {"summary.csv": summary_frame(summary)})
 
 
 @main.command("compare")
@@ -253,29 +226,11 @@ def compare_command(scenarios: tuple[Path, ...], reps: int, seed: int,
 def _write_comparison(folder: Path, comparison: Comparison, scenarios: list,
                       document: dict) -> None:
     from analysis.freed import freed_frame
-    from sim.output import manifest, write_json
+    from sim.results_folder import write_comparison
 
-    comparison.metrics.to_csv(folder / "replicates.csv", index=False)
-    freed_frame(document["freed_hours"]).to_csv(folder / "freed_hours.csv", index=False)
-    comparison.city_weekly.to_parquet(folder / "city_weekly.parquet", index=False)
-    comparison.communities.to_parquet(folder / "communities.parquet", index=False)
-    comparison.categories.to_parquet(folder / "categories.parquet", index=False)
-    write_json(folder / "comparison.json", document)
-    write_json(folder / "manifest.json", manifest(
-        command="compare", argv=sys.argv, seed=document["seed"], reps=document["reps"],
-        scenarios={name: {"file": str(s.path), "overrides": list(s.overrides),
-                          "resolved": s.nested()}
-                   for name, s in zip(comparison.names, scenarios, strict=True)},
-        files={"replicates.csv": "each metric per scenario and replicate",
-               "comparison.json": "means, intervals (with their method) and paired "
-                                  "differences; where the freed hours went",
-               "freed_hours.csv": "administrative hours each scenario frees against the "
-                                  "first, per community-year, and where they went",
-               "city_weekly.parquet": "city totals per scenario, replicate and week",
-               "communities.parquet": "per-community totals per scenario and replicate",
-               "categories.parquet": "instances and hours per task category, scenario and "
-                                     "replicate"},
-    ))
+    write_comparison(folder, comparison, scenarios, document["seed"], document["reps"],
+                     {"freed_hours.csv": freed_frame(document["freed_hours"]),
+                      "comparison.json": document})
 
 
 @main.command("sweep")

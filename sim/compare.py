@@ -24,7 +24,7 @@ class Comparison:
     for charts."""
 
     names: list[str]
-    metrics: pd.DataFrame                 # columns: scenario, rep, seed, status, error, metrics
+    metrics: pd.DataFrame     # columns: scenario, rep, seed, status, error, seconds, metrics
     city_weekly: pd.DataFrame = field(default_factory=pd.DataFrame)
     communities: pd.DataFrame = field(default_factory=pd.DataFrame)
     categories: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -57,7 +57,7 @@ def compare(scenarios: list[Scenario], *, reps: int = 5, seed: int = 0,
             name = spec.key.rsplit("/", 1)[0]
             rows.append({"scenario": name, "rep": spec.replicate, "seed": spec.seed,
                          "status": record["status"], "error": record["error"],
-                         **{m: record.get(m) for m in METRICS}})
+                         "seconds": record["seconds"], **{m: record.get(m) for m in METRICS}})
             for table, frames in collected.items():
                 if table in record:
                     frames.append(record[table].assign(scenario=name))

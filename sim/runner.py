@@ -32,6 +32,7 @@ class Replicate:
     weekly: pd.DataFrame
     tasks: pd.DataFrame
     yearly: list[dict[str, float]]
+    seconds: float = float("nan")   # how long the replicate took to build and run
 
 
 @dataclass
@@ -69,12 +70,22 @@ class RunResult:
     def tasks(self) -> pd.DataFrame:
         return pd.concat([r.tasks for r in self.replicates], ignore_index=True)
 
+    @property
+    def runs(self) -> pd.DataFrame:
+        """One row per replicate: its seed, every metric, status and seconds, as a sweep's
+        or comparison's runs are."""
+        return pd.DataFrame([{"rep": r.replicate, "seed": self.seed, **r.metrics,
+                              "status": "ok", "error": "", "seconds": r.seconds}
+                             for r in self.replicates])
+
 
 def run_replicate(scenario: Scenario, seed: int, replicate: int) -> Replicate:
     """Build, run and summarise one replicate."""
+    started = time.perf_counter()
     model = simulate(scenario, seed, replicate)
     return Replicate(replicate, compute_metrics(model), weekly_table(model, replicate),
-                     task_table(model, replicate), yearly_metrics(model))
+                     task_table(model, replicate), yearly_metrics(model),
+                     time.perf_counter() - started)
 
 
 def simulate(scenario: Scenario, seed: int, replicate: int) -> CommunityWorkloadModel:
@@ -148,14 +159,25 @@ def _tables(model: CommunityWorkloadModel, spec: RunSpec) -> dict[str, pd.DataFr
     """The tables ``spec.tables`` asks for, built only when asked."""
     weekly = weekly_table(model, spec.replicate)
     build = {
-        "city_weekly": lambda: weekly.drop(columns=["community", "households", "relay"])
-        .groupby(["rep", "week", "warmup"], as_index=False).sum()
-        .assign(communities=model.city.n_communities),
+        "city_weekly": lambda: city_totals(weekly),
         "communities": lambda: community_totals(weekly),
-        "categories": lambda: task_table(model, spec.replicate).groupby(
-            ["rep", "kind", "category"], as_index=False)[list(TASK_FIELDS)].sum(),
+        "categories": lambda: category_totals(task_table(model, spec.replicate)),
     }
     return {name: build[name]() for name in spec.tables}
+
+
+def city_totals(weekly: pd.DataFrame) -> pd.DataFrame:
+    """The city's weekly totals per replicate, with the number of communities (so totals can
+    be put per community after a split)."""
+    counts = weekly.groupby("rep")["community"].nunique()
+    city = weekly.drop(columns=["community", "households", "relay"]).groupby(
+        ["rep", "week", "warmup"], as_index=False).sum()
+    return city.assign(communities=city["rep"].map(counts).astype(int))
+
+
+def category_totals(tasks: pd.DataFrame) -> pd.DataFrame:
+    """The task table summed per replicate, kind and category."""
+    return tasks.groupby(["rep", "kind", "category"], as_index=False)[list(TASK_FIELDS)].sum()
 
 
 def community_totals(weekly: pd.DataFrame) -> pd.DataFrame:

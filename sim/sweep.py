@@ -1,12 +1,13 @@
 """Parameter sweeps that survive interruption: every finished run reaches disk at once.
 
-A sweep folder holds ``sweep.json`` (the design, scenario, seeds and versions:
-enough to re-run it), ``runs.jsonl`` (a journal: one line per finished run,
-appended and synced as each run ends) and, when the sweep completes,
-``runs.parquet`` (the journal in design order). If the sweep is killed, at
-most the runs in flight are lost; ``resume`` reads the journal, drops a torn
-last line, and runs only the keys it lacks. A run that raises is a row with
-``status = failed`` and its error, and the sweep goes on.
+A sweep folder is a results folder (``sim.results_folder``): ``manifest.json``
+(the design, scenario, seeds and versions: enough to re-run it) is written
+first, ``runs.jsonl`` (a journal: one line per finished run, appended and
+synced as each run ends) grows as runs end and, when the sweep completes,
+``runs.parquet`` holds the journal in design order in the common schema. If the
+sweep is killed, at most the runs in flight are lost; ``resume`` reads the
+journal, drops a torn last line, and runs only the keys it lacks. A run that
+raises is a row with ``status = failed`` and its error, and the sweep goes on.
 """
 
 from __future__ import annotations
@@ -27,11 +28,14 @@ from sim.design import Vary, design_points, parse_vary, point_seed, run_key
 from sim.errors import UserError
 from sim.executors import map_unordered, open_executor, window
 from sim.metrics import METRICS
-from sim.output import manifest, output_errors, replacing, write_json, write_text
+from sim.output import output_errors, replacing, write_json, write_text
+from sim.results_folder import MANIFEST, NO_WORLD, RUNS, results_manifest, runs_frame
 from sim.runner import RunSpec, execute
 from sim.scenario import Scenario
 
-JOURNAL, RESULTS, DESCRIPTION = "runs.jsonl", "runs.parquet", "sweep.json"
+JOURNAL, RESULTS, DESCRIPTION = "runs.jsonl", RUNS, MANIFEST
+OLD_DESCRIPTION = "sweep.json"          # what sweeps wrote before the common results format
+CHECKED = ("design", "scenarios", "reps", "seed", "common_random_numbers")
 CHUNK_ROWS = 2000
 
 
@@ -56,15 +60,22 @@ class SweepPlan:
                 yield index, point, RunSpec(scenario, seed, rep, run_key(scenario, seed, rep),
                                             point=index)
 
+    @property
+    def varied(self) -> list[str]:
+        return [v.key for v in self.varies]
+
     def description(self) -> dict[str, Any]:
+        """The manifest of the sweep's folder, written before any run."""
+        return results_manifest("sweep", {self.scenario.name: self.scenario},
+                                [RESULTS, JOURNAL], **self.facts())
+
+    def facts(self) -> dict[str, Any]:
         return {
             "design": {"sample": self.sample, "n": self.n,
                        "vary": [_vary_text(v) for v in self.varies],
                        "points": self.points},
-            "scenario_name": self.scenario.name,
-            "scenario_file": str(self.scenario.path),
-            "scenario": self.scenario.nested(),
-            "reps": self.reps, "seed": self.seed,
+            "varied": self.varied,
+            "reps": self.reps, "seed": self.seed, "replicates": list(range(self.reps)),
             "common_random_numbers": self.common_random_numbers,
             "seeding": "run seed = master seed (common random numbers) or "
                        "SeedSequence(master, spawn_key=(hash of point,)); replicate r draws "
@@ -110,7 +121,7 @@ def run_sweep(plan: SweepPlan, out: Path, *, resume: bool = False, workers: int 
     with journal, open_executor(workers, scheduler) as executor:
         for spec, record in map_unordered(executor, execute, todo, window(workers)):
             with output_errors(out, hint=resume_hint(out)):
-                _append(journal, _row(spec.point, plan.points[spec.point], spec, record))
+                _append(journal, _row(plan, spec, record))
             progress.advance()
     progress.finish()
     with output_errors(out, hint=resume_hint(out)):
@@ -131,11 +142,15 @@ def _prepare_folder(plan: SweepPlan, out: Path, resume: bool) -> set[str]:
     if resume:
         stored_path = out / DESCRIPTION
         if not stored_path.is_file():
-            raise UserError(f"--resume {out}: no {DESCRIPTION} there; nothing to resume")
-        stored = json.loads(stored_path.read_text(encoding="utf-8"))
-        for field in ("design", "scenario", "reps", "seed", "common_random_numbers"):
+            older = (out / OLD_DESCRIPTION).is_file()
+            raise UserError(f"--resume {out}: " + (
+                f"written by an older commsim ({OLD_DESCRIPTION}, no {DESCRIPTION}); it "
+                "cannot be resumed: rerun the sweep into a new folder" if older else
+                f"no {DESCRIPTION} there; nothing to resume"))
+        stored = _checked(json.loads(stored_path.read_text(encoding="utf-8")))
+        for field, value in _checked(description).items():
             if json.dumps(stored.get(field), sort_keys=True, default=str) != json.dumps(
-                    description[field], sort_keys=True, default=str):
+                    value, sort_keys=True, default=str):
                 raise UserError(f"--resume {out}: the sweep there differs in '{field}'; "
                                 "resume with the same scenario, --vary, --reps and --seed")
         return _clean_journal(out / JOURNAL)
@@ -143,9 +158,18 @@ def _prepare_folder(plan: SweepPlan, out: Path, resume: bool) -> set[str]:
         raise UserError(f"--out {out}: not empty; pass --resume to continue the sweep there, "
                         "or choose a new folder")
     out.mkdir(parents=True, exist_ok=True)
-    write_json(out / DESCRIPTION, manifest(command="sweep", argv=sys.argv, **description))
+    write_json(out / DESCRIPTION, description)
     (out / JOURNAL).touch()
     return set()
+
+
+def _checked(description: dict[str, Any]) -> dict[str, Any]:
+    """What must match for a sweep to be resumed: the design, seeds and the resolved
+    scenario (not the path it was read from)."""
+    checked = {field: description.get(field) for field in CHECKED}
+    checked["scenarios"] = {name: entry.get("resolved") for name, entry in
+                            (checked["scenarios"] or {}).items()}
+    return checked
 
 
 def _clean_journal(path: Path) -> set[str]:
@@ -163,10 +187,11 @@ def _clean_journal(path: Path) -> set[str]:
     return keys
 
 
-def _row(index: int, point: dict[str, Any], spec: RunSpec,
-         record: dict[str, Any]) -> dict[str, Any]:
+def _row(plan: SweepPlan, spec: RunSpec, record: dict[str, Any]) -> dict[str, Any]:
+    """One journal line: the run's keys, seed, varied values, metrics and outcome."""
     metrics = {name: record.get(name) for name in METRICS}
-    return {"point": index, **point, "rep": spec.replicate, "seed": spec.seed, **metrics,
+    return {"scenario": plan.scenario.name, "point": spec.point, "world": NO_WORLD,
+            "rep": spec.replicate, "seed": spec.seed, **plan.points[spec.point], **metrics,
             "status": record["status"], "error": record["error"],
             "seconds": record["seconds"], "run_key": spec.key}
 
@@ -191,8 +216,6 @@ def _write_results(out: Path, plan: SweepPlan) -> None:
             order.append((row["point"], row["rep"], offset))
             offset += len(line)
     order.sort()
-    columns = ["point", *(v.key for v in plan.varies), "rep", "seed", *METRICS,
-               "status", "error", "seconds", "run_key"]
     with replacing(out / RESULTS) as tmp, journal.open("rb") as handle:
         writer = None
         for start in range(0, len(order), CHUNK_ROWS):
@@ -200,19 +223,19 @@ def _write_results(out: Path, plan: SweepPlan) -> None:
             for _, _, position in order[start:start + CHUNK_ROWS]:
                 handle.seek(position)
                 rows.append(json.loads(handle.readline()))
-            table = _arrow_table(pd.DataFrame(rows, columns=columns))
+            table = _arrow_table(pd.DataFrame(rows), plan.varied)
             writer = writer or pq.ParquetWriter(tmp, table.schema)
             writer.write_table(table)
         if writer is None:
-            writer = pq.ParquetWriter(tmp, _arrow_table(pd.DataFrame(columns=columns)).schema)
+            writer = pq.ParquetWriter(tmp, _arrow_table(pd.DataFrame(
+                columns=["scenario", "point", "world", "rep", "seed", *plan.varied]),
+                plan.varied).schema)
         writer.close()
 
 
-def _arrow_table(frame: pd.DataFrame) -> pa.Table:
-    for name in METRICS:
-        frame[name] = frame[name].astype(float)
-    frame["seconds"] = frame["seconds"].astype(float)
-    return pa.Table.from_pandas(frame, preserve_index=False)
+def _arrow_table(frame: pd.DataFrame, varied: list[str]) -> pa.Table:
+    """Journal rows as an Arrow table in the common runs schema."""
+    return pa.Table.from_pandas(runs_frame(frame, varied), preserve_index=False)
 
 
 def _vary_text(vary: Vary) -> str:

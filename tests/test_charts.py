@@ -207,21 +207,21 @@ def broken_folders(base: Path, folders: dict[str, Path]) -> dict[str, tuple[Path
     (foreign / "manifest.json").write_text(json.dumps({"command": "dance"}), encoding="utf-8")
     unfinished = base / "unfinished"
     unfinished.mkdir()
-    (unfinished / "sweep.json").write_text(
-        (folders["sweep_one"] / "sweep.json").read_text(encoding="utf-8"), encoding="utf-8")
+    (unfinished / "manifest.json").write_text(
+        (folders["sweep_one"] / "manifest.json").read_text(encoding="utf-8"), encoding="utf-8")
     (unfinished / "runs.jsonl").write_text("", encoding="utf-8")
     partial = base / "partial"
     partial.mkdir()
     (partial / "manifest.json").write_text(
         (folders["run"] / "manifest.json").read_text(encoding="utf-8"), encoding="utf-8")
-    (partial / "weekly.parquet").write_text("not parquet", encoding="utf-8")
+    (partial / "runs.parquet").write_text("not parquet", encoding="utf-8")
     return {
-        "empty": (empty, "holds no commsim results (expected manifest.json from run/compare "
-                         "or sweep.json from sweep)"),
+        "empty": (empty, "holds no commsim results (expected manifest.json from "
+                         "run/compare/sweep --out)"),
         "missing": (base / "nowhere", "no such folder"),
-        "foreign": (foreign, "command 'dance' is not run or compare"),
+        "foreign": (foreign, "command 'dance': not a commsim results manifest"),
         "unfinished": (unfinished, "the sweep has not finished"),
-        "partial": (partial, "weekly.parquet: cannot read it"),
+        "partial": (partial, "runs.parquet: cannot read it"),
     }
 
 

@@ -60,7 +60,10 @@ def test_run_out_writes_tables_summary_and_manifest(tmp_path):
     assert set(summary["method"]) == {"replicate range"}
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["seed"] == 0 and manifest["replicates"] == [0, 1]
-    assert manifest["scenario"]["city"]["communities"] == 12
+    assert manifest["scenarios"]["baseline"]["resolved"]["city"]["communities"] == 12
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert list(runs[["scenario", "point", "world", "rep"]].itertuples(index=False)) == [
+        ("baseline", -1, -1, 0), ("baseline", -1, -1, 1)]
     assert {"mesa", "numpy", "pandas"} <= set(manifest["versions"])
     assert "git_revision" in manifest
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

@@ -81,7 +81,7 @@ def test_a_short_last_year_says_how_long_it_is(tmp_path):
 
 
 @pytest.mark.slow
-def test_run_by_year_prints_years_and_out_writes_yearly_csv(tmp_path):
+def test_run_by_year_prints_years_and_out_writes_yearly_table(tmp_path):
     out = tmp_path / "results"
     result = CliRunner().invoke(main, [
         "run", str(SCENARIOS / "baseline.toml"), "--reps", "2", *SMALL,
@@ -90,10 +90,10 @@ def test_run_by_year_prints_years_and_out_writes_yearly_csv(tmp_path):
     assert result.exit_code == 0, result.output
     assert "first 20 a warm-up" in result.output
     assert "year 1" in result.output and "year 2" in result.output
-    yearly = pd.read_csv(out / "yearly.csv")
+    yearly = pd.read_parquet(out / "yearly.parquet")
     assert len(yearly) == 2 * 2 and {"rep", "year", "days", "admin_share"} <= set(yearly)
     assert pd.read_parquet(out / "weekly.parquet")["warmup"].sum() == 2 * 4 * 8
-    by_relay = pd.read_csv(out / "relays_yearly.csv")
+    by_relay = pd.read_parquet(out / "relays_yearly.parquet")
     assert set(by_relay["year"]) == {1, 2} and {"relay", "enforcement"} <= set(by_relay)
 
 
