@@ -184,32 +184,46 @@ def calibration_section() -> list[str]:
     ]
 
 
-def sensitivity_section(folder: Path) -> list[str]:
-    out = folder / "morris"
-    params = morris_params()
+def morris(out: Path, scenario: Path, params: list[str], metrics: tuple[str, ...], n: int,
+           reps: int, sets: list[str]) -> pd.DataFrame:
+    """Morris indices of ``metrics`` from the real ``commsim sensitivity`` command."""
     command = [str(Path(sys.executable).parent / "commsim"), "sensitivity",
-               str(SCENARIOS / "baseline.toml"), "--method", "morris", "--n", "6",
-               "--reps", "2", "--seed", "5", "--quiet", "--out", str(out),
-               *[arg for m in SCREENED for arg in ("--metric", m)],
+               str(scenario), "--method", "morris", "--n", str(n), "--reps", str(reps),
+               "--seed", "5", "--quiet", "--out", str(out),
+               *[arg for m in metrics for arg in ("--metric", m)],
                *[arg for p in params for arg in ("--param", p)],
-               *[arg for c in CITY for arg in ("--set", c)]]
+               *[arg for c in sets for arg in ("--set", c)]]
     subprocess.run(command, check=True, capture_output=True)
-    indices = pd.read_csv(out / "indices.csv")
-    lines = ["## 5. Which assumptions matter (Morris screening of the baseline)", "",
-             f"{len(params)} parameters (every assumption with a plausible range in the "
-             "parameter registry that counts in the baseline) over the ranges below, "
-             "6 trajectories, 2 replicates per point, "
-             "120 communities, one year. μ* is the mean absolute effect of moving a parameter "
-             "across its range (in the metric's units); σ large against μ* means the effect "
-             "depends on the other parameters.", "",
-             "Ranges: " + "; ".join(f"`{p}`" for p in params), ""]
-    for metric in SCREENED:
+    return pd.read_csv(out / "indices.csv")
+
+
+def morris_tables(indices: pd.DataFrame, metrics: tuple[str, ...], digits: int,
+                  heading: str = "{metric}") -> list[str]:
+    """One table per metric: parameters by mean absolute effect, largest first."""
+    lines = []
+    for metric in metrics:
         table = indices[indices["metric"] == metric].sort_values("mu_star", ascending=False)
-        lines += [f"**{metric}**", "", "| parameter | μ* | 95% ± | σ |", "|---|---|---|---|"]
-        lines += [f"| `{r.parameter}` | {r.mu_star:.4f} | {r.mu_star_conf:.4f} | "
-                  f"{r.sigma:.4f} |" for r in table.itertuples()]
+        lines += [f"**{heading.format(metric=metric)}**", "", "| parameter | μ* | 95% ± | σ |",
+                  "|---|---|---|---|"]
+        lines += [f"| `{r.parameter}` | {r.mu_star:.{digits}f} | {r.mu_star_conf:.{digits}f} | "
+                  f"{r.sigma:.{digits}f} |" for r in table.itertuples()]
         lines.append("")
     return lines
+
+
+def sensitivity_section(folder: Path) -> list[str]:
+    params = morris_params()
+    indices = morris(folder / "morris", SCENARIOS / "baseline.toml", params, SCREENED, n=6,
+                     reps=2, sets=CITY)
+    return ["## 5. Which assumptions matter (Morris screening of the baseline)", "",
+            f"{len(params)} parameters (every assumption with a plausible range in the "
+            "parameter registry that counts in the baseline) over the ranges below, "
+            "6 trajectories, 2 replicates per point, "
+            "120 communities, one year. μ* is the mean absolute effect of moving a parameter "
+            "across its range (in the metric's units); σ large against μ* means the effect "
+            "depends on the other parameters.", "",
+            "Ranges: " + "; ".join(f"`{p}`" for p in params), "",
+            *morris_tables(indices, SCREENED, digits=4)]
 
 
 REBOUND_SCENARIO = SCENARIOS / "five_years_access_list.toml"
@@ -260,30 +274,16 @@ def rebound_screening_section(folder: Path) -> list[str]:
     """Morris screening of the regrowth assumptions, in year 5 alone."""
     params = [f"{p.key}={p.plausible[0]}:{p.plausible[1]}" for p in PARAMETERS
               if p.key in REBOUND_PARAMS]
-    out = folder / "rebound_morris"
     year_five = ["simulation.warmup_days=1100", "city.communities=60",
                  "city.street_offices=6", "city.zone_committees=2"]
-    command = [str(Path(sys.executable).parent / "commsim"), "sensitivity",
-               str(REBOUND_SCENARIO), "--method", "morris", "--n", "8", "--reps", "1",
-               "--seed", "5", "--quiet", "--out", str(out),
-               *[arg for m in REBOUND_METRICS for arg in ("--metric", m)],
-               *[arg for p in params for arg in ("--param", p)],
-               *[arg for c in year_five for arg in ("--set", c)]]
-    subprocess.run(command, check=True, capture_output=True)
-    indices = pd.read_csv(out / "indices.csv")
-    lines = ["", "No source measures how fast burden regrows (MECHANISMS.md §1), so the "
-              "regrowth keys are assumptions. Morris screening of them over their plausible "
-              "ranges, year 5 alone (warm-up through year 4), 60 communities, 8 trajectories, "
-              "1 replicate per point:", "",
-              "Ranges: " + "; ".join(f"`{p}`" for p in params), ""]
-    for metric in REBOUND_METRICS:
-        table = indices[indices["metric"] == metric].sort_values("mu_star", ascending=False)
-        lines += [f"**{metric}** (year 5)", "", "| parameter | μ* | 95% ± | σ |",
-                  "|---|---|---|---|"]
-        lines += [f"| `{r.parameter}` | {r.mu_star:.1f} | {r.mu_star_conf:.1f} | "
-                  f"{r.sigma:.1f} |" for r in table.itertuples()]
-        lines.append("")
-    return lines
+    indices = morris(folder / "rebound_morris", REBOUND_SCENARIO, params, REBOUND_METRICS,
+                     n=8, reps=1, sets=year_five)
+    return ["", "No source measures how fast burden regrows (MECHANISMS.md §1), so the "
+            "regrowth keys are assumptions. Morris screening of them over their plausible "
+            "ranges, year 5 alone (warm-up through year 4), 60 communities, 8 trajectories, "
+            "1 replicate per point:", "",
+            "Ranges: " + "; ".join(f"`{p}`" for p in params), "",
+            *morris_tables(indices, REBOUND_METRICS, digits=1, heading="{metric} (year 5)")]
 
 
 def main() -> None:
