@@ -72,10 +72,7 @@ class Relays:
         unlisted = np.flatnonzero(started & ~listed)
         relay = np.repeat(np.arange(n_relays), len(unlisted))
         task = np.tile(unlisted, n_relays)
-        catch = np.zeros(len(task))
-        for reform in active(self.reforms, day):
-            catch = np.maximum(catch, reform.refusal_probability(
-                day, relay, task, np.ones(len(task), dtype=bool)))
+        catch = self._catch(day, relay, task, np.ones(len(task), dtype=bool))
         through = np.bincount(relay, 1.0 - catch, minlength=n_relays)
         return np.count_nonzero(listed) + through
 
@@ -83,13 +80,19 @@ class Relays:
         """Unlisted instances each relay catches: one uniform per issued instance, so which
         instances are caught moves smoothly with enforcement (common random numbers)."""
         unlisted = day < self.admission.at(day)[issued.task]
-        catch = np.zeros(len(issued.task))
-        for reform in active(self.reforms, day):
-            catch = np.maximum(catch, reform.refusal_probability(
-                day, self.relay[issued.community], issued.task, unlisted))
+        catch = self._catch(day, self.relay[issued.community], issued.task, unlisted)
         if not catch.any():
             return np.zeros(len(issued.task), dtype=bool)
         return self.rng.random(len(issued.task)) < catch
+
+    def _catch(self, day: int, relay: np.ndarray, task: np.ndarray,
+               unlisted: np.ndarray) -> np.ndarray:
+        """Probability that ``relay`` refuses an instance of ``task``: the strictest reform
+        in force today."""
+        catch = np.zeros(len(task))
+        for reform in active(self.reforms, day):
+            catch = np.maximum(catch, reform.refusal_probability(day, relay, task, unlisted))
+        return catch
 
     def _escalate(self, day: int, passed: Batch) -> Batch:
         """Departments' deadlines (administrative items; residents' requests keep theirs)
