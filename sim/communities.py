@@ -23,7 +23,7 @@ from sim.documentation import Documentation
 from sim.instances import FORMAL, INFORMAL, Batch
 from sim.ledger import DAYS_PER_WEEK, Ledger
 from sim.policies import PriorityPolicy
-from sim.reforms import Reform, Schedule, active, reserved_hours
+from sim.reforms import Reform, Schedule, active, assessment_cut, reserved_hours
 from sim.residents import co_produce
 from sim.scenario import Scenario
 from sim.staff import GRID, ZONE, Turnover, Workforce
@@ -76,9 +76,8 @@ class Committees:
         ledger.add(day, "accepted", community)
         ledger.add(day, "informal_items", community[channel == INFORMAL])
         ledger.add(day, "effort_accepted", community, effort)
-        cut = max([r.assessment_cut for r in active(self.reforms, day)], default=0.0)
         ledger.add(day, "paperwork_hours", community,
-                   self.documentation.hours(task, effort, cut))
+                   self.documentation.hours(task, effort, assessment_cut(self.reforms, day)))
         ledger.add(day, "deadlines", community[due < self.days])
         selfgov = kind == SELFGOV
         ledger.add(day, "selfgov_hours_issued", community[selfgov], effort[selfgov])

@@ -90,9 +90,10 @@ class CommunityWorkloadModel(mesa.Model):
     def _build_catalog(self, streams: Streams) -> None:
         self.issue_context = IssueContext(self.settings, self.city.households)
         base = load_catalog(self.settings["tasks.catalog"])
-        striking = [r for r in self.reforms if len(r.struck(base))]
+        struck_by = {r: r.struck(base) for r in self.reforms}
+        striking = [r for r, types in struck_by.items() if len(types)]
         struck = np.unique(np.concatenate([np.empty(0, dtype=np.int64),
-                                           *(r.struck(base) for r in striking)]))
+                                           *(struck_by[r] for r in striking)]))
         catalog = base.append(propose_new_tasks(
             base, streams, self.issue_context, self._suppression, struck,
             self.settings["departments.regrowth.relabel_per_year"],

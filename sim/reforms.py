@@ -629,6 +629,11 @@ def active(reforms: list[Reform], day: int) -> list[Reform]:
     return [reform for reform in reforms if reform.active(day)]
 
 
+def assessment_cut(reforms: list[Reform], day: int) -> float:
+    """How much less often street offices assess on ``day``: the largest cut in force."""
+    return max([reform.assessment_cut for reform in active(reforms, day)], default=0.0)
+
+
 def reserved_hours(reforms: list[Reform], workforce: Workforce) -> np.ndarray:
     """Hours per pool every reform together takes off today's regular hours."""
     reserved = np.zeros(len(workforce))

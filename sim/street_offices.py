@@ -20,7 +20,7 @@ import numpy as np
 from sim.catalog import ADMIN, TaskCatalog
 from sim.instances import STREET, Batch
 from sim.ledger import Ledger
-from sim.reforms import Reform, Schedule, active
+from sim.reforms import Reform, Schedule, active, assessment_cut
 from sim.scenario import Scenario
 
 
@@ -156,7 +156,7 @@ class Assessment:
 
     def period_days(self, day: int) -> int:
         """Days between assessments today: reforms that cut assessments stretch it."""
-        cut = max([reform.assessment_cut for reform in active(self.reforms, day)], default=0.0)
+        cut = assessment_cut(self.reforms, day)
         return max(round(self.period / (1.0 - cut)), 1)
 
     def assess(self, day: int) -> None:
