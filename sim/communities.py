@@ -30,6 +30,8 @@ from sim.staff import GRID, ZONE, Turnover, Workforce
 from sim.street_offices import Assessment
 from sim.workqueue import DONE_TOLERANCE, WorkQueue
 
+WORK_SOURCES = ("staff", "overtime", "purchased")  # who worked an hour, as the ledger books it
+
 
 class Committees:
     """Every community's pools and open work, and what they do with a working day."""
@@ -60,6 +62,7 @@ class Committees:
         self.relay = np.zeros(n_communities, dtype=np.int64) if relay is None else relay
         self.documentation = Documentation(catalog, settings)
         self.queue = WorkQueue()
+        self._worked: dict[str, np.ndarray] = {}     # today's hours per instance, by source
         self.overtime_this_week = np.zeros(len(workforce))
 
     # --- receiving ----------------------------------------------------------------------
@@ -113,6 +116,7 @@ class Committees:
         own staff leave unused becomes discretionary resident work or slack.
         """
         queue, workforce = self.queue, self.workforce
+        self._worked = {source: np.zeros(len(queue)) for source in WORK_SOURCES}
         available = workforce.regular_hours().astype(float)
         available -= self._learning(day)
         available -= self._reserve_duties(day, available)
@@ -121,13 +125,18 @@ class Committees:
         if volunteer_hours is not None:
             self._co_produce(day, volunteer_hours)
         self._purchase(day)
-        protected_left = (protected
-                          - self._used(day, queue.allocate(protected, queue.kind == SELFGOV)))
-        protected_left -= self._used(day, queue.allocate(protected_left, queue.kind == SERVICE))
+        protected_left = protected
+        if protected.any():
+            protected_left = protected - self._used(
+                day, queue.allocate(protected, queue.kind == SELFGOV))
+            protected_left -= self._used(day, queue.allocate(protected_left,
+                                                             queue.kind == SERVICE))
         spare = regular - protected - self._pressed_first(day, regular - protected)
         spare -= self._used(day, queue.allocate(spare))
-        spare -= self._returned(self._used(day, queue.allocate(self._lent(spare))))
+        if self.has_partners:
+            spare -= self._returned(self._used(day, queue.allocate(self._lent(spare))))
         self._overtime(day)
+        self._record(day)
         self._plan_own_time(day, available - regular, protected_left, spare)
 
     def _protected_share(self, day: int) -> np.ndarray:
@@ -169,7 +178,7 @@ class Committees:
             hours = np.zeros(len(self.workforce))
             hours[self.admin_pool] = bought.hours
             worked = self.queue.allocate(hours, self.queue.kind == ADMIN)
-            self._record(day, worked, "purchased")
+            self._worked["purchased"] += worked
             used = np.bincount(self.queue.community, worked, minlength=self.n_communities)
             reform.spend(day, used)
             self.ledger.add(day, "funding_yuan", np.arange(self.n_communities),
@@ -266,27 +275,30 @@ class Committees:
         return np.maximum(hours - loss, 0.0)
 
     def _used(self, day: int, worked: np.ndarray, source: str = "staff") -> np.ndarray:
-        """Record a pass's hours by the pool that worked them; return hours used per pool."""
-        self._record(day, worked, source)
+        """Note a pass's hours (booked once the day's passes are done); return hours used
+        per pool."""
+        self._worked[source] += worked
         return np.bincount(self.queue.pool, worked, minlength=len(self.workforce))
 
-    def _record(self, day: int, worked: np.ndarray, source: str) -> None:
+    def _record(self, day: int) -> None:
+        """Book the day's hours per instance, by who worked them: the queue holds the same
+        instances through every pass of a day, so the passes' hours add up per instance
+        and are booked in one go."""
         queue, ledger = self.queue, self.ledger
         if not len(queue):
             return
-        ledger.add_task("hours", queue.task, worked)
-        if source == "purchased":
-            ledger.add(day, "purchased_hours", queue.community, worked)
-            return
+        staff, overtime, purchased = (self._worked[source] for source in WORK_SOURCES)
+        people = staff + overtime
+        ledger.add_task("hours", queue.task, people + purchased)
+        ledger.add(day, "purchased_hours", queue.community, purchased)
         role = self.workforce.role[queue.pool]
         own = (role != GRID) & (role != ZONE)
-        ledger.add_hours_by_kind(day, queue.community[own], queue.kind[own], worked[own])
+        ledger.add_hours_by_kind(day, queue.community[own], queue.kind[own], people[own])
         informal = own & (queue.channel == INFORMAL)
-        ledger.add(day, "informal_admin_hours", queue.community[informal], worked[informal])
-        ledger.add(day, "grid_hours", queue.community[role == GRID], worked[role == GRID])
-        ledger.add(day, "zone_hours", queue.community[role == ZONE], worked[role == ZONE])
-        if source == "overtime":
-            ledger.add(day, "overtime_hours", queue.community[own], worked[own])
+        ledger.add(day, "informal_admin_hours", queue.community[informal], people[informal])
+        ledger.add(day, "grid_hours", queue.community[role == GRID], people[role == GRID])
+        ledger.add(day, "zone_hours", queue.community[role == ZONE], people[role == ZONE])
+        ledger.add(day, "overtime_hours", queue.community[own], overtime[own])
 
     # --- closing ----------------------------------------------------------------------------
     def close(self, day: int) -> None:

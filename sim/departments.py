@@ -19,6 +19,7 @@ import mesa
 import numpy as np
 
 from sim.catalog import ADMIN, CAMPAIGN, DEMAND, PERIODIC, TaskCatalog
+from sim.draws import DailyUniforms, NormalBuffers, poisson_from_uniforms
 from sim.instances import INFORMAL, Batch
 from sim.reforms import Schedule
 from sim.scenario import Scenario
@@ -26,104 +27,39 @@ from sim.streams import Streams
 
 
 class Department(mesa.Agent):
-    """Issues the instances of its task types to every community."""
+    """One government department (or the residents): a handle onto its task types in the
+    arrays of ``Departments``, which issues every department's work at once."""
 
-    def __init__(self, model: mesa.Model, name: str, catalog: TaskCatalog,
-                 context: IssueContext, streams: Streams):
+    def __init__(self, model: mesa.Model, name: str, catalog: TaskCatalog):
         super().__init__(model)
         self.name = name
         self.tasks = np.flatnonzero(catalog.department == name)
-        self.context = context
-        self._arrivals = streams.get("arrivals", name)
-        self._new_arrivals = streams.get("arrivals", name, "created during the run")
-        self._efforts = streams.get("efforts", name)
-        self._new_efforts = streams.get("efforts", name, "created during the run")
-        self._created = catalog.start_day > 0      # per catalog type: created during the run
-        self._plan_periodic(catalog, streams)
-        self._plan_campaigns(catalog, streams, context)
-        self._plan_demand(catalog, context)
+        self.owner: Departments | None = None
 
-    def _plan_periodic(self, catalog: TaskCatalog, streams: Streams) -> None:
-        mine = self.tasks[catalog.arrival[self.tasks] == PERIODIC]
-        period = np.maximum(np.round(catalog.period_days[mine]), 1).astype(np.int64)
-        phase = np.array([streams.get("phase", catalog.task_id[t]).integers(p)
-                          for t, p in zip(mine, period, strict=True)], dtype=np.int64)
-        self._periodic, self._period = mine, period
-        self._first_day = catalog.start_day[mine] + phase
-
-    def _plan_campaigns(self, catalog: TaskCatalog, streams: Streams,
-                        context: IssueContext) -> None:
-        """Launch days of every campaign type, drawn once: a Poisson process in time."""
-        self._campaigns: dict[int, list[int]] = {}
-        for task in self.tasks[catalog.arrival[self.tasks] == CAMPAIGN]:
-            rng = streams.get("campaigns", catalog.task_id[task])
-            start = int(catalog.start_day[task])
-            span = max(context.days - start, 0)
-            rate = catalog.campaigns_per_year[task] * context.campaign_scale
-            count = rng.poisson(rate * span / context.days_per_year)
-            for day in np.sort(rng.integers(start, start + span, count)) if span else ():
-                self._campaigns.setdefault(int(day), []).append(int(task))
-
-    def _plan_demand(self, catalog: TaskCatalog, context: IssueContext) -> None:
-        mine = self.tasks[catalog.arrival[self.tasks] == DEMAND]
-        daily = catalog.rate_per_1000hh_year[mine] * context.demand_scale / context.days_per_year
-        self._demand = mine
-        self._demand_start = catalog.start_day[mine]
-        self._demand_rate = daily[:, None] * (context.households[None, :] / 1000.0)
-        self._demand_kind = catalog.kind[mine]
-        self._demand_factor = np.ones_like(self._demand_rate)
-        self._catalog_rows = int(np.count_nonzero(catalog.start_day[mine] == 0))
+    def issue(self, day: int) -> Batch:
+        """This department's share of the day's issuing (the day is drawn once for all)."""
+        assert self.owner is not None, "Departments wires every member"
+        batch = self.owner.issue(day)
+        return batch.where(np.isin(batch.task, self.tasks))
 
     def scale_demand(self, kind: int, factor: np.ndarray) -> None:
         """Scale the demand rate of this department's types of ``kind`` by ``factor`` per
         community, from now on: agents whose state drives demand (residents' participation
         drives self-governance demand) set it."""
-        self._demand_factor[self._demand_kind == kind] = factor
-
-    def _demand_counts(self, rate: np.ndarray) -> np.ndarray:
-        """Poisson counts per (type, community): the catalog's own types and the types
-        created during the run from streams of their own, so a campaign that deters new
-        types leaves every catalog type's arrivals as they were (common random numbers)."""
-        own = self._catalog_rows
-        if own == len(rate):
-            return self._arrivals.poisson(rate)
-        return np.concatenate([self._arrivals.poisson(rate[:own]),
-                               self._new_arrivals.poisson(rate[own:])])
-
-    def issue(self, day: int) -> Batch:
-        """Today's instances: community, task type and effort hours of each."""
-        n = len(self.context.households)
-        due = (day >= self._first_day) & ((day - self._first_day) % self._period == 0)
-        broadcast = np.concatenate([self._periodic[due],
-                                    np.array(self._campaigns.get(day, []), dtype=np.int64)])
-        community_parts = [np.tile(np.arange(n), len(broadcast))]
-        task_parts = [np.repeat(broadcast, n)]
-        if len(self._demand):
-            active = (day >= self._demand_start)[:, None]
-            counts = self._demand_counts(self._demand_rate * self._demand_factor * active)
-            rows, cols = np.nonzero(counts)
-            repeats = counts[rows, cols]
-            community_parts.append(np.repeat(cols, repeats))
-            task_parts.append(np.repeat(self._demand[rows], repeats))
-        community = np.concatenate(community_parts).astype(np.int64)
-        task = np.concatenate(task_parts).astype(np.int64)
-        return Batch.formal(community, task, self._effort(day, community, task),
-                            self.context.deadline_days)
-
-    def _effort(self, day: int, community: np.ndarray, task: np.ndarray) -> np.ndarray:
-        """Efforts, drawn for the catalog's own types and for types created during the run
-        from separate streams (common random numbers, as for arrivals)."""
-        created = self._created[task]
-        if not created.any():
-            return self.context.effort(day, community, task, self._efforts)
-        effort = np.empty(len(task))
-        for part, rng in ((~created, self._efforts), (created, self._new_efforts)):
-            effort[part] = self.context.effort(day, community[part], task[part], rng)
-        return effort
+        assert self.owner is not None, "Departments wires every member"
+        self.owner.scale_demand(self.tasks, kind, factor)
 
 
 class Departments:
-    """Every department, as one agent type: a day's issuing gathered into one batch.
+    """Every department, as one agent type: a day's issuing from all of them in one batch.
+
+    Each department sends out (1) every periodic type whose period comes round, to
+    all communities at once; (2) every campaign launched that day, also to all
+    communities; (3) demand-driven cases, Poisson in number with a rate per 1,000
+    households. Draws come from each department's own streams, kept apart for the
+    catalog's types and the types created during the run (``sources``), so a change
+    to one department, or a campaign that deters new types, leaves every other
+    draw as it was (common random numbers).
 
     Departments pursue reach: of the work the relays refuse, a share
     ``departments.substitution.elasticity`` is pushed down anyway through informal
@@ -132,15 +68,100 @@ class Departments:
     most and brings no money.
     """
 
-    def __init__(self, members: list[Department], settings: Scenario,
-                 rng: np.random.Generator):
+    def __init__(self, members: list[Department], catalog: TaskCatalog, context: IssueContext,
+                 settings: Scenario, streams: Streams, rng: np.random.Generator):
         self.members = members
+        for member in members:
+            member.owner = self
+        self.context = context
         self.elasticity = settings["departments.substitution.elasticity"]
         self.informal_deadline = settings["departments.substitution.deadline_days"]
         self.rng = rng
+        self._source_of_task = self._sources(catalog)
+        names = [(m.name, *extra) for m in members for extra in ((), ("created during the run",))]
+        self._efforts = NormalBuffers([streams.get("efforts", *n) for n in names])
+        self._plan_periodic(catalog, streams)
+        self._plan_campaigns(catalog, streams)
+        self._plan_demand(catalog, [streams.get("arrivals", *n) for n in names])
+        self._day, self._today = -1, Batch.empty()
+
+    def _sources(self, catalog: TaskCatalog) -> np.ndarray:
+        """Per catalog type, the source its draws come from: two per department, one for
+        the catalog's own types and one for types created during the run."""
+        member = {m.name: i for i, m in enumerate(self.members)}
+        department = np.array([member.get(name, -1) for name in catalog.department])
+        return np.where(department >= 0, 2 * department + (catalog.start_day > 0), -1)
+
+    def _plan_periodic(self, catalog: TaskCatalog, streams: Streams) -> None:
+        periodic = np.flatnonzero(catalog.arrival == PERIODIC)
+        period = np.maximum(np.round(catalog.period_days[periodic]), 1).astype(np.int64)
+        phase = np.array([streams.get("phase", catalog.task_id[t]).integers(p)
+                          for t, p in zip(periodic, period, strict=True)], dtype=np.int64)
+        self._periodic, self._period = periodic, period
+        self._first_day = catalog.start_day[periodic] + phase
+
+    def _plan_campaigns(self, catalog: TaskCatalog, streams: Streams) -> None:
+        """Launch days of every campaign type, drawn once: a Poisson process in time."""
+        context = self.context
+        launches: dict[int, list[int]] = {}
+        for task in np.flatnonzero(catalog.arrival == CAMPAIGN):
+            rng = streams.get("campaigns", catalog.task_id[task])
+            start = int(catalog.start_day[task])
+            span = max(context.days - start, 0)
+            rate = catalog.campaigns_per_year[task] * context.campaign_scale
+            count = rng.poisson(rate * span / context.days_per_year)
+            for day in np.sort(rng.integers(start, start + span, count)) if span else ():
+                launches.setdefault(int(day), []).append(int(task))
+        self._campaigns = {day: np.array(tasks, dtype=np.int64)
+                           for day, tasks in launches.items()}
+
+    def _plan_demand(self, catalog: TaskCatalog, arrivals: list[np.random.Generator]) -> None:
+        """Demand-driven types as rows grouped by source, each source drawing its rows'
+        uniforms from its own arrivals stream."""
+        context = self.context
+        demand = np.flatnonzero((catalog.arrival == DEMAND) & (self._source_of_task >= 0))
+        demand = demand[np.argsort(self._source_of_task[demand], kind="stable")]
+        daily = catalog.rate_per_1000hh_year[demand] * context.demand_scale / context.days_per_year
+        self._demand = demand
+        self._demand_start = catalog.start_day[demand]
+        self._demand_rate = daily[:, None] * (context.households[None, :] / 1000.0)
+        self._demand_kind = catalog.kind[demand]
+        self._demand_factor = np.ones_like(self._demand_rate)
+        rows = np.bincount(self._source_of_task[demand], minlength=len(arrivals))
+        self._uniforms = DailyUniforms(arrivals, rows.tolist(), len(context.households))
+
+    def scale_demand(self, tasks: np.ndarray, kind: int, factor: np.ndarray) -> None:
+        """Scale the demand rate of ``tasks``' types of ``kind`` by ``factor`` per community."""
+        self._demand_factor[np.isin(self._demand, tasks) & (self._demand_kind == kind)] = factor
 
     def issue(self, day: int) -> Batch:
-        return Batch.join([department.issue(day) for department in self.members])
+        """Today's instances from every department: community, task type and effort hours of
+        each; drawn once a day, days going forward."""
+        if day < self._day:
+            raise ValueError(f"day {day} was asked for after day {self._day}: departments "
+                             "issue each day once, going forward")
+        if day != self._day:
+            self._today, self._day = self._draw(day), day
+        return self._today
+
+    def _draw(self, day: int) -> Batch:
+        n = len(self.context.households)
+        due = (day >= self._first_day) & ((day - self._first_day) % self._period == 0)
+        broadcast = np.concatenate([self._periodic[due],
+                                    self._campaigns.get(day, np.empty(0, dtype=np.int64))])
+        active = (day >= self._demand_start)[:, None]
+        counts = poisson_from_uniforms(self._demand_rate * self._demand_factor * active,
+                                       self._uniforms.at(day))
+        rows, cols = np.nonzero(counts)
+        repeats = counts[rows, cols]
+        community = np.concatenate([np.tile(np.arange(n), len(broadcast)),
+                                    np.repeat(cols, repeats)]).astype(np.int64)
+        task = np.concatenate([np.repeat(broadcast, n),
+                               np.repeat(self._demand[rows], repeats)]).astype(np.int64)
+        noise = self._efforts.take(self._source_of_task[task])
+        return Batch.formal(community, task,
+                            self.context.effort_with_noise(day, community, task, noise),
+                            self.context.deadline_days)
 
     def substitute(self, issued: Batch, refused: np.ndarray) -> Batch:
         """The ``refused`` instances of today's ``issued`` work departments push down
@@ -191,7 +212,12 @@ class IssueContext:
     def effort(self, day: int, community: np.ndarray, task: np.ndarray,
                rng: np.random.Generator) -> np.ndarray:
         """Log-normal effort around the median in force today, grown with community size."""
-        noise = np.exp(self._spread[task] * rng.standard_normal(len(task)))
+        return self.effort_with_noise(day, community, task, rng.standard_normal(len(task)))
+
+    def effort_with_noise(self, day: int, community: np.ndarray, task: np.ndarray,
+                          normal: np.ndarray) -> np.ndarray:
+        """The same, from one standard normal per instance drawn by the caller."""
+        noise = np.exp(self._spread[task] * normal)
         size = np.where(self._scales[task], self._size[community], 1.0)
         return self._base.at(day)[task] * noise * size
 

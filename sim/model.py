@@ -135,7 +135,7 @@ class CommunityWorkloadModel(mesa.Model):
 
     def _create_agents(self, streams: Streams) -> None:
         for name in self.catalog.departments():
-            Department(self, name, self.catalog, self.issue_context, streams)
+            Department(self, name, self.catalog)
         for index, kind in enumerate(self.city.relay_kind):
             relay_class = ZoneCommittee if kind == ZONE_COMMITTEE else StreetOffice
             relay_class(self, index, np.flatnonzero(self.city.relay == index))
@@ -146,7 +146,8 @@ class CommunityWorkloadModel(mesa.Model):
         for index, households in enumerate(self.city.households):
             Community(self, index, float(households), int(self.city.relay[index]),
                       np.array(pools_by_community[index], dtype=np.int64))
-        self.departments = Departments(list(self.agents_by_type[Department]), self.settings,
+        self.departments = Departments(list(self.agents_by_type[Department]), self.catalog,
+                                       self.issue_context, self.settings, streams,
                                        streams.get("departments", "substitution"))
 
     def run_to_end(self) -> None:

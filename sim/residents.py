@@ -150,6 +150,17 @@ class Residents:
         np.add.at(self.pending, (weekday, community), 1)
 
 
+DAY_BITS = 20   # days fit in 20 bits (4,000 working years), communities in the other 23
+
+
+def _volunteer_key(queue: WorkQueue, items: np.ndarray) -> np.ndarray:
+    """One sortable integer per item, ordering by community, then due day, then arrival day
+    (as a lexicographic sort would, in one argsort)."""
+    due = queue.due[items].astype(np.int64) + (1 << (DAY_BITS - 1))   # due may be negative
+    return ((queue.community[items] << (2 * DAY_BITS)) | (due << DAY_BITS)
+            | queue.arrival[items].astype(np.int64))
+
+
 def co_produce(queue: WorkQueue, capacity: np.ndarray, share: float) -> np.ndarray:
     """Spend each community's volunteer hours on its open resident items, earliest due first.
 
@@ -162,11 +173,13 @@ def co_produce(queue: WorkQueue, capacity: np.ndarray, share: float) -> np.ndarr
         return np.zeros(0)
     room = np.where(queue.kind != ADMIN,
                     np.maximum(queue.remaining - (1.0 - share) * queue.effort, 0.0), 0.0)
-    order = np.lexsort((queue.arrival, queue.due, queue.community))
+    open_to_volunteers = np.flatnonzero(room > 0.0)
+    order = open_to_volunteers[np.argsort(_volunteer_key(queue, open_to_volunteers),
+                                          kind="stable")]
     community = queue.community[order]
     want = room[order]
     ahead = hours_ahead(want, first_of_group(community))
-    worked = np.empty(len(queue))
+    worked = np.zeros(len(queue))
     worked[order] = np.clip(capacity[community] - ahead, 0.0, want)
     queue.remaining -= worked
     return worked

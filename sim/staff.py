@@ -11,7 +11,7 @@ by a novice who works at reduced productivity until trained.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -37,13 +37,15 @@ class Workforce:
     hours_per_staff: np.ndarray  # regular hours per person per day
     overtime_per_staff: np.ndarray  # overtime cap per person per day
     partner: np.ndarray         # pool that may lend hours to this one, -1 if none
+    # Pools of committee or workstation staff (roles never change, so computed once: the
+    # working day asks for it many times).
+    is_community_staff: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.is_community_staff = np.isin(self.role, COMMUNITY_STAFF_ROLES)
 
     def __len__(self) -> int:
         return len(self.role)
-
-    @property
-    def is_community_staff(self) -> np.ndarray:
-        return np.isin(self.role, COMMUNITY_STAFF_ROLES)
 
     def regular_hours(self) -> np.ndarray:
         return self.staff * self.hours_per_staff

@@ -45,21 +45,29 @@ class WorkQueue:
 
     def add(self, **columns: np.ndarray) -> None:
         """Merge new instances (any order) into the sorted queue; ``channel`` defaults to
-        FORMAL, so callers that only move departments' work need not say so."""
+        FORMAL, so callers that only move departments' work need not say so. Where each
+        old and new instance lands is computed once and shared by every column."""
         columns.setdefault("channel", np.full(len(columns["key"]), FORMAL, dtype=np.int8))
         order = np.argsort(columns["key"], kind="stable")
         position = np.searchsorted(self.key, columns["key"][order], side="right")
-        for name in COLUMNS:
-            merged = np.insert(getattr(self, name), position, columns[name][order])
+        size = len(self) + len(order)
+        new_at = position + np.arange(len(order))
+        is_new = np.zeros(size, dtype=bool)
+        is_new[new_at] = True
+        old_at = np.flatnonzero(~is_new)
+        for name, dtype in zip(COLUMNS, DTYPES, strict=True):
+            merged = np.empty(size, dtype=dtype)
+            merged[old_at] = getattr(self, name)
+            merged[new_at] = columns[name][order]
             setattr(self, name, merged)
         self._first = None
 
     def remove(self, mask: np.ndarray) -> dict[str, np.ndarray]:
         """Take out the instances where ``mask`` holds; return their columns."""
-        taken = {name: getattr(self, name)[mask] for name in COLUMNS}
-        keep = ~mask
+        taken_at, kept_at = np.flatnonzero(mask), np.flatnonzero(~mask)
+        taken = {name: getattr(self, name)[taken_at] for name in COLUMNS}
         for name in COLUMNS:
-            setattr(self, name, getattr(self, name)[keep])
+            setattr(self, name, getattr(self, name)[kept_at])
         self._first = None
         return taken
 
@@ -74,8 +82,8 @@ class WorkQueue:
 
         Returns hours worked per instance (already deducted from ``remaining``).
         """
-        if not len(self):
-            return np.zeros(0)
+        if not len(self) or not (capacity > 0).any():
+            return np.zeros(len(self))
         want = self.remaining if eligible is None else np.where(eligible, self.remaining, 0.0)
         ahead = hours_ahead(want, self._segment_first())
         worked = np.clip(capacity[self.pool] - ahead, 0.0, want)

@@ -10,7 +10,9 @@ from sim.runner import run, run_replicate
 
 
 def issued(model, days):
-    return {d.name: [d.issue(day) for day in range(days)] for d in model.departments.members}
+    """Each department's instances on each of the first ``days`` days."""
+    by_day = [{d.name: d.issue(day) for d in model.departments.members} for day in range(days)]
+    return {d.name: [today[d.name] for today in by_day] for d in model.departments.members}
 
 
 def same_arrivals(a, b, types=None):

@@ -1,0 +1,133 @@
+"""Random draws made in blocks, one stream per source, and handed out day by day.
+
+Issuing work every day from every department used to cost one generator call
+per department and day (35 x 250 a year); here each source's draws come in
+large blocks from its own stream and a day's work takes its share with a few
+array operations over all sources at once.
+
+Common random numbers hold per source: a source's draws depend only on its
+own stream and on how many draws it has taken, never on other sources or on
+the block size (a generator gives the same sequence whether it is asked for
+one block or several smaller ones; tests/test_draws.py checks it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+BLOCK_CELLS = 4_000_000    # uniforms held at once by DailyUniforms (32 MB), whatever the city
+MAX_BLOCK_DAYS = 50
+MAX_POISSON_MEAN = 500.0   # inverse-transform sampling stays exact in float64 below this
+FIRST_BUFFER = 4096        # normals held per source before the first refill
+
+
+class DailyUniforms:
+    """A (rows x columns) matrix of uniforms per day; the rows are split among sources,
+    each filling its own rows from its own stream, day after day.
+
+    Day ``d`` always gets the ``d``-th matrix of each source's stream, so days may be
+    skipped but never revisited.
+    """
+
+    def __init__(self, streams: list[np.random.Generator], rows: list[int], columns: int):
+        self.streams = streams
+        self.bounds = np.r_[0, np.cumsum(rows)].astype(np.int64)
+        self.columns = columns
+        total = int(self.bounds[-1])
+        self.block_days = int(np.clip(BLOCK_CELLS // max(total * columns, 1), 1,
+                                      MAX_BLOCK_DAYS))
+        self._block = np.empty((self.block_days, total, columns))
+        self._block_index = -1
+
+    def at(self, day: int) -> np.ndarray:
+        """The uniforms of ``day``, shape (rows, columns)."""
+        wanted = day // self.block_days
+        if wanted < self._block_index:
+            raise ValueError(f"day {day} comes before days already drawn: draws go forward")
+        while self._block_index < wanted:
+            self._draw_block()
+        return self._block[day - wanted * self.block_days]
+
+    def _draw_block(self) -> None:
+        for stream, start, end in zip(self.streams, self.bounds[:-1], self.bounds[1:],
+                                      strict=True):
+            if end > start:
+                self._block[:, start:end, :] = stream.random(
+                    (self.block_days, end - start, self.columns))
+        self._block_index += 1
+
+
+def poisson_from_uniforms(mean: np.ndarray, uniform: np.ndarray) -> np.ndarray:
+    """Poisson counts by inverse transform: the least k whose cumulative probability
+    exceeds each cell's uniform. Exact, and monotone in the mean for a given uniform, so a
+    change of rate moves counts as little as it can (common random numbers)."""
+    if mean.size and float(mean.max()) > MAX_POISSON_MEAN:
+        raise ValueError(f"a Poisson mean of {float(mean.max()):.0f} per community and day "
+                         f"exceeds {MAX_POISSON_MEAN:.0f}; split the task type or lower "
+                         "its rate")
+    counts = np.zeros(mean.shape, dtype=np.int64)
+    flat_mean, flat_uniform = mean.ravel(), uniform.ravel()
+    probability = np.exp(-flat_mean)
+    cell = np.flatnonzero(flat_uniform >= probability)
+    lam, u = flat_mean[cell], flat_uniform[cell]
+    p = probability[cell]
+    cumulative = p.copy()
+    k = 0
+    while cell.size and k < 4 * MAX_POISSON_MEAN:
+        k += 1
+        counts.flat[cell] = k
+        p = p * lam / k
+        cumulative = cumulative + p
+        more = u >= cumulative
+        cell, lam, u, p, cumulative = cell[more], lam[more], u[more], p[more], cumulative[more]
+    return counts
+
+
+class NormalBuffers:
+    """Standard normals per source, taken in the order the instances come."""
+
+    def __init__(self, streams: list[np.random.Generator]):
+        self.streams = streams
+        self._buffer = np.empty((len(streams), 0))
+        self._next = np.zeros(len(streams), dtype=np.int64)
+
+    def take(self, source: np.ndarray) -> np.ndarray:
+        """One normal per element of ``source`` (a source index each): each source's next
+        normals, in order of appearance."""
+        if not len(source):
+            return np.empty(0)
+        need = np.bincount(source, minlength=len(self.streams))
+        self._make_room(need)
+        order = np.argsort(source, kind="stable")
+        ordered = source[order]
+        start_of_group = np.r_[0, np.cumsum(need)[:-1]]
+        rank = np.arange(len(source)) - start_of_group[ordered]
+        normals = np.empty(len(source))
+        normals[order] = self._buffer[ordered, self._next[ordered] + rank]
+        self._next += need
+        return normals
+
+    def _make_room(self, need: np.ndarray) -> None:
+        """Refill the sources whose buffers cannot cover ``need`` (growing all buffers when
+        one day needs more than they hold), keeping each source's unused normals first."""
+        capacity = self._buffer.shape[1]
+        short = np.flatnonzero(self._next + need > capacity)
+        if not len(short):
+            return
+        if int(need.max()) > capacity // 2:
+            self._grow(max(FIRST_BUFFER, 4 * int(need.max())))
+            return
+        for source in short:
+            kept = self._buffer[source, self._next[source]:]
+            fresh = self.streams[source].standard_normal(capacity - len(kept))
+            self._buffer[source] = np.concatenate([kept, fresh])
+            self._next[source] = 0
+
+    def _grow(self, capacity: int) -> None:
+        old = self._buffer
+        self._buffer = np.empty((len(self.streams), capacity))
+        for source, stream in enumerate(self.streams):
+            kept = old[source, self._next[source]:]
+            self._buffer[source] = np.concatenate([kept,
+                                                   stream.standard_normal(capacity - len(kept))])
+        self._next[:] = 0
