@@ -27,17 +27,18 @@ TOLERANCE = 0.05          # relative; the means differ by about 1% (benchmarks/R
 @pytest.mark.slow
 def test_simpy_model_docks_with_commsim_queueing_core():
     scenario = load_scenario(simpy_community.QUEUEING_CORE)
-    simpy_runs = [simpy_community.run(scenario, seed=seed) for seed in range(12)]
+    simpy_runs = [simpy_community.run(scenario, seed=seed) for seed in range(20)]
     simpy_share = statistics.fmean(run.admin_share for run in simpy_runs)
     simpy_instances = statistics.fmean(run.instances for run in simpy_runs)
 
-    city = scenario.with_values(city__communities=40)     # identical communities
+    # One community per commsim run: in a city every community gets the same campaigns and
+    # periodic phases, so a city's mean varies from seed to seed as much as one community's.
     shares, instances = [], []
-    for seed in range(2):
-        model = CommunityWorkloadModel(city, seed=seed)
+    for seed in range(5):
+        model = CommunityWorkloadModel(scenario, seed=seed)
         model.run_to_end()
         shares.append(compute_metrics(model)["admin_share"])
-        instances.append(model.ledger.total("issued") / 40)
+        instances.append(model.ledger.total("issued"))
 
     assert abs(simpy_share / statistics.fmean(shares) - 1) < TOLERANCE
     assert abs(simpy_instances / statistics.fmean(instances) - 1) < TOLERANCE
