@@ -95,8 +95,8 @@ def docking_row(label: str, simpy: list[float], commsim: list[float], fmt: str) 
     c_mean, c_sd, c_se = spread(commsim)
     diff = s_mean / c_mean - 1
     two_se = 2 * (s_se**2 + c_se**2) ** 0.5 / c_mean
-    return (f"  {label:<42} {s_mean:{fmt}} ± {s_sd:{fmt}}   {c_mean:{fmt}} ± {c_sd:{fmt}}   "
-            f"{diff:+6.1%} (± {two_se:.1%})")
+    return (f"  {label:<42} {s_mean:{fmt}} ± {s_sd:{fmt}}   {c_mean:{fmt}} ± {c_sd:{fmt}} "
+            f"{len(commsim):4d}   {diff:+6.1%} (± {two_se:.1%})")
 
 
 def main() -> None:
@@ -146,17 +146,19 @@ def main() -> None:
     for side in sides[2:]:
         print(f"  {side.name:<26} {side.rate / fastest_simpy.rate:9.2f}")
 
-    simpy_side, single = sides[0], sides[2]
-    print("\ndocking, mean ± sd over community-years; difference of means (± 2 standard errors)")
-    print(f"  {'':<42} {'SimPy':>15}   {'commsim':>15}   SimPy - commsim")
+    simpy_side = sides[0]
+    print("\ndocking, mean ± sd over runs (a city: one run, its mean over communities); n: "
+          "commsim runs;\ndifference of means (± 2 standard errors). A city's communities share "
+          "campaigns and periodic\nphases, so its mean varies from run to run about as much as "
+          "one community's: few runs, wide errors.")
+    print(f"  {'':<42} {'SimPy':>15}   {'commsim':>15} {'n':>4}   SimPy - commsim")
     for index, label, fmt in ((0, "admin share of hours", "6.3f"),
                               (1, "instances per year", "6.0f")):
         simpy_values = [sample[index] for sample in simpy_side.samples]
         for side in sides[2:]:
             print(docking_row(f"{label}, vs {side.name.removeprefix('commsim, ')}",
                               simpy_values, [sample[index] for sample in side.samples], fmt))
-    print(f"  (SimPy: {len(simpy_side.samples)} runs; commsim 1 community/run: "
-          f"{len(single.samples)} runs; a city counts as one sample of its mean)")
+    print(f"  (SimPy: {len(simpy_side.samples)} runs of one community, preemptive)")
 
 
 if __name__ == "__main__":
