@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-stamp
 
-.PHONY: install run test test-fast test-newest lint typecheck calibration bench regression-refresh validation-report clean
+.PHONY: install run test test-fast test-newest lint typecheck calibration bench bench-simpy regression-refresh validation-report clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_city_year.py
 	$(BIN)/python benchmarks/bench_sweep.py
 	$(BIN)/python benchmarks/bench_startup.py
+
+# commsim against a SimPy model of the same community (issue 12): speed in community-years
+# per second, and the docking table that shows both do the same work.
+bench-simpy: $(STAMP)
+	$(BIN)/python benchmarks/bench_simpy.py
 
 regression-refresh: $(STAMP)
 	$(BIN)/python tests/regression.py --refresh

@@ -24,7 +24,7 @@ from matplotlib.lines import Line2D
 from analysis import labels as lb
 from analysis import numbers
 from analysis.charts import DEFAULT_THRESHOLD, Drawing, available
-from analysis.results import Results, load_results
+from analysis.results import Results, load_results, row_at
 from analysis.style import (
     TEXT_GREY,
     Canvas,
@@ -74,13 +74,17 @@ def band(metric: str, mean: float, low: float, high: float, lang: str,
     return numbers.band(mean, low, high, share=share, sign=difference, unit=unit)
 
 
+def _band_of(metric: str, entry: pd.Series, lang: str) -> str:
+    """The band of a summary row: its mean and interval."""
+    return band(metric, entry["mean"], entry["ci_low"], entry["ci_high"], lang)
+
+
 def _run_table(results: Results, lang: str) -> Table:
     """Every metric: its mean [interval], and the interval's method in a column of its own."""
     summary = results.summary.set_index("metric")
-    rows = [[lb.metric_label(m, lang),
-             band(m, *summary.loc[m, ["mean", "ci_low", "ci_high"]], lang),
-             lb.method_label(summary.loc[m, "method"], lang)]
-            for m in METRICS if m in summary.index]
+    entries = {m: row_at(summary, m) for m in METRICS if m in summary.index}
+    rows = [[lb.metric_label(m, lang), _band_of(m, entry, lang),
+             lb.method_label(entry["method"], lang)] for m, entry in entries.items()]
     header = [lb.text(k, lang) for k in ("brief.metric", "brief.mean", "brief.interval")]
     return Table(header, rows, [0.45, 0.25, 0.3], [True] * len(rows))
 
@@ -90,22 +94,22 @@ def _compare_table(results: Results, lang: str) -> Table:
     summary = results.summary.set_index(["metric", "scenario"])
     rows, opens = [], []
     for metric in KEY_METRICS:
-        rows.append([_heading(summary.loc[metric], metric, lang)])
+        rows.append([_heading(results.summary, metric, lang)])
         opens.append(True)
         for name in results.scenarios:
-            entry = summary.loc[(metric, name)]
+            entry = row_at(summary, (metric, name))
             diff = "—" if name == results.baseline else band(
                 metric, entry["diff"], entry["diff_low"], entry["diff_high"], lang, True)
-            rows.append([display_name(results, name, lang),
-                         band(metric, entry["mean"], entry["ci_low"], entry["ci_high"], lang),
+            rows.append([display_name(results, name, lang), _band_of(metric, entry, lang),
                          diff])
             opens.append(False)
     header = [lb.text(k, lang) for k in ("brief.scenario", "brief.mean", "brief.diff")]
     return Table(header, rows, [0.3, 0.3, 0.4], opens)
 
 
-def _heading(entries: pd.DataFrame, metric: str, lang: str) -> str:
+def _heading(summary: pd.DataFrame, metric: str, lang: str) -> str:
     """A metric's group heading, naming the methods of its intervals and differences."""
+    entries = summary[summary["metric"] == metric]
     return lb.text("brief.heading", lang, metric=lb.metric_label(metric, lang),
                    means=lb.methods_label(entries["method"], lang),
                    diffs=lb.methods_label(entries["diff_method"], lang))
@@ -126,8 +130,7 @@ def _sweep_table(results: Results, lang: str) -> Table:
     for point, group in results.summary.groupby("point", sort=True):
         first = group.iloc[0]
         cells = [lb.value_label(k, first[k], lang) for k in keys]
-        cells += [band(m, *summary.loc[(point, m), ["mean", "ci_low", "ci_high"]], lang)
-                  for m in KEY_METRICS]
+        cells += [_band_of(m, row_at(summary, (point, m)), lang) for m in KEY_METRICS]
         rows.append(cells)
     header = [lb.key_label(k, lang) for k in keys] + [_column(results.summary, m, lang)
                                                       for m in KEY_METRICS]
@@ -277,9 +280,10 @@ class Flow:
 def brief_charts(results: Results, threshold: float) -> list[Drawing]:
     """Up to five of the folder's charts, in the order a reader needs them: those whose
     chart has a ``brief_rank`` (analysis.charts), lowest first."""
-    ranked = [d for d in available(results, threshold) if d.chart.brief_rank is not None]
-    ranked.sort(key=lambda drawing: drawing.chart.brief_rank)
-    return ranked[:MOST_CHARTS]
+    ranked = [(d.chart.brief_rank, d) for d in available(results, threshold)
+              if d.chart.brief_rank is not None]
+    ranked.sort(key=lambda pair: pair[0])
+    return [drawing for _, drawing in ranked[:MOST_CHARTS]]
 
 
 def _first_pages(results: Results, lang: str, table: Table, method: str) -> list[Figure]:

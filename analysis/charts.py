@@ -18,21 +18,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.gridspec import GridSpecBase
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
+from matplotlib.typing import ColorType, LineStyleType
 
 from analysis import freed as fh
 from analysis import labels as lb
 from analysis.chart_data import write_plotted_data
 from analysis.numbers import number, plain
-from analysis.results import Results, load_results
+from analysis.results import Results, load_results, row_at
 from analysis.style import (
     FREED_LOOKS,
     GREY,
@@ -61,6 +64,9 @@ from sim.languages import Bilingual, check_lang
 from sim.metrics import KEY_METRICS
 from sim.output import check_writable, output_errors
 from sim.parameters import DAYS_PER_WEEK
+
+if TYPE_CHECKING:                  # matplotlib 3.10 and later; annotations only
+    from matplotlib.colorizer import ColorizingArtist
 
 DEFAULT_THRESHOLD = 0.05
 TOP_CATEGORIES = 9                 # the rest of the administrative categories become "other"
@@ -124,6 +130,13 @@ def has_weekly(results: Results) -> bool:
     return results.weekly is not None
 
 
+def _needed(table: pd.DataFrame | None, what: str) -> pd.DataFrame:
+    """An optional table of the folder that the chart's ``fits`` has found there."""
+    if table is None:
+        raise ValueError(f"this chart needs the {what} table of a run or compare folder (fits)")
+    return table
+
+
 def compares(results: Results) -> bool:
     """A comparison of at least two scenarios: something to take differences against."""
     return len(results.scenarios) > 1
@@ -167,41 +180,51 @@ def _clouded(results: Results, index: int) -> bool:
     return index == 0 or not _crowded(results)
 
 
-def _grid(fig: Figure, canvas: Canvas, rows: int, cols: int, **share) -> np.ndarray:
+def _grid(fig: Figure, canvas: Canvas, rows: int, cols: int, sharex: bool = False,
+          sharey: bool = False) -> np.ndarray:
     """Panels in a grid that suits the canvas: three across need a landscape chart, so on a
     portrait brief page they turn into three rows of two. Returns the axes, row by row."""
     region = canvas.height - canvas.top - canvas.bottom
     if cols == 3 and canvas.width < 1.3 * region:
         rows, cols = cols, rows
-    return np.atleast_1d(fig.subplots(rows, cols, **share)).ravel()
+    return np.atleast_1d(fig.subplots(rows, cols, sharex=sharex, sharey=sharey)).ravel()
 
 
-def _metric_grid(fig: Figure, canvas: Canvas, count: int, **share) -> np.ndarray:
+def _metric_grid(fig: Figure, canvas: Canvas, count: int, sharex: bool = False,
+                 sharey: bool = False) -> np.ndarray:
     """One panel per metric, three across (or two, on a portrait page); spare panels hidden."""
     cols = min(count, 3)
-    axes = _grid(fig, canvas, -(-count // cols), cols, **share)
+    axes = _grid(fig, canvas, -(-count // cols), cols, sharex=sharex, sharey=sharey)
     for ax in axes[count:]:
         ax.set_visible(False)
     return axes[:count]
 
 
+def _panel_grid(ax: Axes) -> GridSpecBase:
+    """The grid a panel sits in: every panel here is made by ``subplots``, so it has one."""
+    spec = ax.get_subplotspec()
+    if spec is None:
+        raise ValueError("a chart panel must be made by Figure.subplots")
+    return spec.get_gridspec()
+
+
 def _outer(axes: np.ndarray) -> tuple[list[Axes], list[Axes]]:
     """The panels with no panel below them and those in the first column: they carry the
     x- and y-axis labels."""
-    cols = axes[0].get_subplotspec().get_gridspec().ncols
+    cols = _panel_grid(axes[0]).ncols
     return [ax for i, ax in enumerate(axes) if i + cols >= len(axes)], list(axes[::cols])
 
 
 def _title(ax: Axes, words: str, canvas: Canvas) -> None:
     """A panel title, wrapped to the panel's width so neighbouring titles never collide."""
-    cols = ax.get_subplotspec().get_gridspec().ncols
+    cols = _panel_grid(ax).ncols
     room = (canvas.width - 2 * canvas.side) / cols - 0.8
     ax.set_title("\n".join(wrap(words, room, 9.5)))
 
 
 def _ylabel(ax: Axes, words: str, canvas: Canvas) -> None:
     """A y-axis label, wrapped to the panel's height so labels of stacked panels never meet."""
-    rows = ax.get_subplotspec().get_gridspec().nrows
+    rows = _panel_grid(ax).nrows
     room = (canvas.height - canvas.top - canvas.bottom - 1.6) / rows - 0.5
     ax.set_ylabel("\n".join(wrap(words, room, 8.5)))
 
@@ -209,9 +232,11 @@ def _ylabel(ax: Axes, words: str, canvas: Canvas) -> None:
 def _per_community_year(results: Results, frame: pd.DataFrame,
                         columns: list[str]) -> pd.DataFrame:
     """Totals per scenario and replicate turned into means per community and year."""
-    counts = results.weekly.groupby(["scenario", "rep"])["communities"].max()
+    weekly = _needed(results.weekly, "weekly city")
+    counts = weekly.groupby(["scenario", "rep"])["communities"].max()
     years = frame["scenario"].map(results.years)
-    divisor = frame.set_index(["scenario", "rep"]).index.map(counts).to_numpy() * years
+    runs = pd.MultiIndex.from_frame(frame[["scenario", "rep"]])
+    divisor = counts.reindex(runs).to_numpy() * years
     return frame.assign(**{c: frame[c] / divisor for c in columns})
 
 
@@ -220,7 +245,8 @@ def _per_community_year(results: Results, frame: pd.DataFrame,
 def _hours_by_kind(results: Results) -> pd.DataFrame:
     """Mean hours per community-year of the measured period by kind of work (rows:
     scenarios); warm-up weeks are left out, as from every metric."""
-    weekly = results.weekly[~results.weekly["warmup"]]
+    weekly = _needed(results.weekly, "weekly city")
+    weekly = weekly[~weekly["warmup"]]
     weekly = weekly.assign(delegated=weekly[
         [c for c in ("purchased_hours", "grid_hours", "zone_hours") if c in weekly]]
         .sum(axis=1))
@@ -234,11 +260,12 @@ def _hours_by_kind(results: Results) -> pd.DataFrame:
 
 def _admin_hours_by_category(results: Results) -> pd.DataFrame:
     """Mean administrative hours per community-year by category, the smallest lumped."""
-    admin = results.categories[results.categories["kind"] == "administrative"]
-    totals = admin.groupby(["scenario", "rep", "category"], as_index=False)["hours"].sum()
+    categories = _needed(results.categories, "categories")
+    admin = categories[categories["kind"] == "administrative"]
+    totals = admin.groupby(["scenario", "rep", "category"], as_index=False)[["hours"]].sum()
     table = _per_community_year(results, totals, ["hours"]).pivot_table(
         index="scenario", columns="category", values="hours", aggfunc="mean", fill_value=0.0)
-    order = table.loc[results.baseline].sort_values(ascending=False).index
+    order = row_at(table, results.baseline).sort_values(ascending=False).index
     kept = list(order[:TOP_CATEGORIES])
     table["other_administrative"] = table.drop(columns=kept).sum(axis=1)
     return table.loc[results.scenarios, [*kept, "other_administrative"]]
@@ -350,7 +377,7 @@ def freed_hours(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figur
              for n in others]
     base = display_name(results, results.baseline, lang)
     fig = _frame(results, lang, canvas, "freed", base=base,
-                 interval=lb.methods_label((b["method"] for b in bands), lang))
+                 interval=lb.methods_label((str(b["method"]) for b in bands), lang))
     parts = list(fh.PARTS)
     ax = fig.subplots()
     _diverging_bars(ax, per_rep.groupby("scenario")[parts].mean().loc[others])
@@ -388,7 +415,7 @@ register(Chart(
 
 def _community_measures(results: Results) -> pd.DataFrame:
     """Admin share (%) and overtime per staff-week of every community in every replicate."""
-    data = results.communities
+    data = _needed(results.communities, "communities")
     staff_hours = data[["hours_administrative", "hours_service",
                         "hours_self_governance"]].sum(axis=1)
     return data.assign(
@@ -460,7 +487,7 @@ WEEKLY_PANELS = ("issued", "backlog", "overtime", "overdue")
 
 def _weekly_measures(results: Results) -> pd.DataFrame:
     """Per scenario, replicate and week: the four series, per community or staff member."""
-    data = results.weekly
+    data = _needed(results.weekly, "weekly city")
     days = data["scenario"].map(results.days)
     # the last week may be short
     week_days = np.clip(days - DAYS_PER_WEEK * data["week"], 1, DAYS_PER_WEEK)
@@ -487,7 +514,8 @@ def _band(ax: Axes, frame: pd.DataFrame, column: str, index: int, band: bool) ->
 def _shade_warmup(axes: np.ndarray, results: Results, lang: str) -> list[Patch]:
     """Grey out the warm-up weeks (shown, so the run-in can be seen, but never measured);
     the legend entry that explains the shading, if there is any."""
-    warm = results.weekly.loc[results.weekly["warmup"], "week"]
+    weekly = _needed(results.weekly, "weekly city")
+    warm = weekly.loc[weekly["warmup"], "week"]
     if warm.empty:
         return []
     for ax in axes:
@@ -537,8 +565,9 @@ BLOCK_WEEKS = 4                    # burden over time: weeks averaged into one p
 BURDEN_FIELDS = ("hours_administrative", "grid_duty_hours", "informal_admin_hours",
                  "admin_types_in_force")
 # The two channels administrative work arrives by: the metric that names each, its line style.
-CHANNELS = {"formal": ("formal_admin_hours_per_community_year", "-"),
-            "informal": ("informal_admin_hours_per_community_year", ":")}
+CHANNELS: dict[str, tuple[str, LineStyleType]] = {
+    "formal": ("formal_admin_hours_per_community_year", "-"),
+    "informal": ("informal_admin_hours_per_community_year", ":")}
 TYPES_METRIC = "admin_types_in_force"
 
 
@@ -567,7 +596,8 @@ def _burden_blocks(results: Results) -> pd.DataFrame:
     per-community sums of formal and informal administrative hours (grid duties count as
     formal, as in the metric) and the mean of the types in force. The warm-up is left
     out, as from every metric: it starts from empty queues."""
-    data = results.weekly[~results.weekly["warmup"]]
+    weekly = _needed(results.weekly, "weekly city")
+    data = weekly[~weekly["warmup"]]
     week = data["week"] - data.groupby("scenario")["week"].transform("min")
     per = data["communities"]
     admin = data["hours_administrative"] + data["grid_duty_hours"]
@@ -716,7 +746,7 @@ def differences(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figur
     axes = _metric_grid(fig, canvas, len(KEY_METRICS), sharey=True)
     for ax, metric in zip(axes, KEY_METRICS, strict=True):
         for row, name in enumerate(others):
-            entry = summary.loc[(name, metric), ["diff", "diff_low", "diff_high"]]
+            entry = row_at(summary, (name, metric))[["diff", "diff_low", "diff_high"]]
             _forest_row(ax, entry.astype(float), row, look(row + 1), metric)
         ax.axvline(0, color="black", linewidth=0.8)
         ax.margins(x=0.22)
@@ -815,7 +845,8 @@ register(Chart(
         zh="各项结果如何随所变动的参数变化。")))
 
 
-def _cell_text(ax: Axes, x: float, y: float, value: float, metric: str, colour) -> None:
+def _cell_text(ax: Axes, x: float, y: float, value: float, metric: str,
+               colour: ColorType) -> None:
     ax.text(x, y, number(value, share=lb.is_share(metric)),
             ha="center", va="center", size=7, color=ink_for(colour))
 
@@ -825,11 +856,15 @@ def _heat_panel(fig: Figure, ax: Axes, means: pd.DataFrame, keys: list[str],
     """One metric over two keys: a grid of cells, or coloured points if the design is no grid."""
     table = means.pivot_table(index=keys[1], columns=keys[0], values=metric, aggfunc="mean")
     factor = lb.scale(metric)
+    image: ColorizingArtist
     if table.notna().to_numpy().mean() >= 0.5:
         image = ax.imshow(table.to_numpy() * factor, origin="lower", aspect="auto")
         for (row, column), value in np.ndenumerate(table.to_numpy()):
             if value == value:
-                _cell_text(ax, column, row, value, metric, image.to_rgba(value * factor))
+                # one value's colour is one RGBA tuple (the stubs know only arrays)
+                colour = cast("tuple[float, float, float, float]",
+                              image.to_rgba(value * factor))
+                _cell_text(ax, column, row, value, metric, colour)
         ax.set_xticks(range(table.shape[1]),
                       [lb.value_label(keys[0], v, lang) for v in table.columns])
         ax.set_yticks(range(table.shape[0]),
@@ -897,9 +932,10 @@ def staff_needed(rates: pd.Series, threshold: float) -> float:
     return float(s0 + (r0 - threshold) / (r0 - r1) * (s1 - s0))
 
 
-def _frontier_points(ax: Axes, means: pd.DataFrame, threshold: float, lang: str) -> list:
+def _frontier_points(ax: Axes, means: pd.DataFrame, threshold: float,
+                     lang: str) -> list[Artist]:
     """Every tested combination: filled if it meets the threshold, open if not, rate beside."""
-    handles = []
+    handles: list[Artist] = []
     for meets, key, colour, marker in ((True, "frontier.meets", "bluish_green", "o"),
                                        (False, "frontier.misses", "vermillion", "X")):
         part = means[(means["overdue_rate"] <= threshold) == meets]
@@ -911,13 +947,14 @@ def _frontier_points(ax: Axes, means: pd.DataFrame, threshold: float, lang: str)
     return handles
 
 
-def _frontier_line(ax: Axes, means: pd.DataFrame, threshold: float, lang: str) -> list:
+def _frontier_line(ax: Axes, means: pd.DataFrame, threshold: float,
+                   lang: str) -> list[Artist]:
     """The staff needed at each size; sizes no tested level serves get a triangle on top."""
-    needed = means.groupby(SIZE_KEY).apply(
-        lambda g: staff_needed(g.set_index(STAFF_KEY)["overdue_rate"], threshold),
-        include_groups=False)
+    needed = pd.Series({size: staff_needed(group.set_index(STAFF_KEY)["overdue_rate"], threshold)
+                        for size, group in means.groupby(SIZE_KEY)}, dtype=float)
     ax.plot(needed.index, needed.to_numpy(), color="black", marker="D", zorder=4)
-    handles = [Line2D([], [], color="black", marker="D", label=lb.text("frontier.line", lang))]
+    handles: list[Artist] = [Line2D([], [], color="black", marker="D",
+                                    label=lb.text("frontier.line", lang))]
     low, high = means[STAFF_KEY].min(), means[STAFF_KEY].max()
     above = high + 0.08 * (high - low)
     missing = needed.index[needed.isna()]
@@ -936,7 +973,8 @@ def staffing_frontier(results: Results, lang: str, threshold: float = DEFAULT_TH
     fig = _frame(results, lang, canvas, "frontier",
                  threshold=plain(threshold, share=True))
     ax = fig.subplots()
-    means = results.metrics.groupby([SIZE_KEY, STAFF_KEY], as_index=False)["overdue_rate"].mean()
+    means = results.metrics.groupby([SIZE_KEY, STAFF_KEY], as_index=False)[
+        ["overdue_rate"]].mean()
     handles = _frontier_points(ax, means, threshold, lang)
     handles += _frontier_line(ax, means, threshold, lang)
     sizes = np.linspace(means[SIZE_KEY].min(), means[SIZE_KEY].max(), 50)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -231,3 +231,10 @@ def point_summary(metrics: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     frame = pd.DataFrame(rows).assign(diff=np.nan, diff_low=np.nan, diff_high=np.nan,
                                       diff_method=None)
     return frame.astype({"ci_low": float, "ci_high": float})
+
+
+def row_at(table: pd.DataFrame, key: str | tuple[Any, ...]) -> pd.Series:
+    """The one row of ``table`` at a full ``key`` of its unique index (e.g. a metric, or a
+    scenario and a metric): a Series, which pandas-stubs cannot tell from a partial key's
+    frame."""
+    return cast(pd.Series, table.loc[key])

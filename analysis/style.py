@@ -32,6 +32,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.typing import ColorType
 
 from analysis.labels import inline, join, key_name, scenario_label, text
 from analysis.numbers import plain
@@ -105,7 +106,7 @@ def part_look(index: int) -> tuple[str, str]:
     return PART_COLOURS[index % len(PART_COLOURS)], HATCHES[index % len(HATCHES)]
 
 
-def ink_for(colour: str) -> str:
+def ink_for(colour: ColorType) -> str:
     """Black or white, whichever reads better on ``colour``."""
     red, green, blue = matplotlib.colors.to_rgb(colour)
     return "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.5 else "white"
