@@ -131,11 +131,12 @@ class Committees:
                 day, queue.allocate(protected, queue.kind == SELFGOV))
             protected_left -= self._used(day, queue.allocate(protected_left,
                                                              queue.kind == SERVICE))
-        spare = regular - protected - self._pressed_first(day, regular - protected)
+        pressed = self._pressed_work()      # the queue holds the same items all day
+        spare = regular - protected - self._pressed_first(day, regular - protected, pressed)
         spare -= self._used(day, queue.allocate(spare))
         if self.has_partners:
             spare -= self._returned(self._used(day, queue.allocate(self._lent(spare))))
-        self._overtime(day)
+        self._overtime(day, pressed)
         self._record(day)
         self._plan_own_time(day, available - regular, protected_left, spare)
 
@@ -148,23 +149,24 @@ class Committees:
         community = self.workforce.community
         return np.where(community >= 0, share[np.maximum(community, 0)], 0.0)
 
-    def _pressed_work(self) -> np.ndarray:
+    def _pressed_work(self) -> np.ndarray | None:
         """Open assessed items of communities their street office has pressed, in their own
         staff's queues (a zone centre or grid workers serve other communities too and are
-        not scored)."""
+        not scored); None when no community is pressed."""
         assessment, queue = self.assessment, self.queue
-        assert assessment is not None  # callers ask only when there is an assessment
+        if assessment is None or not assessment.pressed.any() or not len(queue):
+            return None
         own = self.workforce.is_community_staff[queue.pool]
         return own & assessment.pressed[queue.community] & assessment.assessed[queue.task]
 
-    def _pressed_first(self, day: int, hours: np.ndarray) -> np.ndarray:
+    def _pressed_first(self, day: int, hours: np.ndarray,
+                       pressed: np.ndarray | None) -> np.ndarray:
         """A pressed community's staff put veto items, then assessed items, before all else
         (their own pools' hours only); returns the hours so used per pool."""
-        assessment = self.assessment
-        if assessment is None or not assessment.pressed.any() or not len(self.queue):
+        if pressed is None:
             return np.zeros(len(self.workforce))
-        queue = self.queue
-        pressed = self._pressed_work()
+        assessment, queue = self.assessment, self.queue
+        assert assessment is not None  # pressed work exists only under an assessment
         used = self._used(day, queue.allocate(hours, pressed & assessment.veto[queue.task]))
         return used + self._used(day, queue.allocate(hours - used, pressed))
 
@@ -209,13 +211,14 @@ class Committees:
         self.ledger.add(day, "grid_duty_hours", self.workforce.community[own], duty[own])
         return duty
 
-    def _overtime(self, day: int) -> None:
-        """Overtime on work due soon, each pool's own first, then its partner's; the hours
-        count towards the overtime of the people who worked them."""
+    def _overtime(self, day: int, pressed: np.ndarray | None) -> None:
+        """Overtime on work due soon, and on a pressed community's assessed work, each
+        pool's own first, then its partner's; the hours count towards the overtime of the
+        people who worked them."""
         queue, workforce = self.queue, self.workforce
         pressing = queue.due <= day + self.overtime_trigger_days
-        if self.assessment is not None and self.assessment.pressed.any() and len(queue):
-            pressing |= self._pressed_work()
+        if pressed is not None:
+            pressing |= pressed
         cap = workforce.overtime_hours()
         own = self._used(day, queue.allocate(cap, pressing), "overtime")
         self.overtime_this_week += own
@@ -308,7 +311,8 @@ class Committees:
         done = queue.finished()
         overdue = day - queue.due
         lapse = ~done & (queue.kind != ADMIN) & (overdue >= self.patience_days)
-        finished = queue.remove(done | lapse)
+        leaving = done | lapse
+        finished = queue.where(leaving)
         was_done = finished["remaining"] <= DONE_TOLERANCE
         late = was_done & (day > finished["due"])
         gone = ~was_done
@@ -321,7 +325,7 @@ class Committees:
         ledger.add(day, "resident_on_time", finished["community"][resident & was_done & ~late])
         ledger.add(day, "days_open_finished", finished["community"],
                    (day - finished["arrival"]).astype(float))
-        ledger.add(day, "open_item_days", queue.community)
+        ledger.add(day, "open_item_days", queue.community[~leaving])
         unmet = gone & (finished["kind"] == SELFGOV)
         ledger.add(day, "unmet_selfgov_hours", finished["community"][unmet],
                    finished["remaining"][unmet])
@@ -333,9 +337,11 @@ class Committees:
         ledger.add_task("lapsed", finished["task"][gone])
         own = self.workforce.is_community_staff
         ledger.add(day, "staff_days", self.workforce.community[own], self.workforce.staff[own])
-        self._cut_corners(day)
+        missed = ~leaving & (queue.kind == ADMIN) & (queue.due == day)
+        chased = self._cut_corners(day, missed)
+        queue.update(leaving if chased is None else leaving | missed, chased)
 
-    def _cut_corners(self, day: int) -> None:
+    def _cut_corners(self, day: int, missed: np.ndarray) -> dict[str, np.ndarray] | None:
         """Administrative work that misses its deadline today is chased, then done for form's sake.
 
         Field studies: departments chase overdue items (催办), and unassessed
@@ -343,20 +349,23 @@ class Committees:
         weight rises to at least ``policy.overdue_weight`` (nothing waits
         forever), and ``perfunctory_cut x (1 - assessment weight)`` of what is
         left of it is dropped, once: closely checked work keeps its full effort.
+
+        ``missed`` marks the open administrative items due today; returns their columns
+        with their new keys, for the queue to move them, or None if none missed.
         """
         queue = self.queue
-        missed = (queue.kind == ADMIN) & (queue.due == day)
         if not missed.any():
-            return
+            return None
         if self.assessment is not None:
             self.assessment.missed(queue.community[missed], queue.task[missed])
         weight = self.catalog.assessment_weight[queue.task[missed]]
         skipped = queue.remaining[missed] * self.perfunctory_cut * (1 - weight)
         queue.remaining[missed] -= skipped
         self.ledger.add(day, "perfunctory_hours", queue.community[missed], skipped)
-        chased = np.maximum(weight, self.overdue_weight)
-        queue.rekey(missed, self.policy.key(queue.pool[missed], chased, queue.due[missed],
-                                            queue.arrival[missed]))
+        chased = queue.where(missed)
+        chased["key"] = self.policy.key(chased["pool"], np.maximum(weight, self.overdue_weight),
+                                        chased["due"], chased["arrival"])
+        return chased
 
     # --- the week's end ---------------------------------------------------------------------
     def end_week(self, day: int) -> np.ndarray:

@@ -127,12 +127,15 @@ class Departments:
         self._demand_rate = daily[:, None] * (context.households[None, :] / 1000.0)
         self._demand_kind = catalog.kind[demand]
         self._demand_factor = np.ones_like(self._demand_rate)
+        self._mean = self._zero_probability = np.empty(0)   # today's Poisson means, cached
+        self._mean_active = np.zeros(0, dtype=bool)          # the rows they were made for
         rows = np.bincount(self._source_of_task[demand], minlength=len(arrivals))
         self._uniforms = DailyUniforms(arrivals, rows.tolist(), len(context.households))
 
     def scale_demand(self, tasks: np.ndarray, kind: int, factor: np.ndarray) -> None:
         """Scale the demand rate of ``tasks``' types of ``kind`` by ``factor`` per community."""
         self._demand_factor[np.isin(self._demand, tasks) & (self._demand_kind == kind)] = factor
+        self._mean_active = np.zeros(0, dtype=bool)          # the means must be made anew
 
     def issue(self, day: int) -> Batch:
         """Today's instances from every department: community, task type and effort hours of
@@ -149,9 +152,7 @@ class Departments:
         due = (day >= self._first_day) & ((day - self._first_day) % self._period == 0)
         broadcast = np.concatenate([self._periodic[due],
                                     self._campaigns.get(day, np.empty(0, dtype=np.int64))])
-        active = (day >= self._demand_start)[:, None]
-        counts = poisson_from_uniforms(self._demand_rate * self._demand_factor * active,
-                                       self._uniforms.at(day))
+        counts = poisson_from_uniforms(*self._means(day), self._uniforms.at(day))
         rows, cols = np.nonzero(counts)
         repeats = counts[rows, cols]
         community = np.concatenate([np.tile(np.arange(n), len(broadcast)),
@@ -162,6 +163,16 @@ class Departments:
         return Batch.formal(community, task,
                             self.context.effort_with_noise(day, community, task, noise),
                             self.context.deadline_days)
+
+    def _means(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+        """Today's Poisson mean per (demand type, community) and its probability of no
+        arrival; made anew only when a type starts or a demand factor changes."""
+        active = day >= self._demand_start
+        if not np.array_equal(active, self._mean_active):
+            self._mean = self._demand_rate * self._demand_factor * active[:, None]
+            self._zero_probability = np.exp(-self._mean)
+            self._mean_active = active
+        return self._mean, self._zero_probability
 
     def substitute(self, issued: Batch, refused: np.ndarray) -> Batch:
         """The ``refused`` instances of today's ``issued`` work departments push down

@@ -57,17 +57,20 @@ class DailyUniforms:
         self._block_index += 1
 
 
-def poisson_from_uniforms(mean: np.ndarray, uniform: np.ndarray) -> np.ndarray:
+def poisson_from_uniforms(mean: np.ndarray, zero_probability: np.ndarray,
+                          uniform: np.ndarray) -> np.ndarray:
     """Poisson counts by inverse transform: the least k whose cumulative probability
     exceeds each cell's uniform. Exact, and monotone in the mean for a given uniform, so a
-    change of rate moves counts as little as it can (common random numbers)."""
+    change of rate moves counts as little as it can (common random numbers).
+    ``zero_probability`` is ``exp(-mean)``, which callers drawing day after day with the
+    same means compute once."""
     if mean.size and float(mean.max()) > MAX_POISSON_MEAN:
         raise ValueError(f"a Poisson mean of {float(mean.max()):.0f} per community and day "
                          f"exceeds {MAX_POISSON_MEAN:.0f}; split the task type or lower "
                          "its rate")
     counts = np.zeros(mean.shape, dtype=np.int64)
     flat_mean, flat_uniform = mean.ravel(), uniform.ravel()
-    probability = np.exp(-flat_mean)
+    probability = zero_probability.ravel()
     cell = np.flatnonzero(flat_uniform >= probability)
     lam, u = flat_mean[cell], flat_uniform[cell]
     p = probability[cell]

@@ -45,37 +45,48 @@ class WorkQueue:
 
     def add(self, **columns: np.ndarray) -> None:
         """Merge new instances (any order) into the sorted queue; ``channel`` defaults to
-        FORMAL, so callers that only move departments' work need not say so. Where each
-        old and new instance lands is computed once and shared by every column."""
-        columns.setdefault("channel", np.full(len(columns["key"]), FORMAL, dtype=np.int8))
-        order = np.argsort(columns["key"], kind="stable")
-        position = np.searchsorted(self.key, columns["key"][order], side="right")
-        size = len(self) + len(order)
+        FORMAL, so callers that only move departments' work need not say so."""
+        self.update(None, columns)
+
+    def remove(self, mask: np.ndarray) -> dict[str, np.ndarray]:
+        """Take out the instances where ``mask`` holds; return their columns."""
+        taken = self.where(mask)
+        self.update(mask, None)
+        return taken
+
+    def rekey(self, mask: np.ndarray, keys: np.ndarray) -> None:
+        """Give the instances where ``mask`` holds new keys (they move to their new place)."""
+        moved = self.where(mask)
+        moved["key"] = keys
+        self.update(mask, moved)
+
+    def where(self, mask: np.ndarray) -> dict[str, np.ndarray]:
+        """The columns of the instances where ``mask`` holds (copies)."""
+        at = np.flatnonzero(mask)
+        return {name: getattr(self, name)[at] for name in COLUMNS}
+
+    def update(self, drop: np.ndarray | None, new: dict[str, np.ndarray] | None) -> None:
+        """Take out the instances where ``drop`` holds and merge ``new`` ones in, in one
+        rebuild of every column: the queue is copied once, not once per change (a day's
+        closing drops finished work and moves chased work in a single pass)."""
+        kept_at = np.arange(len(self)) if drop is None else np.flatnonzero(~drop)
+        if new is None:
+            new = {name: np.empty(0, dtype=dtype) for name, dtype in zip(COLUMNS, DTYPES,
+                                                                        strict=True)}
+        new.setdefault("channel", np.full(len(new["key"]), FORMAL, dtype=np.int8))
+        order = np.argsort(new["key"], kind="stable")
+        position = np.searchsorted(self.key[kept_at], new["key"][order], side="right")
+        size = len(kept_at) + len(order)
         new_at = position + np.arange(len(order))
         is_new = np.zeros(size, dtype=bool)
         is_new[new_at] = True
         old_at = np.flatnonzero(~is_new)
         for name, dtype in zip(COLUMNS, DTYPES, strict=True):
             merged = np.empty(size, dtype=dtype)
-            merged[old_at] = getattr(self, name)
-            merged[new_at] = columns[name][order]
+            merged[old_at] = getattr(self, name)[kept_at]
+            merged[new_at] = new[name][order]
             setattr(self, name, merged)
         self._first = None
-
-    def remove(self, mask: np.ndarray) -> dict[str, np.ndarray]:
-        """Take out the instances where ``mask`` holds; return their columns."""
-        taken_at, kept_at = np.flatnonzero(mask), np.flatnonzero(~mask)
-        taken = {name: getattr(self, name)[taken_at] for name in COLUMNS}
-        for name in COLUMNS:
-            setattr(self, name, getattr(self, name)[kept_at])
-        self._first = None
-        return taken
-
-    def rekey(self, mask: np.ndarray, keys: np.ndarray) -> None:
-        """Give the instances where ``mask`` holds new keys (they move to their new place)."""
-        moved = self.remove(mask)
-        moved["key"] = keys
-        self.add(**moved)
 
     def allocate(self, capacity: np.ndarray, eligible: np.ndarray | None = None) -> np.ndarray:
         """Spend up to ``capacity[pool]`` hours on each pool's eligible work in key order.

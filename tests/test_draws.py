@@ -11,24 +11,28 @@ from sim.draws import DailyUniforms, NormalBuffers, poisson_from_uniforms
 from sim.model import CommunityWorkloadModel
 
 
+def means(mean):
+    return mean, np.exp(-mean)
+
+
 @pytest.mark.parametrize("mean", [0.03, 1.0, 7.5])
 def test_inverse_transform_counts_are_poisson(mean):
     uniform = np.random.default_rng(1).random(200_000)
-    counts = poisson_from_uniforms(np.full(len(uniform), mean), uniform)
+    counts = poisson_from_uniforms(*means(np.full(len(uniform), mean)), uniform)
     assert counts.mean() == pytest.approx(mean, rel=0.02)
     assert counts.var() == pytest.approx(mean, rel=0.03)
 
 
 def test_a_higher_mean_never_lowers_a_count_for_the_same_uniform():
     uniform = np.random.default_rng(2).random(10_000)
-    low = poisson_from_uniforms(np.full(len(uniform), 0.5), uniform)
-    high = poisson_from_uniforms(np.full(len(uniform), 0.6), uniform)
+    low = poisson_from_uniforms(*means(np.full(len(uniform), 0.5)), uniform)
+    high = poisson_from_uniforms(*means(np.full(len(uniform), 0.6)), uniform)
     assert (high >= low).all() and (high > low).any()
 
 
 def test_an_impossible_mean_is_refused_with_a_reason():
     with pytest.raises(ValueError, match="Poisson mean of 900"):
-        poisson_from_uniforms(np.array([900.0]), np.array([0.5]))
+        poisson_from_uniforms(*means(np.array([900.0])), np.array([0.5]))
 
 
 def daily(days=12):
