@@ -27,17 +27,10 @@ from pathlib import Path
 from typing import Any
 
 import scenarios as shipped
+import sim.parameters as parameters  # its registry is read when used: it is assembled then
 from sim.errors import UserError
 from sim.languages import LABEL_KEYS, LANGS, Bilingual, label_key
-from sim.parameters import (
-    BY_KEY,
-    DAYS_PER_WEEK,
-    PARAMETERS,
-    REFORMS_STARTING_LATER,
-    RETIRED,
-    Param,
-    defaults,
-)
+from sim.parameters import DAYS_PER_WEEK, RETIRED, Param, defaults
 
 META_KEYS = ("name", "description", *LABEL_KEYS, "extends")
 RELAY_STRICTNESS = "reforms.enforcement.relay_strictness"
@@ -93,7 +86,7 @@ class Scenario:
         ``varied`` may be on at some points, so nothing depending on it is flagged.
         """
         notes = []
-        for param in PARAMETERS:
+        for param in parameters.PARAMETERS:
             if param.needs is None:
                 continue
             switch, wanted = param.needs
@@ -265,11 +258,12 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any
 
 
 def param_for(key: str, where: str) -> Param:
-    if key in BY_KEY:
-        return BY_KEY[key]
+    by_key = parameters.BY_KEY
+    if key in by_key:
+        return by_key[key]
     if key in RETIRED:
         raise UserError(f"{where}: key '{key}' is retired: {RETIRED[key]}")
-    close = difflib.get_close_matches(key, BY_KEY.keys(), n=1, cutoff=0.5)
+    close = difflib.get_close_matches(key, by_key.keys(), n=1, cutoff=0.5)
     hint = f"; did you mean '{close[0]}'?" if close else "; run 'commsim params' for the list"
     raise UserError(f"{where}: unknown key '{key}'{hint}")
 
@@ -329,14 +323,16 @@ def check_consistency(values: dict[str, Any], where: str) -> None:
 
 
 def check_start_days(values: dict[str, Any], where: str) -> None:
-    """A reform switched on must come into force within the run."""
+    """A reform switched on must come into force within the run (every reform that can
+    start later has a key ``reforms.NAME.start_day``)."""
     days = values["simulation.days"]
-    for name in REFORMS_STARTING_LATER:
-        start = values[f"reforms.{name}.start_day"]
-        if values[f"reforms.{name}.enabled"] and start >= days:
-            raise UserError(f"{where}: bad value {start} for 'reforms.{name}.start_day'; "
-                            f"expected a day before simulation.days ({days}), or the reform "
-                            "never comes into force")
+    for key in parameters.BY_KEY:
+        if not (key.startswith("reforms.") and key.endswith(".start_day")):
+            continue
+        start = values[key]
+        if values[key.removesuffix("start_day") + "enabled"] and start >= days:
+            raise UserError(f"{where}: bad value {start} for '{key}'; expected a day before "
+                            f"simulation.days ({days}), or the reform never comes into force")
 
 
 def check_warmup(values: dict[str, Any], where: str) -> None:

@@ -26,7 +26,7 @@ from tests.conftest import ROOT
 
 MODEL = ("sim.model", "sim.departments", "sim.street_offices", "sim.communities",
          "sim.residents", "sim.staff", "sim.governance", "sim.city", "sim.catalog",
-         "sim.scenario", "sim.parameters", "sim.reforms", "sim.enforcement",
+         "sim.scenario", "sim.param", "sim.parameters", "sim.reforms", "sim.enforcement",
          "sim.documentation", "sim.instances", "sim.ledger", "sim.workqueue", "sim.policies",
          "sim.streams", "sim.metrics", "sim.errors", "sim.languages")
 EXPERIMENTS = ("sim.runner", "sim.compare", "sim.sweep", "sim.design", "sim.calibration",

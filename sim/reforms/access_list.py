@@ -9,6 +9,8 @@ from numpy.typing import ArrayLike
 
 from sim.catalog import ADMIN, TaskCatalog
 from sim.city import CityLayout
+from sim.languages import Bilingual, Label
+from sim.param import ASSUMPTION, Param
 from sim.reforms.base import NEVER, EnforcementFactory, Reform, enforcement_factory, register
 from sim.scenario import Scenario
 from sim.streams import Streams
@@ -32,6 +34,22 @@ class AccessList(Reform):
 
     name = "access_list"
     build_order = 1
+    label = Bilingual(en="Access list", zh="事项准入")
+    parameters = (
+        Param("reforms.access_list.enabled", False, bool,
+              "task access list (社区工作事项准入)", "2015 national notice; DOMAIN.md"),
+        Param("reforms.access_list.max_admin_tasks", 96, int,
+              "upper bound on administrative task types that reach communities",
+              "Xianning 2020: 22 own + 74 assisting items", 0, 100000,
+              label=Bilingual(en=Label("Access list: admin types allowed", "types"),
+                              zh=Label("准入清单行政事项上限", "项"))),
+        Param("reforms.access_list.approval_days", 45, int,
+              "working days a new task type waits at the approval gate",
+              "Xicheng 2018: apply 30 working days ahead, approval up to 15", 0, 1000),
+        Param("reforms.access_list.approval_rate", 0.5, float,
+              "probability that a new task type is approved onto the list", ASSUMPTION, 0, 1,
+              plausible=(0.2, 0.8)),
+    )
 
     @classmethod
     def from_scenario(cls, scenario: Scenario, streams: Streams) -> AccessList:

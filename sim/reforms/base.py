@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from typing import Generic, NamedTuple, TypeVar
+from typing import ClassVar, Generic, NamedTuple, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -36,7 +36,8 @@ from sim.catalog import TaskCatalog
 from sim.city import CityLayout
 from sim.enforcement import Enforcement
 from sim.instances import Batch
-from sim.parameters import REFORMS_STARTING_LATER
+from sim.languages import Bilingual
+from sim.param import Param
 from sim.scenario import Scenario
 from sim.staff import Workforce
 from sim.streams import Streams
@@ -55,13 +56,35 @@ class Purchase(NamedTuple):
 
 
 class Reform:
-    """Base class: every hook leaves the model as it is."""
+    """Base class: every hook leaves the model as it is.
+
+    A reform class declares, besides its hooks: its ``name`` (the scenario's keys
+    are ``reforms.NAME.*``); its ``parameters``, every such key with the switch
+    ``reforms.NAME.enabled`` first (``sim.parameters`` lists them with the model's
+    own); whether it ``starts_later`` than day 0 can be set (then
+    ``reforms.NAME.start_day`` is added for it); and its ``label``, the name charts
+    give it in every language.
+    """
 
     name = ""
+    label: ClassVar[Bilingual[str]]
+    parameters: ClassVar[tuple[Param, ...]] = ()
+    starts_later: ClassVar[bool] = True
     build_order = 0        # place among the reforms a scenario switches on (hooks run in it)
     start_day = 0          # first working day the reform is in force
     assessment_cut = 0.0   # share by which street offices assess less often
     enforcement: Enforcement | None = None
+
+    @classmethod
+    def all_parameters(cls) -> tuple[Param, ...]:
+        """The keys it declares, and ``reforms.NAME.start_day`` if it can start later, so
+        that a run shows the before and the after."""
+        if not cls.starts_later:
+            return cls.parameters
+        return (*cls.parameters,
+                Param(f"reforms.{cls.name}.start_day", 0, int,
+                      "working day the reform comes into force (0 = from the start); its "
+                      "effects begin that day", "scenario choice", 0, 20000))
 
     @classmethod
     def from_scenario(cls, scenario: Scenario, streams: Streams) -> Reform:
@@ -221,6 +244,6 @@ def build_reforms(scenario: Scenario, streams: Streams) -> list[Reform]:
                for cls in sorted(REFORMS.values(), key=lambda c: c.build_order)
                if scenario[f"reforms.{cls.name}.enabled"]]
     for reform in reforms:
-        if reform.name in REFORMS_STARTING_LATER:
+        if reform.starts_later:
             reform.start_day = scenario[f"reforms.{reform.name}.start_day"]
     return reforms

@@ -6,6 +6,8 @@ import numpy as np
 
 from sim.catalog import ADMIN, DEMAND, TaskCatalog
 from sim.instances import REFORM, Batch
+from sim.languages import Bilingual, Label
+from sim.param import ASSUMPTION, Param
 from sim.parameters import DAYS_PER_WEEK
 from sim.reforms.base import Reform, register
 from sim.scenario import Scenario
@@ -27,6 +29,25 @@ class DigitalService(Reform):
 
     name = "digital"
     build_order = 3
+    label = Bilingual(en="Digital one-stop", zh="数字化与多表合一")
+    parameters = (
+        Param("reforms.digital.enabled", False, bool,
+              "digital one-stop service and merged forms (多表合一)", "DOMAIN.md"),
+        Param("reforms.digital.effort_cut", 0.35, float,
+              "share of effort removed from digitisable tasks",
+              "Beijing 2019: city forms 44 to 7, ledgers halved (order of magnitude)", 0, 1,
+              label=Bilingual(en=Label("Digital effort cut", "%"),
+                              zh=Label("数字化工时削减", "%"))),
+        Param("reforms.digital.app_duty_hours_per_staff_week", 1.0, float,
+              "hours a week each community staff member spends on the reform's apps and groups "
+              "for their own sake: daily check-ins, screenshots, duplicate uploads "
+              "(指尖上的形式主义); booked as administrative work due the same day",
+              ASSUMPTION + ": Changxing 2019: 2-3 h a week per government account; "
+              "Jiangsu 2025: 20+ apps checked daily; Chongqing: a clerk in 60+ groups "
+              "(MECHANISMS.md §2); no representative hours found", 0, 40, plausible=(0, 5),
+              label=Bilingual(en=Label("App duties per staff member", "hours/week"),
+                              zh=Label("人均政务App负担", "小时/周"))),
+    )
     DUTY_ID = "DIGITAL-APP-DUTY"
 
     @classmethod

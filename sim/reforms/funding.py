@@ -7,6 +7,8 @@ from numpy.typing import ArrayLike
 
 from sim.catalog import TaskCatalog
 from sim.city import CityLayout
+from sim.languages import Bilingual, Label
+from sim.param import ASSUMPTION, Param
 from sim.reforms.base import Purchase, Reform, register
 from sim.scenario import Scenario
 from sim.streams import Streams
@@ -29,6 +31,43 @@ class FundingFollowsTask(Reform):
 
     name = "funding"
     build_order = 2
+    label = Bilingual(en="Funding follows task", zh="费随事转")
+    parameters = (
+        Param("reforms.funding.enabled", False, bool, "funding follows the task (费随事转)",
+              "Hefei report; 2015 national notice"),
+        Param("reforms.funding.coverage", 0.5, float,
+              "share of pushed-down administrative hours the issuing department pays for",
+              ASSUMPTION, 0, 1,
+              plausible=(0.3, 0.8),
+              label=Bilingual(en=Label("Funding coverage", "%"),
+                              zh=Label("费随事转覆盖比例", "%"))),
+        Param("reforms.funding.purchase_efficiency", 0.8, float,
+              "hours of purchased service delivered per paid hour", ASSUMPTION, 0, 1,
+              plausible=(0.6, 1)),
+        Param("reforms.funding.compliance", 0.5, float,
+              "share of departments that pay for the work they push down at all (drawn once per "
+              "department per run)",
+              ASSUMPTION + ": the Hefei report says funding-follows-task failed in practice; no "
+              "compliance rate found (MECHANISMS.md §9)", 0, 1, plausible=(0.2, 0.9),
+              label=Bilingual(en=Label("Departments that pay", "%"),
+                              zh=Label("按规定拨付经费的部门比例", "%"))),
+        Param("reforms.funding.retention", 0.2, float,
+              "share of the departments' payments a street office keeps before passing the rest "
+              "to its communities",
+              ASSUMPTION + ": street-level retention NOT FOUND (MECHANISMS.md §9)", 0, 1,
+              plausible=(0, 0.5),
+              label=Bilingual(en=Label("Funding kept by street offices", "%"),
+                              zh=Label("街道截留经费比例", "%"))),
+        Param("reforms.funding.lag_days", 60, int,
+              "working days from the work being pushed down to the money reaching the community",
+              ASSUMPTION + ": Chengdu community funds: approval cumbersome, disbursement slow "
+              "(MECHANISMS.md §9); about a quarter", 0, 1000, plausible=(20, 120)),
+        Param("reforms.funding.providers_per_community", 3.0, float,
+              "contract staff and social-organisation workers a relay's area can supply, per "
+              "community it leads (full-time equivalents): purchased help cannot exceed them",
+              ASSUMPTION + ": no count of social organisations per street found", 0, 1000,
+              plausible=(1, 6)),
+    )
 
     @classmethod
     def from_scenario(cls, scenario: Scenario, streams: Streams) -> FundingFollowsTask:

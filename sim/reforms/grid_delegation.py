@@ -8,6 +8,8 @@ import numpy as np
 from sim.catalog import ADMIN, TaskCatalog
 from sim.city import CityLayout
 from sim.governance import governance_of
+from sim.languages import Bilingual, Label
+from sim.param import ASSUMPTION, Param
 from sim.reforms.base import Reform, register
 from sim.scenario import Scenario
 from sim.staff import GRID, Workforce, make_pools
@@ -46,6 +48,28 @@ class GridDelegation(Reform):
 
     name = "grid_delegation"
     build_order = 4
+    label = Bilingual(en="Grid delegation", zh="网格承接")
+    parameters = (
+        Param("reforms.grid_delegation.enabled", False, bool,
+              "grid workers take the grid-eligible tasks", "Hefei report: grid management"),
+        Param("reforms.grid_delegation.hours_per_worker_day", 1.5, float,
+              "hours a dedicated grid worker gives to delegated tasks per working day (own grid "
+              "duties take the rest)", ASSUMPTION, 0, 24,
+              plausible=(1, 3),
+              label=Bilingual(en=Label("Grid hours per worker-day", "hours"),
+                              zh=Label("网格员每日承接工时", "小时"))),
+        Param("reforms.grid_delegation.head_duty_hours", 1.0, float,
+              "hours a day a committee member acting as grid head spends on grid duties (patrol, "
+              "reporting into the grid system), taken from the committee's regular hours",
+              ASSUMPTION + ": a household visit a day and its report", 0, 24,
+              plausible=(0.5, 2),
+              label=Bilingual(en=Label("Grid head duty per day", "hours"),
+                              zh=Label("网格长每日网格工时", "小时"))),
+        Param("reforms.grid_delegation.buffer_days", 5.0, float,
+              "most open work handed to grid workers, in days of their hours; the rest keeps its "
+              "governance route", ASSUMPTION, 0, 250,
+              plausible=(2, 10)),
+    )
 
     @classmethod
     def from_scenario(cls, scenario: Scenario, streams: Streams) -> GridDelegation:

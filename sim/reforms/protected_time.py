@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.city import CityLayout
+from sim.languages import Bilingual, Label
+from sim.param import ASSUMPTION, Param
 from sim.reforms.base import EnforcementFactory, Reform, enforcement_factory, register
 from sim.scenario import Scenario
 from sim.streams import Streams
@@ -23,6 +25,16 @@ class ProtectedTime(Reform):
 
     name = "protected_time"
     build_order = 5
+    label = Bilingual(en="Protected self-gov. time", zh="自治保障时间")
+    parameters = (
+        Param("reforms.protected_time.enabled", False, bool,
+              "a share of staff hours that administrative work may not take", "DOMAIN.md"),
+        Param("reforms.protected_time.share", 0.2, float,
+              "share of each pool's regular hours kept for self-governance", ASSUMPTION, 0, 1,
+              plausible=(0.1, 0.3),
+              label=Bilingual(en=Label("Protected time share", "%"),
+                              zh=Label("自治保障时间比例", "%"))),
+    )
 
     @classmethod
     def from_scenario(cls, scenario: Scenario, streams: Streams) -> ProtectedTime:
