@@ -3,9 +3,11 @@
 A scenario file holds tables whose dotted paths are the keys of
 ``sim.parameters``; ``extends = "other.toml"`` inherits everything from a parent
 file first. ``--set KEY=VALUE`` overrides are applied last. Beside the values a
-file has meta keys, its own and never inherited: ``name``, ``description`` and
+file has meta keys, its own and never inherited: ``name``, ``description``,
 ``label_en``/``label_zh``, the display name charts and briefs show (a file
-without them is shown by its name). Validation happens here, once, so the
+without them is shown by its name), and ``flagship_order``, the place of a
+shipped scenario in the flagship comparison ``make run`` draws (see
+``flagship_scenarios``). Validation happens here, once, so the
 model can trust every value it reads.
 
 A scenario can also be named: ``baseline`` (or ``baseline.toml``) is the file
@@ -32,7 +34,8 @@ from sim.errors import UserError
 from sim.languages import LABEL_KEYS, LANGS, Bilingual, label_key
 from sim.parameters import DAYS_PER_WEEK, RETIRED, Param, defaults
 
-META_KEYS = ("name", "description", *LABEL_KEYS, "extends")
+FLAGSHIP_ORDER = "flagship_order"
+META_KEYS = ("name", "description", *LABEL_KEYS, "extends", FLAGSHIP_ORDER)
 RELAY_STRICTNESS = "reforms.enforcement.relay_strictness"
 PATH_KEYS = ("tasks.catalog",)
 
@@ -131,6 +134,7 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
         key, value = parse_override(text)
         values[key] = value
     check_consistency(values, str(path))
+    flagship_order(meta, path)
     name = str(meta.get("name") or path.stem)
     return Scenario(name, values, path.resolve(), str(meta.get("description", "")),
                     tuple(overrides), display_label(meta, path))
@@ -152,6 +156,36 @@ def display_label(meta: dict[str, Any], path: Path) -> Bilingual[str] | None:
         raise UserError(f"{path}: gives {', '.join(given)} but not {', '.join(missing)}; a "
                         f"display name needs every language ({', '.join(LANGS)}) or none")
     return Bilingual(**{lang: meta[label_key(lang)].strip() for lang in LANGS})
+
+
+def flagship_order(meta: dict[str, Any], path: Path) -> int | None:
+    """The file's place in the flagship comparison (1 first after the baseline), or None
+    when it is not one of the flagship scenarios."""
+    order = meta.get(FLAGSHIP_ORDER)
+    if order is None:
+        return None
+    if isinstance(order, bool) or not isinstance(order, int) or order < 1:
+        raise UserError(f"{path}: bad value {order!r} for '{FLAGSHIP_ORDER}'; expected an "
+                        "integer >= 1 (the scenario's place in the flagship comparison), or "
+                        "no such key")
+    return order
+
+
+def flagship_scenarios() -> list[str]:
+    """The shipped scenarios ``make run`` compares with the baseline: those whose file sets
+    ``flagship_order``, in that order. Two files claiming one place is an error, since
+    the comparison's order (its tables and charts) would then depend on file names."""
+    places: dict[int, str] = {}
+    for name in shipped.names():
+        path = shipped_scenario(name)
+        order = flagship_order(read_meta(path), path)
+        if order is None:
+            continue
+        if order in places:
+            raise UserError(f"{path}: '{FLAGSHIP_ORDER}' = {order} is already the place of "
+                            f"{places[order]}; give each flagship scenario its own place")
+        places[order] = name
+    return [places[order] for order in sorted(places)]
 
 
 def default_scenario() -> Scenario:
