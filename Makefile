@@ -14,12 +14,13 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 FLAGSHIP ?= results/flagship
-REFORMS = access_list funding grid_delegation digital split_communities protected_time \
-          staff_per_households reform_package
 
 # The flagship: the baseline against every reform, paired replicates, charts and zh/en briefs.
+# The reforms are the scenario files that set flagship_order, in that order
+# (`commsim scenarios --flagship`), so a new flagship scenario needs no edit here.
 run: $(STAMP)
-	$(BIN)/commsim compare scenarios/baseline.toml $(REFORMS:%=scenarios/%.toml) \
+	reforms=$$($(BIN)/commsim scenarios --flagship) || exit 1; \
+	$(BIN)/commsim compare scenarios/baseline.toml $$(printf 'scenarios/%s.toml ' $$reforms) \
 	    --reps 3 --seed 1 --out $(FLAGSHIP) --overwrite
 	for lang in en zh; do \
 	    $(BIN)/commsim plot $(FLAGSHIP) --lang $$lang --out $(FLAGSHIP)/charts || exit 1; \

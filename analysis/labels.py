@@ -4,10 +4,12 @@ Charts and briefs never spell a label themselves: they ask here, so that
 ``--lang`` switches every title, axis, legend and table heading at once. Each
 label is a ``Bilingual`` (sim.languages) with a field per language; asking for
 a language commsim does not speak is an error, never a quiet fallback to
-another language. Three kinds of label live elsewhere, with what they name:
-metric names and units in the metric registry (sim.metrics), scenario display
-names in the scenario files (``label_en``, ``label_zh``, read back from the
-results' manifest), and each chart's title, subtitle and caption with the chart
+another language. Some labels live elsewhere, with what they name: metric
+names and units in the metric registry (sim.metrics), reform names and the
+labels of the keys a reform declares on the reform's class (sim.reforms; those
+of enforcement's keys in sim.enforcement), scenario display names in the
+scenario files (``label_en``, ``label_zh``, read back from the results'
+manifest), and each chart's title, subtitle and caption with the chart
 (analysis.charts); the words inside charts' panels are here.
 Names nobody labelled (a user's own scenario, category or swept key) are shown
 as they are, in every language, because a chart with one raw name is better
@@ -17,6 +19,7 @@ than no chart.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
 from analysis.numbers import digits_for, exact_digits, number
@@ -126,18 +129,8 @@ _CATEGORIES = {
     "self_governance": Bilingual(en="Self-governance", zh="自治"),
 }
 
-# Reforms by their name under ``reforms.`` (sim.parameters), as charts mark their start.
-REFORM_LABELS = {
-    "access_list": Bilingual(en="Access list", zh="事项准入"),
-    "funding": Bilingual(en="Funding follows task", zh="费随事转"),
-    "grid_delegation": Bilingual(en="Grid delegation", zh="网格承接"),
-    "digital": Bilingual(en="Digital one-stop", zh="数字化与多表合一"),
-    "split": Bilingual(en="Split large communities", zh="拆分超大社区"),
-    "protected_time": Bilingual(en="Protected self-gov. time", zh="自治保障时间"),
-    "fewer_assessments": Bilingual(en="Fewer assessments", zh="精简考核"),
-}
-
-# Swept and screened keys (sim.parameters): name and unit in each language.
+# Swept and screened keys of the model's core (sim.parameters): name and unit in each language.
+# Keys a reform or the enforcement declares carry their label on their ``Param`` (key_labels).
 KEY_LABELS: dict[str, Bilingual[Label]] = {
     "staffing.staff_per_community": Bilingual(
         en=Label("Staff per community", "staff"), zh=Label("每社区工作人员", "人")
@@ -186,10 +179,6 @@ KEY_LABELS: dict[str, Bilingual[Label]] = {
         en=Label("New task types per year", "types"), zh=Label("每年新增事项类型", "项")
     ),
     "policy.priority": Bilingual(en=Label("Priority rule", ""), zh=Label("办理顺序", "")),
-    "reforms.access_list.max_admin_tasks": Bilingual(
-        en=Label("Access list: admin types allowed", "types"),
-        zh=Label("准入清单行政事项上限", "项"),
-    ),
     "departments.substitution.elasticity": Bilingual(
         en=Label("Refused work pushed down informally", "%"),
         zh=Label("被拒事项转非正式渠道比例", "%"),
@@ -198,45 +187,11 @@ KEY_LABELS: dict[str, Bilingual[Label]] = {
         en=Label("Relabelling rate of struck items", "per year"),
         zh=Label("被清理事项换马甲速率", "/年"),
     ),
-    "reforms.enforcement.decay_per_year": Bilingual(
-        en=Label("Enforcement lost per year", "%"), zh=Label("执行力度年衰减", "%")
-    ),
-    "reforms.enforcement.strictness": Bilingual(
-        en=Label("Enforcement strictness", "%"), zh=Label("执行严格程度", "%")
-    ),
-    "reforms.funding.retention": Bilingual(
-        en=Label("Funding kept by street offices", "%"), zh=Label("街道截留经费比例", "%")
-    ),
-    "reforms.funding.compliance": Bilingual(
-        en=Label("Departments that pay", "%"), zh=Label("按规定拨付经费的部门比例", "%")
-    ),
-    "reforms.digital.app_duty_hours_per_staff_week": Bilingual(
-        en=Label("App duties per staff member", "hours/week"),
-        zh=Label("人均政务App负担", "小时/周"),
-    ),
     "relays.deadline_cut": Bilingual(
         en=Label("Deadline cut by street offices", "%"), zh=Label("街道压缩时限比例", "%")
     ),
     "assessment.pressure_threshold": Bilingual(
         en=Label("Assessment pass mark", ""), zh=Label("考核达标线", "")
-    ),
-    "reforms.funding.coverage": Bilingual(
-        en=Label("Funding coverage", "%"), zh=Label("费随事转覆盖比例", "%")
-    ),
-    "reforms.grid_delegation.hours_per_worker_day": Bilingual(
-        en=Label("Grid hours per worker-day", "hours"), zh=Label("网格员每日承接工时", "小时")
-    ),
-    "reforms.grid_delegation.head_duty_hours": Bilingual(
-        en=Label("Grid head duty per day", "hours"), zh=Label("网格长每日网格工时", "小时")
-    ),
-    "reforms.digital.effort_cut": Bilingual(
-        en=Label("Digital effort cut", "%"), zh=Label("数字化工时削减", "%")
-    ),
-    "reforms.split.max_households": Bilingual(
-        en=Label("Split above", "households"), zh=Label("拆分户数上限", "户")
-    ),
-    "reforms.protected_time.share": Bilingual(
-        en=Label("Protected time share", "%"), zh=Label("自治保障时间比例", "%")
     ),
 }
 
@@ -499,8 +454,12 @@ def category_label(category: str, lang: str, short: bool = False) -> str:
 
 
 def reform_label(reform: str, lang: str) -> str:
-    """A reform by its name under ``reforms.`` (e.g. access_list)."""
-    return _lookup(REFORM_LABELS, reform, lang)
+    """A reform by its name under ``reforms.`` (e.g. access_list): the label its class
+    declares (sim.reforms)."""
+    from sim.reforms import REFORMS  # the model: only once a chart names a reform
+
+    check_lang(lang)
+    return REFORMS[reform].label.pick(lang) if reform in REFORMS else reform
 
 
 def scenario_label(name: str, lang: str, meta: Mapping[str, Any] | None = None) -> str:
@@ -513,9 +472,19 @@ def scenario_label(name: str, lang: str, meta: Mapping[str, Any] | None = None) 
     return f"{shown} #{suffix}" if suffix else shown
 
 
+@cache
+def key_labels() -> dict[str, Bilingual[Label]]:
+    """Every labelled key: the core's in ``KEY_LABELS`` and those the parameters of reforms
+    and enforcement declare (``Param.label``)."""
+    from sim.parameters import PARAMETERS  # the reforms' keys load the model: only when asked
+
+    return KEY_LABELS | {p.key: p.label for p in PARAMETERS if p.label is not None}
+
+
 def _key(key: str, lang: str) -> Label:
     check_lang(lang)
-    return KEY_LABELS[key].pick(lang) if key in KEY_LABELS else Label(key, "")
+    labels = key_labels()
+    return labels[key].pick(lang) if key in labels else Label(key, "")
 
 
 def key_name(key: str, lang: str) -> str:

@@ -471,10 +471,19 @@ main.add_command(brief_command)
 
 
 @main.group("scenarios", invoke_without_command=True)
+@click.option("--flagship", is_flag=True,
+              help="Only the names of the flagship scenarios make run compares with the "
+                   "baseline (files with flagship_order), one a line, in that order.")
 @click.pass_context
-def scenarios_command(ctx: click.Context) -> None:
+def scenarios_command(ctx: click.Context, flagship: bool) -> None:
     """List the scenarios shipped with commsim (run one by name: commsim run baseline)."""
-    if ctx.invoked_subcommand is None:
+    if ctx.invoked_subcommand is not None:
+        return
+    if flagship:
+        from sim.scenario import flagship_scenarios
+
+        click.echo("\n".join(flagship_scenarios()))
+    else:
         click.echo(shipped_listing())
 
 

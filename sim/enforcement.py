@@ -15,10 +15,50 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.errors import UserError
+from sim.languages import Bilingual, Label
+from sim.param import ASSUMPTION, Param
 from sim.scenario import RELAY_STRICTNESS
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
+
+
+# How street offices enforce every reform they apply (``reforms.enforcement.*``);
+# sim.parameters lists these keys with the others.
+PARAMETERS: tuple[Param, ...] = (
+    Param("reforms.enforcement.strictness", 1.0, float,
+          "mean strictness with which street offices apply a reform when it starts or is "
+          "renewed: the probability that an unlisted item is caught and the share of "
+          "protected time honoured",
+          ASSUMPTION + ": a campaign starts at full strictness", 0, 1, plausible=(0.6, 1),
+          label=Bilingual(en=Label("Enforcement strictness", "%"),
+                          zh=Label("执行严格程度", "%"))),
+    Param("reforms.enforcement.strictness_spread", 0.0, float,
+          "spread of strictness between relays: each relay's strictness is drawn from a Beta "
+          "distribution with this standard deviation around the mean (0: every relay alike)",
+          ASSUMPTION + ": MECHANISMS.md §3 notes uniform standards over very uneven loads; "
+          "no measure of uneven enforcement found", 0, 0.5, plausible=(0, 0.25)),
+    Param("reforms.enforcement.relay_strictness", [], list,
+          "strictness per relay, street offices first, then zone committees, as numbers "
+          "in [0, 1] (empty: drawn from strictness and strictness_spread)",
+          "scenario choice"),
+    Param("reforms.enforcement.decay_per_year", 0.3, float,
+          "share of its enforcement a campaign loses per year after it starts or is renewed, "
+          "as inspections lapse",
+          ASSUMPTION + ": national waves recur every 4-5 years and the 2015 notice called the "
+          "2014 reduction 'far from done' (MECHANISMS.md §1); no regrowth or decay rate is "
+          "measured", 0, 1,
+          plausible=(0.1, 0.6),
+          label=Bilingual(en=Label("Enforcement lost per year", "%"),
+                          zh=Label("执行力度年衰减", "%"))),
+    Param("reforms.enforcement.renew_every_days", 0, int,
+          "working days between renewals of a campaign (inspections that restore it to full "
+          "strictness); 0: never renewed",
+          "scenario choice: 4-5 year national waves (MECHANISMS.md §1)", 0, 20000),
+    Param("reforms.enforcement.renewals", 0, int,
+          "how many times a campaign is renewed (with renew_every_days > 0)",
+          "scenario choice", 0, 1000),
+)
 
 
 class Enforcement:

@@ -3,66 +3,36 @@
 The defaults describe the Hefei baseline city (report of about 2011, see
 docs/model.md). A default that the report does not give is marked as an
 assumption in its ``source`` so a reader can tell measured facts from choices.
+
+The keys of the model itself are declared here (``CORE``). Each reform declares
+its ``reforms.NAME.*`` keys on its own class (``Reform.parameters`` in
+``sim.reforms``) and ``sim.enforcement`` the ``reforms.enforcement.*`` ones, so
+that a new reform never has to be added to this file. ``PARAMETERS`` and
+``BY_KEY``, the full registry, put them together.
+
+They are assembled on first use (PEP 562), not when this module is imported,
+for two reasons. The reform modules need NumPy and the model, while this module
+is read on every start of the command line (through ``sim.metrics``), which
+must stay free of NumPy. And the reform modules import ``sim.scenario``, which
+imports this module: assembling at import would make that a cycle. So nothing
+may read ``PARAMETERS`` or ``BY_KEY`` while a model module is being imported,
+only once it runs (loading a scenario, listing the keys).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from functools import cache
 from typing import Any
+
+from sim.param import ASSUMPTION, Param
 
 GOVERNANCE_MODELS = ("two_committees", "workstation", "zone_committee")
 PRIORITY_POLICIES = ("assessment_weighted", "earliest_deadline", "fifo")
 STAFFING_BASES = ("per_community", "per_households")
 DAYS_PER_WEEK = 5       # working days in the ledger's week, its unit of record
 
-
-@dataclass(frozen=True)
-class Param:
-    """One settable value. ``kind`` is int, float, bool, str or list (of str).
-
-    ``needs`` is ``(switch key, value)`` when the model reads this key only while the
-    switch has that value, so that a setting which cannot count is reported, not
-    silently ignored. Keys under a group with an ``enabled`` switch get it filled in.
-
-    ``plausible`` is the ``(low, high)`` range the value could reasonably take in a
-    real city, narrower than the bounds, which only say what the code accepts; it is
-    where sensitivity analyses and ensembles should look. ``None``: not yet given.
-    """
-
-    key: str
-    default: Any
-    kind: type
-    meaning: str
-    source: str
-    low: float | None = None
-    high: float | None = None
-    choices: tuple[str, ...] | None = None
-    needs: tuple[str, Any] | None = None
-    plausible: tuple[float, float] | None = None
-
-    def allowed(self) -> str:
-        """Human-readable statement of what this parameter accepts."""
-        if self.choices:
-            return "one of " + ", ".join(repr(c) for c in self.choices)
-        if self.kind is bool:
-            return "true or false"
-        if self.kind is list:
-            return "a list of strings"
-        if self.kind is str:
-            return "a string"
-        noun = "an integer" if self.kind is int else "a finite number"
-        if self.low is None and self.high is None:
-            return f"any {noun.split(' ', 1)[1]}"
-        if self.high is None:
-            return f"{noun} >= {self.low:g}"
-        if self.low is None:
-            return f"{noun} <= {self.high:g}"
-        return f"{noun} in [{self.low:g}, {self.high:g}]"
-
-
-ASSUMPTION = "assumption (docs/model.md)"
-
-PARAMETERS: tuple[Param, ...] = (
+CORE: tuple[Param, ...] = (
     # --- simulation -------------------------------------------------------
     Param("simulation.days", 250, int, "working days simulated", "one working year",
           DAYS_PER_WEEK, 20000),
@@ -339,121 +309,6 @@ PARAMETERS: tuple[Param, ...] = (
           "priority weight an administrative task gets once overdue and chased (催办), "
           "if its own is lower", ASSUMPTION + ": departments chase overdue items", 0, 1,
           plausible=(0.5, 1)),
-    # --- reforms ------------------------------------------------------------
-    Param("reforms.access_list.enabled", False, bool,
-          "task access list (社区工作事项准入)", "2015 national notice; DOMAIN.md"),
-    Param("reforms.access_list.max_admin_tasks", 96, int,
-          "upper bound on administrative task types that reach communities",
-          "Xianning 2020: 22 own + 74 assisting items", 0, 100000),
-    Param("reforms.access_list.approval_days", 45, int,
-          "working days a new task type waits at the approval gate",
-          "Xicheng 2018: apply 30 working days ahead, approval up to 15", 0, 1000),
-    Param("reforms.access_list.approval_rate", 0.5, float,
-          "probability that a new task type is approved onto the list", ASSUMPTION, 0, 1,
-          plausible=(0.2, 0.8)),
-    Param("reforms.funding.enabled", False, bool, "funding follows the task (费随事转)",
-          "Hefei report; 2015 national notice"),
-    Param("reforms.funding.coverage", 0.5, float,
-          "share of pushed-down administrative hours the issuing department pays for",
-          ASSUMPTION, 0, 1,
-          plausible=(0.3, 0.8)),
-    Param("reforms.funding.purchase_efficiency", 0.8, float,
-          "hours of purchased service delivered per paid hour", ASSUMPTION, 0, 1,
-          plausible=(0.6, 1)),
-    Param("reforms.funding.compliance", 0.5, float,
-          "share of departments that pay for the work they push down at all (drawn once per "
-          "department per run)",
-          ASSUMPTION + ": the Hefei report says funding-follows-task failed in practice; no "
-          "compliance rate found (MECHANISMS.md §9)", 0, 1, plausible=(0.2, 0.9)),
-    Param("reforms.funding.retention", 0.2, float,
-          "share of the departments' payments a street office keeps before passing the rest "
-          "to its communities",
-          ASSUMPTION + ": street-level retention NOT FOUND (MECHANISMS.md §9)", 0, 1,
-          plausible=(0, 0.5)),
-    Param("reforms.funding.lag_days", 60, int,
-          "working days from the work being pushed down to the money reaching the community",
-          ASSUMPTION + ": Chengdu community funds: approval cumbersome, disbursement slow "
-          "(MECHANISMS.md §9); about a quarter", 0, 1000, plausible=(20, 120)),
-    Param("reforms.funding.providers_per_community", 3.0, float,
-          "contract staff and social-organisation workers a relay's area can supply, per "
-          "community it leads (full-time equivalents): purchased help cannot exceed them",
-          ASSUMPTION + ": no count of social organisations per street found", 0, 1000,
-          plausible=(1, 6)),
-    Param("reforms.grid_delegation.enabled", False, bool,
-          "grid workers take the grid-eligible tasks", "Hefei report: grid management"),
-    Param("reforms.grid_delegation.hours_per_worker_day", 1.5, float,
-          "hours a dedicated grid worker gives to delegated tasks per working day (own grid "
-          "duties take the rest)", ASSUMPTION, 0, 24,
-          plausible=(1, 3)),
-    Param("reforms.grid_delegation.head_duty_hours", 1.0, float,
-          "hours a day a committee member acting as grid head spends on grid duties (patrol, "
-          "reporting into the grid system), taken from the committee's regular hours",
-          ASSUMPTION + ": a household visit a day and its report", 0, 24,
-          plausible=(0.5, 2)),
-    Param("reforms.grid_delegation.buffer_days", 5.0, float,
-          "most open work handed to grid workers, in days of their hours; the rest keeps its "
-          "governance route", ASSUMPTION, 0, 250,
-          plausible=(2, 10)),
-    Param("reforms.digital.enabled", False, bool,
-          "digital one-stop service and merged forms (多表合一)", "DOMAIN.md"),
-    Param("reforms.digital.effort_cut", 0.35, float,
-          "share of effort removed from digitisable tasks",
-          "Beijing 2019: city forms 44 to 7, ledgers halved (order of magnitude)", 0, 1),
-    Param("reforms.digital.app_duty_hours_per_staff_week", 1.0, float,
-          "hours a week each community staff member spends on the reform's apps and groups "
-          "for their own sake: daily check-ins, screenshots, duplicate uploads "
-          "(指尖上的形式主义); booked as administrative work due the same day",
-          ASSUMPTION + ": Changxing 2019: 2-3 h a week per government account; Jiangsu 2025: 20+ "
-          "apps checked daily; Chongqing: a clerk in 60+ groups (MECHANISMS.md §2); no "
-          "representative hours found", 0, 40, plausible=(0, 5)),
-    Param("reforms.split.enabled", False, bool, "split oversized communities",
-          "Hefei report: some communities too large for want of a building"),
-    Param("reforms.split.max_households", 6000.0, float,
-          "communities above this size are split into equal parts", ASSUMPTION, 100, 1000000,
-          plausible=(4000, 8000)),
-    Param("reforms.protected_time.enabled", False, bool,
-          "a share of staff hours that administrative work may not take", "DOMAIN.md"),
-    Param("reforms.protected_time.share", 0.2, float,
-          "share of each pool's regular hours kept for self-governance", ASSUMPTION, 0, 1,
-          plausible=(0.1, 0.3)),
-    Param("reforms.fewer_assessments.enabled", False, bool,
-          "fewer assessments and merged inspections: street offices assess less often and "
-          "assessed work needs less documentation",
-          "MECHANISMS.md §3: Pingxiang 2019 cut its assessment plan 70 to 41; Fujian cut "
-          "inspections by 50%+ (2019)"),
-    Param("reforms.fewer_assessments.cut", 0.4, float,
-          "share by which assessments (and the documentation kept for them) are cut",
-          "Pingxiang 2019: 70 to 41 assessments (-41%); Fujian 2019: inspections -50%+", 0, 0.99,
-          plausible=(0.3, 0.6)),
-    # --- how reforms are enforced (every reform that a street office applies) ---------
-    Param("reforms.enforcement.strictness", 1.0, float,
-          "mean strictness with which street offices apply a reform when it starts or is "
-          "renewed: the probability that an unlisted item is caught and the share of "
-          "protected time honoured",
-          ASSUMPTION + ": a campaign starts at full strictness", 0, 1, plausible=(0.6, 1)),
-    Param("reforms.enforcement.strictness_spread", 0.0, float,
-          "spread of strictness between relays: each relay's strictness is drawn from a Beta "
-          "distribution with this standard deviation around the mean (0: every relay alike)",
-          ASSUMPTION + ": MECHANISMS.md §3 notes uniform standards over very uneven loads; "
-          "no measure of uneven enforcement found", 0, 0.5, plausible=(0, 0.25)),
-    Param("reforms.enforcement.relay_strictness", [], list,
-          "strictness per relay, street offices first, then zone committees, as numbers "
-          "in [0, 1] (empty: drawn from strictness and strictness_spread)",
-          "scenario choice"),
-    Param("reforms.enforcement.decay_per_year", 0.3, float,
-          "share of its enforcement a campaign loses per year after it starts or is renewed, "
-          "as inspections lapse",
-          ASSUMPTION + ": national waves recur every 4-5 years and the 2015 notice called the "
-          "2014 reduction 'far from done' (MECHANISMS.md §1); no regrowth or decay rate is "
-          "measured", 0, 1,
-          plausible=(0.1, 0.6)),
-    Param("reforms.enforcement.renew_every_days", 0, int,
-          "working days between renewals of a campaign (inspections that restore it to full "
-          "strictness); 0: never renewed",
-          "scenario choice: 4-5 year national waves (MECHANISMS.md §1)", 0, 20000),
-    Param("reforms.enforcement.renewals", 0, int,
-          "how many times a campaign is renewed (with renew_every_days > 0)",
-          "scenario choice", 0, 1000),
     # --- departments ---------------------------------------------------------------
     Param("departments.substitution.elasticity", 0.3, float,
           "share of the work an access list refuses that the issuing department still gets "
@@ -515,6 +370,46 @@ PARAMETERS: tuple[Param, ...] = (
 
 
 
+PARAMETERS: tuple[Param, ...]      # CORE, every registered reform's keys, enforcement's
+BY_KEY: dict[str, Param]           # the same by key
+
+RETIRED = {
+    "reforms.access_list.leakage": "refused work now reaches communities through the "
+    "departments' informal channels: set departments.substitution.elasticity",
+    "reforms.funding.window_days": "funding now reaches communities after "
+    "reforms.funding.lag_days, less the street office's reforms.funding.retention",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """``PARAMETERS`` and ``BY_KEY``, assembled on first access (see the module's docstring
+    for why not at import), then kept as plain module attributes."""
+    names = ("PARAMETERS", "BY_KEY")
+    if name not in names:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = _registry()[names.index(name)]
+    globals()[name] = value
+    return value
+
+
+@cache
+def _registry() -> tuple[tuple[Param, ...], dict[str, Param]]:
+    params = _assemble()
+    return params, {p.key: p for p in params}
+
+
+def _assemble() -> tuple[Param, ...]:
+    """The core keys, then each registered reform's (in registry order), then enforcement's."""
+    from sim.enforcement import PARAMETERS as ENFORCEMENT
+    from sim.reforms import REFORMS
+
+    reforms = tuple(param for reform in REFORMS.values() for param in reform.all_parameters())
+    params = _under_switches(CORE + reforms + ENFORCEMENT)
+    duplicates = sorted({p.key for p in params if [q.key for q in params].count(p.key) > 1})
+    assert not duplicates, f"keys declared twice: {duplicates}"
+    return params
+
+
 def _under_switches(params: tuple[Param, ...]) -> tuple[Param, ...]:
     """Every key of a group that has an ``enabled`` switch needs that switch on
     (``reforms.funding.coverage`` needs ``reforms.funding.enabled = true``)."""
@@ -528,27 +423,7 @@ def _under_switches(params: tuple[Param, ...]) -> tuple[Param, ...]:
                  else p for p in params)
 
 
-def _start_days(reforms: tuple[str, ...]) -> tuple[Param, ...]:
-    """One ``reforms.NAME.start_day`` per reform that can start after the first day, so a
-    run shows the before and the after (splitting reshapes the city and starts on day 0)."""
-    return tuple(Param(f"reforms.{name}.start_day", 0, int,
-                       "working day the reform comes into force (0 = from the start); its "
-                       "effects begin that day", "scenario choice", 0, 20000)
-                 for name in reforms)
-
-
-REFORMS_STARTING_LATER = ("access_list", "funding", "grid_delegation", "digital",
-                          "protected_time", "fewer_assessments")
-PARAMETERS = _under_switches(PARAMETERS + _start_days(REFORMS_STARTING_LATER))
-BY_KEY: dict[str, Param] = {p.key: p for p in PARAMETERS}
-RETIRED = {
-    "reforms.access_list.leakage": "refused work now reaches communities through the "
-    "departments' informal channels: set departments.substitution.elasticity",
-    "reforms.funding.window_days": "funding now reaches communities after "
-    "reforms.funding.lag_days, less the street office's reforms.funding.retention",
-}
-
-
 def defaults() -> dict[str, Any]:
     """Flat dict of every dotted key and its default value."""
-    return {p.key: (list(p.default) if p.kind is list else p.default) for p in PARAMETERS}
+    params, _ = _registry()
+    return {p.key: (list(p.default) if p.kind is list else p.default) for p in params}

@@ -3,9 +3,11 @@
 A scenario file holds tables whose dotted paths are the keys of
 ``sim.parameters``; ``extends = "other.toml"`` inherits everything from a parent
 file first. ``--set KEY=VALUE`` overrides are applied last. Beside the values a
-file has meta keys, its own and never inherited: ``name``, ``description`` and
+file has meta keys, its own and never inherited: ``name``, ``description``,
 ``label_en``/``label_zh``, the display name charts and briefs show (a file
-without them is shown by its name). Validation happens here, once, so the
+without them is shown by its name), and ``flagship_order``, the place of a
+shipped scenario in the flagship comparison ``make run`` draws (see
+``flagship_scenarios``). Validation happens here, once, so the
 model can trust every value it reads.
 
 A scenario can also be named: ``baseline`` (or ``baseline.toml``) is the file
@@ -27,19 +29,13 @@ from pathlib import Path
 from typing import Any
 
 import scenarios as shipped
+import sim.parameters as parameters  # its registry is read when used: it is assembled then
 from sim.errors import UserError
 from sim.languages import LABEL_KEYS, LANGS, Bilingual, label_key
-from sim.parameters import (
-    BY_KEY,
-    DAYS_PER_WEEK,
-    PARAMETERS,
-    REFORMS_STARTING_LATER,
-    RETIRED,
-    Param,
-    defaults,
-)
+from sim.parameters import DAYS_PER_WEEK, RETIRED, Param, defaults
 
-META_KEYS = ("name", "description", *LABEL_KEYS, "extends")
+FLAGSHIP_ORDER = "flagship_order"
+META_KEYS = ("name", "description", *LABEL_KEYS, "extends", FLAGSHIP_ORDER)
 RELAY_STRICTNESS = "reforms.enforcement.relay_strictness"
 PATH_KEYS = ("tasks.catalog",)
 
@@ -93,7 +89,7 @@ class Scenario:
         ``varied`` may be on at some points, so nothing depending on it is flagged.
         """
         notes = []
-        for param in PARAMETERS:
+        for param in parameters.PARAMETERS:
             if param.needs is None:
                 continue
             switch, wanted = param.needs
@@ -138,6 +134,7 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
         key, value = parse_override(text)
         values[key] = value
     check_consistency(values, str(path))
+    flagship_order(meta, path)
     name = str(meta.get("name") or path.stem)
     return Scenario(name, values, path.resolve(), str(meta.get("description", "")),
                     tuple(overrides), display_label(meta, path))
@@ -159,6 +156,36 @@ def display_label(meta: dict[str, Any], path: Path) -> Bilingual[str] | None:
         raise UserError(f"{path}: gives {', '.join(given)} but not {', '.join(missing)}; a "
                         f"display name needs every language ({', '.join(LANGS)}) or none")
     return Bilingual(**{lang: meta[label_key(lang)].strip() for lang in LANGS})
+
+
+def flagship_order(meta: dict[str, Any], path: Path) -> int | None:
+    """The file's place in the flagship comparison (1 first after the baseline), or None
+    when it is not one of the flagship scenarios."""
+    order = meta.get(FLAGSHIP_ORDER)
+    if order is None:
+        return None
+    if isinstance(order, bool) or not isinstance(order, int) or order < 1:
+        raise UserError(f"{path}: bad value {order!r} for '{FLAGSHIP_ORDER}'; expected an "
+                        "integer >= 1 (the scenario's place in the flagship comparison), or "
+                        "no such key")
+    return order
+
+
+def flagship_scenarios() -> list[str]:
+    """The shipped scenarios ``make run`` compares with the baseline: those whose file sets
+    ``flagship_order``, in that order. Two files claiming one place is an error, since
+    the comparison's order (its tables and charts) would then depend on file names."""
+    places: dict[int, str] = {}
+    for name in shipped.names():
+        path = shipped_scenario(name)
+        order = flagship_order(read_meta(path), path)
+        if order is None:
+            continue
+        if order in places:
+            raise UserError(f"{path}: '{FLAGSHIP_ORDER}' = {order} is already the place of "
+                            f"{places[order]}; give each flagship scenario its own place")
+        places[order] = name
+    return [places[order] for order in sorted(places)]
 
 
 def default_scenario() -> Scenario:
@@ -265,11 +292,12 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any
 
 
 def param_for(key: str, where: str) -> Param:
-    if key in BY_KEY:
-        return BY_KEY[key]
+    by_key = parameters.BY_KEY
+    if key in by_key:
+        return by_key[key]
     if key in RETIRED:
         raise UserError(f"{where}: key '{key}' is retired: {RETIRED[key]}")
-    close = difflib.get_close_matches(key, BY_KEY.keys(), n=1, cutoff=0.5)
+    close = difflib.get_close_matches(key, by_key.keys(), n=1, cutoff=0.5)
     hint = f"; did you mean '{close[0]}'?" if close else "; run 'commsim params' for the list"
     raise UserError(f"{where}: unknown key '{key}'{hint}")
 
@@ -329,14 +357,16 @@ def check_consistency(values: dict[str, Any], where: str) -> None:
 
 
 def check_start_days(values: dict[str, Any], where: str) -> None:
-    """A reform switched on must come into force within the run."""
+    """A reform switched on must come into force within the run (every reform that can
+    start later has a key ``reforms.NAME.start_day``)."""
     days = values["simulation.days"]
-    for name in REFORMS_STARTING_LATER:
-        start = values[f"reforms.{name}.start_day"]
-        if values[f"reforms.{name}.enabled"] and start >= days:
-            raise UserError(f"{where}: bad value {start} for 'reforms.{name}.start_day'; "
-                            f"expected a day before simulation.days ({days}), or the reform "
-                            "never comes into force")
+    for key in parameters.BY_KEY:
+        if not (key.startswith("reforms.") and key.endswith(".start_day")):
+            continue
+        start = values[key]
+        if values[key.removesuffix("start_day") + "enabled"] and start >= days:
+            raise UserError(f"{where}: bad value {start} for '{key}'; expected a day before "
+                            f"simulation.days ({days}), or the reform never comes into force")
 
 
 def check_warmup(values: dict[str, Any], where: str) -> None:

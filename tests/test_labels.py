@@ -16,7 +16,8 @@ from sim.cli import main
 from sim.errors import UserError
 from sim.languages import LABEL_KEYS, LANGS, Bilingual, Label, check_lang
 from sim.metrics import METRICS
-from sim.parameters import BY_KEY
+from sim.parameters import BY_KEY, PARAMETERS
+from sim.reforms import REFORMS
 from sim.scenario import META_KEYS, load_scenario, read_meta
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -67,7 +68,7 @@ def word_tables() -> dict[str, dict[str, Bilingual]]:
 
 def test_every_word_table_has_both_languages_in_every_entry():
     tables = word_tables()
-    assert {"KEY_LABELS", "VALUE_LABELS", "REFORM_LABELS", "_TEXT"} <= set(tables)
+    assert {"KEY_LABELS", "VALUE_LABELS", "_TEXT"} <= set(tables)
     empty = [(table, key, lang) for table, entries in tables.items()
              for key, label in entries.items() for lang in LANGS
              if not str(getattr(label.pick(lang), "name", label.pick(lang))).strip()
@@ -75,10 +76,10 @@ def test_every_word_table_has_both_languages_in_every_entry():
     assert empty == []
 
 
-@pytest.mark.parametrize("key", list(lb.KEY_LABELS))
+@pytest.mark.parametrize("key", list(lb.key_labels()))
 def test_every_labelled_parameter_exists_and_has_both_languages(key):
     assert key in BY_KEY
-    label = lb.KEY_LABELS[key]
+    label = lb.key_labels()[key]
     assert missing_language(label) == []
     assert isinstance(label.en, Label) and isinstance(label.zh, Label)
     assert not label.en.unit or label.zh.unit          # no unit missing in Chinese
@@ -86,11 +87,17 @@ def test_every_labelled_parameter_exists_and_has_both_languages(key):
         assert missing_language(lb.VALUE_LABELS[choice]) == [], choice
 
 
+def test_a_key_is_labelled_in_one_place_only():
+    """A key's label lives either in the core table or on its declaration, never both."""
+    assert [p.key for p in PARAMETERS if p.label is not None and p.key in lb.KEY_LABELS] == []
+
+
 def test_every_reform_has_both_labels():
     reforms = {key.split(".")[1] for key in BY_KEY
                if key.startswith("reforms.") and key.endswith(".enabled")}
-    assert reforms <= set(lb.REFORM_LABELS)
-    assert [r for r in reforms if missing_language(lb.REFORM_LABELS[r])] == []
+    assert reforms <= set(REFORMS)
+    assert [r for r in reforms if missing_language(REFORMS[r].label)] == []
+    assert [lb.reform_label("access_list", lang) for lang in LANGS] == ["Access list", "事项准入"]
 
 
 @pytest.mark.parametrize("name", shipped.names())

@@ -26,7 +26,7 @@ from tests.conftest import ROOT
 
 MODEL = ("sim.model", "sim.departments", "sim.street_offices", "sim.communities",
          "sim.residents", "sim.staff", "sim.governance", "sim.city", "sim.catalog",
-         "sim.scenario", "sim.parameters", "sim.reforms", "sim.enforcement",
+         "sim.scenario", "sim.param", "sim.parameters", "sim.reforms", "sim.enforcement",
          "sim.documentation", "sim.instances", "sim.ledger", "sim.workqueue", "sim.policies",
          "sim.streams", "sim.draws", "sim.metrics", "sim.errors", "sim.languages")
 EXPERIMENTS = ("sim.runner", "sim.compare", "sim.sweep", "sim.design", "sim.calibration",
@@ -123,7 +123,7 @@ def known(found: Import) -> bool:
 def test_every_sim_module_is_in_one_layer():
     listed = [name for names in LAYERS.values() for name in names]
     assert len(listed) == len(set(listed))
-    unplaced = [module_name(p) for p in sorted((ROOT / "sim").glob("*.py"))
+    unplaced = [module_name(p) for p in sorted((ROOT / "sim").rglob("*.py"))
                 if layer_of(module_name(p)) is None]
     assert not unplaced, f"put these in a layer in tests/test_layers.py: {unplaced}"
     missing = [name for name in listed if not is_module(name)]

@@ -211,3 +211,29 @@ def test_every_reform_with_a_switch_is_registered_and_builds_from_its_scenario_k
         **{f"reforms__{name}__enabled": True for name in switches})
     built = build_reforms(everything, Streams(1, 0))
     assert [r.name for r in built] == sorted(REFORMS, key=lambda n: REFORMS[n].build_order)
+
+
+def test_every_registered_reform_declares_its_switch_label_and_keys_in_its_own_module():
+    """A reform is one module: its class names its keys (switch first), its label in every
+    language and whether it can start later; the registry lists exactly those keys."""
+    from dataclasses import replace
+
+    from sim.languages import LANGS
+    from sim.parameters import BY_KEY
+    from sim.reforms import REFORMS
+
+    for name, cls in REFORMS.items():
+        declared = cls.all_parameters()
+        switch = f"reforms.{name}.enabled"
+        assert declared[0].key == switch and declared[0].kind is bool, name
+        assert declared[0].default is False, name
+        assert all(p.key.startswith(f"reforms.{name}.") for p in declared), name
+        assert all(cls.label.pick(lang).strip() for lang in LANGS), name
+        assert (f"reforms.{name}.start_day" in BY_KEY) == cls.starts_later, name
+        for param in declared:       # as declared, but for the switch filled in by the registry
+            assert replace(BY_KEY[param.key], needs=param.needs) == param, param.key
+            assert BY_KEY[param.key].needs in (param.needs, (switch, True)), param.key
+    owned = {p.key for cls in REFORMS.values() for p in cls.all_parameters()}
+    unowned = [key for key in BY_KEY if key.startswith("reforms.") and key not in owned
+               and not key.startswith("reforms.enforcement.")]
+    assert unowned == []

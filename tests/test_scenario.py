@@ -8,7 +8,7 @@ import pytest
 
 from sim.errors import UserError
 from sim.parameters import BY_KEY, PARAMETERS, Param
-from sim.scenario import load_scenario, parse_override, validate_value
+from sim.scenario import load_scenario, parse_override, read_meta, validate_value
 from tests.conftest import SCENARIOS
 
 
@@ -241,3 +241,19 @@ def test_a_plausible_range_holds_the_default_and_lies_within_the_bounds():
 def test_an_anchor_quit_rate_above_the_ceiling_is_refused():
     with pytest.raises(UserError, match=r"overload_quit_rate = 0\.5 must not exceed"):
         load_scenario(SCENARIOS / "baseline.toml", ["staffing.turnover.overload_quit_rate=0.5"])
+
+
+@pytest.mark.parametrize("literal", ["0", "-1", "1.5", "true", '"first"'])
+def test_a_bad_flagship_order_names_file_key_value_and_what_is_allowed(tmp_path, literal):
+    path = write(tmp_path, "bad.toml", f"flagship_order = {literal}\n")
+    with pytest.raises(UserError, match=r"bad.toml: bad value .* for 'flagship_order'; "
+                                        r"expected an integer >= 1"):
+        load_scenario(path)
+
+
+def test_flagship_order_is_a_file_s_own_and_not_inherited(tmp_path):
+    write(tmp_path, "parent.toml", "flagship_order = 3\n")
+    child = write(tmp_path, "child.toml", 'extends = "parent.toml"\n')
+    load_scenario(child)                         # the parent's key is read, not inherited
+    assert "flagship_order" in read_meta(tmp_path / "parent.toml")
+    assert "flagship_order" not in read_meta(child)

@@ -128,3 +128,21 @@ def test_a_file_elsewhere_names_a_shipped_parent_by_its_file_name(tmp_path):
         baseline.resolve()
     own = tmp_path / "own.toml"
     assert extends_reference(own, tmp_path / "sub") == os.path.join("..", "own.toml")
+
+
+def test_the_flagship_is_every_file_with_a_place_in_that_order():
+    """`make run` compares the baseline with these, in this order (its tables follow it)."""
+    result = invoke("scenarios", "--flagship")
+    assert result.exit_code == 0, result.output
+    assert result.output.split() == [
+        "access_list", "funding", "grid_delegation", "digital", "split_communities",
+        "protected_time", "staff_per_households", "reform_package"]
+
+
+def test_two_flagship_scenarios_claiming_one_place_are_refused(tmp_path, monkeypatch):
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.toml").write_text("flagship_order = 2\n", encoding="utf-8")
+    monkeypatch.setattr(shipped, "folder", lambda: tmp_path)
+    result = invoke("scenarios", "--flagship")
+    assert result.exit_code != 0
+    assert "b.toml: 'flagship_order' = 2 is already the place of a" in result.output
