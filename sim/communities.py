@@ -58,6 +58,11 @@ class Committees:
         self.overdue_weight = settings["policy.overdue_weight"]
         self.volunteer_share = settings["residents.participation.volunteer_share"]
         self.has_partners = bool((workforce.partner >= 0).any())
+        # Pools whose hours count as the community's own staff's (not grid or zone centre),
+        # and the roles present at all, looked up once: every day books hours by them.
+        self._pool_is_own = (workforce.role != GRID) & (workforce.role != ZONE)
+        self._roles_present = frozenset(workforce.role.tolist())
+        self._open_types = np.zeros(len(workforce) * len(catalog), dtype=bool)
         self.assessment = assessment
         self.relay = np.zeros(n_communities, dtype=np.int64) if relay is None else relay
         self.documentation = Documentation(catalog, settings)
@@ -96,10 +101,12 @@ class Committees:
         """The pool each arriving instance joins: its route, as reforms adjust it today."""
         community, task, effort = accepted.community, accepted.task, accepted.effort
         pool = self.routes.at(day)[community, task]
-        open_hours = np.bincount(self.queue.pool, self.queue.remaining,
-                                 minlength=len(self.workforce))
-        for reform in active(self.reforms, day):
-            pool = reform.dispatch(pool, community, task, effort, open_hours)
+        reforms = active(self.reforms, day)
+        if reforms:
+            open_hours = np.bincount(self.queue.pool, self.queue.remaining,
+                                     minlength=len(self.workforce))
+            for reform in reforms:
+                pool = reform.dispatch(pool, community, task, effort, open_hours)
         return pool
 
     # --- working --------------------------------------------------------------------------
@@ -270,10 +277,12 @@ class Committees:
         cost = self.switch_cost_hours
         if not cost or not len(queue):
             return hours
-        n_pools, n_tasks = len(self.workforce), len(self.catalog)
-        open_per_type = np.bincount(queue.pool * n_tasks + queue.task,
-                                    minlength=n_pools * n_tasks).reshape(n_pools, n_tasks)
-        open_types = np.count_nonzero(open_per_type, axis=1)
+        n_tasks = len(self.catalog)
+        pool_and_type = queue.pool * n_tasks + queue.task
+        marks = self._open_types        # one flag per (pool, type), all False between calls
+        marks[pool_and_type] = True
+        open_types = np.count_nonzero(marks.reshape(len(self.workforce), n_tasks), axis=1)
+        marks[pool_and_type] = False
         loss = cost * open_types * self.workforce.is_community_staff
         return np.maximum(hours - loss, 0.0)
 
@@ -294,13 +303,14 @@ class Committees:
         people = staff + overtime
         ledger.add_task("hours", queue.task, people + purchased)
         ledger.add(day, "purchased_hours", queue.community, purchased)
-        role = self.workforce.role[queue.pool]
-        own = (role != GRID) & (role != ZONE)
+        own = self._pool_is_own[queue.pool]
         ledger.add_hours_by_kind(day, queue.community[own], queue.kind[own], people[own])
         informal = own & (queue.channel == INFORMAL)
         ledger.add(day, "informal_admin_hours", queue.community[informal], people[informal])
-        ledger.add(day, "grid_hours", queue.community[role == GRID], people[role == GRID])
-        ledger.add(day, "zone_hours", queue.community[role == ZONE], people[role == ZONE])
+        for role, field in ((GRID, "grid_hours"), (ZONE, "zone_hours")):
+            if role in self._roles_present:
+                theirs = self.workforce.role[queue.pool] == role
+                ledger.add(day, field, queue.community[theirs], people[theirs])
         ledger.add(day, "overtime_hours", queue.community[own], overtime[own])
 
     # --- closing ----------------------------------------------------------------------------

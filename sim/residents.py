@@ -171,9 +171,11 @@ def co_produce(queue: WorkQueue, capacity: np.ndarray, share: float) -> np.ndarr
     """
     if not len(queue):
         return np.zeros(0)
-    room = np.where(queue.kind != ADMIN,
-                    np.maximum(queue.remaining - (1.0 - share) * queue.effort, 0.0), 0.0)
-    open_to_volunteers = np.flatnonzero(room > 0.0)
+    resident = np.flatnonzero(queue.kind != ADMIN)
+    room = np.zeros(len(queue))
+    room[resident] = np.maximum(
+        queue.remaining[resident] - (1.0 - share) * queue.effort[resident], 0.0)
+    open_to_volunteers = resident[room[resident] > 0.0]
     order = open_to_volunteers[np.argsort(_volunteer_key(queue, open_to_volunteers),
                                           kind="stable")]
     community = queue.community[order]
