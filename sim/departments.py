@@ -128,14 +128,14 @@ class Departments:
         self._demand_kind = catalog.kind[demand]
         self._demand_factor = np.ones_like(self._demand_rate)
         self._mean = self._zero_probability = np.empty(0)   # today's Poisson means, cached
-        self._mean_active = np.zeros(0, dtype=bool)          # the rows they were made for
+        self._mean_active: np.ndarray | None = None          # the rows they were made for
         rows = np.bincount(self._source_of_task[demand], minlength=len(arrivals))
         self._uniforms = DailyUniforms(arrivals, rows.tolist(), len(context.households))
 
     def scale_demand(self, tasks: np.ndarray, kind: int, factor: np.ndarray) -> None:
         """Scale the demand rate of ``tasks``' types of ``kind`` by ``factor`` per community."""
         self._demand_factor[np.isin(self._demand, tasks) & (self._demand_kind == kind)] = factor
-        self._mean_active = np.zeros(0, dtype=bool)          # the means must be made anew
+        self._mean_active = None                             # the means must be made anew
 
     def issue(self, day: int) -> Batch:
         """Today's instances from every department: community, task type and effort hours of
@@ -168,7 +168,7 @@ class Departments:
         """Today's Poisson mean per (demand type, community) and its probability of no
         arrival; made anew only when a type starts or a demand factor changes."""
         active = day >= self._demand_start
-        if not np.array_equal(active, self._mean_active):
+        if self._mean_active is None or not np.array_equal(active, self._mean_active):
             self._mean = self._demand_rate * self._demand_factor * active[:, None]
             self._zero_probability = np.exp(-self._mean)
             self._mean_active = active

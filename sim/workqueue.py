@@ -69,21 +69,23 @@ class WorkQueue:
         """Take out the instances where ``drop`` holds and merge ``new`` ones in, in one
         rebuild of every column: the queue is copied once, not once per change (a day's
         closing drops finished work and moves chased work in a single pass)."""
-        kept_at = np.arange(len(self)) if drop is None else np.flatnonzero(~drop)
+        kept_at = None if drop is None else np.flatnonzero(~drop)
         if new is None:
             new = {name: np.empty(0, dtype=dtype) for name, dtype in zip(COLUMNS, DTYPES,
                                                                         strict=True)}
         new.setdefault("channel", np.full(len(new["key"]), FORMAL, dtype=np.int8))
         order = np.argsort(new["key"], kind="stable")
-        position = np.searchsorted(self.key[kept_at], new["key"][order], side="right")
-        size = len(kept_at) + len(order)
+        kept_keys = self.key if kept_at is None else self.key[kept_at]
+        position = np.searchsorted(kept_keys, new["key"][order], side="right")
+        size = len(kept_keys) + len(order)
         new_at = position + np.arange(len(order))
         is_new = np.zeros(size, dtype=bool)
         is_new[new_at] = True
         old_at = np.flatnonzero(~is_new)
         for name, dtype in zip(COLUMNS, DTYPES, strict=True):
             merged = np.empty(size, dtype=dtype)
-            merged[old_at] = getattr(self, name)[kept_at]
+            column = getattr(self, name)
+            merged[old_at] = column if kept_at is None else column[kept_at]
             merged[new_at] = new[name][order]
             setattr(self, name, merged)
         self._first = None

@@ -51,8 +51,8 @@ def test_each_day_gets_the_same_uniforms_whatever_the_block_size(monkeypatch):
 
 def test_a_source_fills_its_own_rows_from_its_own_stream():
     uniforms = DailyUniforms([np.random.default_rng(3), np.random.default_rng(4)], [2, 3], 4)
-    second_source_day_0 = np.random.default_rng(4).random((uniforms.block_days, 3, 4))[0]
-    assert np.array_equal(uniforms.at(0)[2:], second_source_day_0)
+    second_source = np.random.default_rng(4).random((uniforms.block_days, 3, 4), dtype=np.float32)
+    assert np.array_equal(uniforms.at(0)[2:], second_source[0])
 
 
 def test_uniforms_refuse_to_go_back_to_an_earlier_block():
