@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-stamp
 
-.PHONY: install run test test-fast test-newest lint typecheck calibration bench bench-simpy regression-refresh validation-report clean
+.PHONY: install run test test-fast test-newest lint typecheck calibration bench bench-simpy bench-scale regression-refresh validation-report clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,12 @@ bench: $(STAMP)
 # per second, and the docking table that shows both do the same work.
 bench-simpy: $(STAMP)
 	$(BIN)/python benchmarks/bench_simpy.py
+
+# Time and peak memory against the number of communities (36-3,620, one year) and the number
+# of years (1-10, 362 communities), each case in a fresh process (issue 12, "Scale"); writes
+# benchmarks/results/scale.csv and scale.png. A few minutes: kept out of `make bench`.
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/bench_scale.py
 
 regression-refresh: $(STAMP)
 	$(BIN)/python tests/regression.py --refresh
