@@ -19,7 +19,7 @@ import mesa
 import numpy as np
 
 from sim.catalog import ADMIN, CAMPAIGN, DEMAND, PERIODIC, TaskCatalog
-from sim.draws import DailyUniforms, NormalBuffers, poisson_from_uniforms
+from sim.draws import DailyUniforms, NormalBuffers, check_means, poisson_cells
 from sim.instances import INFORMAL, Batch
 from sim.reforms import Schedule
 from sim.scenario import Scenario
@@ -152,9 +152,8 @@ class Departments:
         due = (day >= self._first_day) & ((day - self._first_day) % self._period == 0)
         broadcast = np.concatenate([self._periodic[due],
                                     self._campaigns.get(day, np.empty(0, dtype=np.int64))])
-        counts = poisson_from_uniforms(*self._means(day), self._uniforms.at(day))
-        rows, cols = np.nonzero(counts)
-        repeats = counts[rows, cols]
+        cells, repeats = poisson_cells(*self._means(day), self._uniforms.at(day))
+        rows, cols = np.divmod(cells, n)
         community = np.concatenate([np.tile(np.arange(n), len(broadcast)),
                                     np.repeat(cols, repeats)]).astype(np.int64)
         task = np.concatenate([np.repeat(broadcast, n),
@@ -170,7 +169,8 @@ class Departments:
         active = day >= self._demand_start
         if self._mean_active is None or not np.array_equal(active, self._mean_active):
             self._mean = self._demand_rate * self._demand_factor * active[:, None]
-            self._zero_probability = np.exp(-self._mean)
+            check_means(self._mean)
+            self._zero_probability = np.exp(-self._mean).astype(np.float32)
             self._mean_active = active
         return self._mean, self._zero_probability
 

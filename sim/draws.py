@@ -60,33 +60,41 @@ class DailyUniforms:
         self._block_index += 1
 
 
-def poisson_from_uniforms(mean: np.ndarray, zero_probability: np.ndarray,
-                          uniform: np.ndarray) -> np.ndarray:
-    """Poisson counts by inverse transform: the least k whose cumulative probability
-    exceeds each cell's uniform. Exact, and monotone in the mean for a given uniform, so a
-    change of rate moves counts as little as it can (common random numbers).
-    ``zero_probability`` is ``exp(-mean)``, which callers drawing day after day with the
-    same means compute once."""
+def check_means(mean: np.ndarray) -> None:
+    """Refuse Poisson means too large for inverse-transform sampling in float64."""
     if mean.size and float(mean.max()) > MAX_POISSON_MEAN:
         raise ValueError(f"a Poisson mean of {float(mean.max()):.0f} per community and day "
                          f"exceeds {MAX_POISSON_MEAN:.0f}; split the task type or lower "
                          "its rate")
-    counts = np.zeros(mean.shape, dtype=np.int64)
-    flat_mean, flat_uniform = mean.ravel(), uniform.ravel()
-    probability = zero_probability.ravel()
-    cell = np.flatnonzero(flat_uniform >= probability)
-    lam, u = flat_mean[cell], flat_uniform[cell]
-    p = probability[cell]
+
+
+def poisson_cells(mean: np.ndarray, zero_probability: np.ndarray,
+                  uniform: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Poisson counts by inverse transform, for the cells that have any: their flat
+    indices (ascending) and counts.
+
+    A cell's count is the least k whose cumulative probability exceeds its uniform:
+    exact, and monotone in the mean for a given uniform, so a change of rate moves counts
+    as little as it can (common random numbers). ``zero_probability`` is ``exp(-mean)``
+    in the uniforms' precision, which callers drawing day after day with the same means
+    compute once; only the few cells with an arrival are worked out further, in float64.
+    """
+    cells = np.flatnonzero(uniform.ravel() >= zero_probability.ravel())
+    lam = mean.ravel()[cells]
+    u = uniform.ravel()[cells].astype(float)
+    counts = np.ones(len(cells), dtype=np.int64)
+    p = np.exp(-lam)
     cumulative = p.copy()
+    at = np.arange(len(cells))
     k = 0
-    while cell.size and k < 4 * MAX_POISSON_MEAN:
+    while at.size and k < 4 * MAX_POISSON_MEAN:
         k += 1
-        counts.flat[cell] = k
+        counts[at] = k
         p = p * lam / k
         cumulative = cumulative + p
         more = u >= cumulative
-        cell, lam, u, p, cumulative = cell[more], lam[more], u[more], p[more], cumulative[more]
-    return counts
+        at, lam, u, p, cumulative = at[more], lam[more], u[more], p[more], cumulative[more]
+    return cells, counts
 
 
 class NormalBuffers:

@@ -46,6 +46,8 @@ class Ledger:
     def add(self, day: int, field: str, community: np.ndarray,
             amount: np.ndarray | None = None) -> None:
         """Add ``amount`` (default 1 each) to ``field`` of each listed community."""
+        if not len(community):
+            return
         counts = np.bincount(community, weights=amount, minlength=self.n_communities)
         self.weekly[day // DAYS_PER_WEEK, self._field[field]] += counts
 

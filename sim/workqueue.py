@@ -4,6 +4,10 @@ No Python object per task instance: a day's arrivals are merged into arrays
 kept sorted by (pool, priority key), and hours are handed out to a whole city
 at once with a cumulative sum per pool. Ties keep arrival order because new
 items are inserted after existing items with an equal key.
+
+Changes wait until a column is next read: the close of one day (finished work
+out, chased work moved) and the next day's arrivals are then made in one
+rebuild of the columns instead of two.
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ DONE_TOLERANCE = 1e-7  # hours; below this an instance counts as finished
 class WorkQueue:
     """Open task instances, sorted by key (pool first)."""
 
-    # One array per name in COLUMNS, set in __init__ through setattr (declared here for the
-    # type checker; annotations only, no class attributes).
+    # One array per name in COLUMNS, read and written through the properties made below the
+    # class (a read first applies any change waiting); declared here for the type checker.
     key: np.ndarray
     pool: np.ndarray
     community: np.ndarray
@@ -36,9 +40,11 @@ class WorkQueue:
     channel: np.ndarray
 
     def __init__(self) -> None:
-        for name, dtype in zip(COLUMNS, DTYPES, strict=True):
-            setattr(self, name, np.empty(0, dtype=dtype))
+        self._columns = {name: np.empty(0, dtype=dtype)
+                         for name, dtype in zip(COLUMNS, DTYPES, strict=True)}
         self._first: np.ndarray | None = None
+        self._drop: np.ndarray | None = None             # waiting: instances to take out...
+        self._coming: list[dict[str, np.ndarray]] = []   # ...and instances to merge in
 
     def __len__(self) -> int:
         return len(self.key)
@@ -66,16 +72,29 @@ class WorkQueue:
         return {name: getattr(self, name)[at] for name in COLUMNS}
 
     def update(self, drop: np.ndarray | None, new: dict[str, np.ndarray] | None) -> None:
-        """Take out the instances where ``drop`` holds and merge ``new`` ones in, in one
-        rebuild of every column: the queue is copied once, not once per change (a day's
-        closing drops finished work and moves chased work in a single pass)."""
+        """Take out the instances where ``drop`` holds (a mask over the queue as it reads
+        now) and merge ``new`` ones in. Both wait for the next read of a column, so that
+        changes made between two reads cost one rebuild of every column."""
+        if drop is not None:
+            self._apply()
+            self._drop = drop
+        if new is not None and len(new["key"]):
+            new = dict(new)
+            new.setdefault("channel", np.full(len(new["key"]), FORMAL, dtype=np.int8))
+            self._coming.append(new)
+
+    def _apply(self) -> None:
+        """Make the waiting changes: one pass over every column."""
+        drop, coming = self._drop, self._coming
+        if drop is None and not coming:
+            return
+        self._drop, self._coming = None, []
+        columns = self._columns
         kept_at = None if drop is None else np.flatnonzero(~drop)
-        if new is None:
-            new = {name: np.empty(0, dtype=dtype) for name, dtype in zip(COLUMNS, DTYPES,
-                                                                        strict=True)}
-        new.setdefault("channel", np.full(len(new["key"]), FORMAL, dtype=np.int8))
+        new = {name: np.concatenate([part[name] for part in coming]) if coming
+               else np.empty(0, dtype=dtype) for name, dtype in zip(COLUMNS, DTYPES, strict=True)}
         order = np.argsort(new["key"], kind="stable")
-        kept_keys = self.key if kept_at is None else self.key[kept_at]
+        kept_keys = columns["key"] if kept_at is None else columns["key"][kept_at]
         position = np.searchsorted(kept_keys, new["key"][order], side="right")
         size = len(kept_keys) + len(order)
         new_at = position + np.arange(len(order))
@@ -84,10 +103,10 @@ class WorkQueue:
         old_at = np.flatnonzero(~is_new)
         for name, dtype in zip(COLUMNS, DTYPES, strict=True):
             merged = np.empty(size, dtype=dtype)
-            column = getattr(self, name)
+            column = columns[name]
             merged[old_at] = column if kept_at is None else column[kept_at]
             merged[new_at] = new[name][order]
-            setattr(self, name, merged)
+            columns[name] = merged
         self._first = None
 
     def allocate(self, capacity: np.ndarray, eligible: np.ndarray | None = None) -> np.ndarray:
@@ -97,26 +116,69 @@ class WorkQueue:
         """
         if not len(self) or not (capacity > 0).any():
             return np.zeros(len(self))
-        want = self.remaining if eligible is None else np.where(eligible, self.remaining, 0.0)
+        if eligible is not None:
+            return self._allocate_to(np.flatnonzero(eligible), capacity)
+        want = self.remaining
         ahead = hours_ahead(want, self._segment_first())
         worked = np.clip(capacity[self.pool] - ahead, 0.0, want)
         self.remaining -= worked
+        return worked
+
+    def _allocate_to(self, items: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+        """``allocate`` over the listed items only (in queue order, so still sorted by pool):
+        the same sums as over the whole queue with the others at zero, on fewer elements."""
+        worked = np.zeros(len(self))
+        if not len(items):
+            return worked
+        want = self.remaining[items]
+        pool = self.pool[items]
+        ahead = hours_ahead(want, first_of_group(pool))
+        share = np.clip(capacity[pool] - ahead, 0.0, want)
+        self.remaining[items] -= share
+        worked[items] = share
         return worked
 
     def finished(self) -> np.ndarray:
         return self.remaining <= DONE_TOLERANCE
 
     def _segment_first(self) -> np.ndarray:
+        self._apply()
         if self._first is None:
             self._first = first_of_group(self.pool)
         return self._first
 
 
+def _column(name: str) -> property:
+    """A column as a property: reading it applies the waiting changes first."""
+
+    def read(queue: WorkQueue) -> np.ndarray:
+        queue._apply()
+        return queue._columns[name]
+
+    def write(queue: WorkQueue, values: np.ndarray) -> None:
+        queue._apply()          # values are meant for the queue as it reads now
+        queue._columns[name] = values
+
+    return property(read, write, doc=f"The ``{name}`` of every open instance, in key order.")
+
+
+for _name in COLUMNS:
+    setattr(WorkQueue, _name, _column(_name))
+
+
 def first_of_group(sorted_groups: np.ndarray) -> np.ndarray:
     """For each element of a sorted array, the index where its run of equal values starts."""
     n = len(sorted_groups)
-    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
-    return np.repeat(starts, np.diff(np.r_[starts, n]))
+    if not n:
+        return np.empty(0, dtype=np.int64)
+    begins = np.empty(n, dtype=bool)
+    begins[0] = True
+    np.not_equal(sorted_groups[1:], sorted_groups[:-1], out=begins[1:])
+    starts = np.flatnonzero(begins)
+    lengths = np.empty(len(starts), dtype=np.int64)
+    lengths[:-1] = starts[1:] - starts[:-1]
+    lengths[-1] = n - starts[-1]
+    return np.repeat(starts, lengths)
 
 
 def hours_ahead(hours: np.ndarray, first: np.ndarray) -> np.ndarray:
