@@ -196,8 +196,8 @@ class Committees:
     def _co_produce(self, day: int, volunteer_hours: np.ndarray) -> None:
         """Volunteers' hours on open resident items, booked as ``volunteer_hours``, not as
         staff hours."""
-        worked = co_produce(self.queue, volunteer_hours, self.volunteer_share)
-        self.ledger.add(day, "volunteer_hours", self.queue.community, worked)
+        items, worked = co_produce(self.queue, volunteer_hours, self.volunteer_share)
+        self.ledger.add(day, "volunteer_hours", self.queue.community[items], worked)
 
     def _learning(self, day: int) -> np.ndarray:
         """Hours new hires still learning do not yet deliver (novices count in part), booked

@@ -161,27 +161,25 @@ def _volunteer_key(queue: WorkQueue, items: np.ndarray) -> np.ndarray:
             | queue.arrival[items].astype(np.int64))
 
 
-def co_produce(queue: WorkQueue, capacity: np.ndarray, share: float) -> np.ndarray:
+def co_produce(queue: WorkQueue, capacity: np.ndarray,
+               share: float) -> tuple[np.ndarray, np.ndarray]:
     """Spend each community's volunteer hours on its open resident items, earliest due first.
 
     Volunteers can do at most ``share`` of an item's effort: the rest (casework,
     signatures, judgement) stays with staff, so an item takes volunteer hours only
-    while more than ``(1 - share) x effort`` of it remains. Returns hours worked per
-    instance (already deducted from ``remaining``).
+    while more than ``(1 - share) x effort`` of it remains. Returns the items volunteers
+    could work on (queue positions) and the hours they worked on each (already deducted
+    from ``remaining``).
     """
-    if not len(queue):
-        return np.zeros(0)
     resident = np.flatnonzero(queue.kind != ADMIN)
-    room = np.zeros(len(queue))
-    room[resident] = np.maximum(
-        queue.remaining[resident] - (1.0 - share) * queue.effort[resident], 0.0)
-    open_to_volunteers = resident[room[resident] > 0.0]
-    order = open_to_volunteers[np.argsort(_volunteer_key(queue, open_to_volunteers),
-                                          kind="stable")]
-    community = queue.community[order]
-    want = room[order]
+    remaining = queue.remaining[resident]
+    room = np.maximum(remaining - (1.0 - share) * queue.effort[resident], 0.0)
+    has_room = room > 0.0
+    items, room = resident[has_room], room[has_room]
+    order = np.argsort(_volunteer_key(queue, items), kind="stable")
+    items, want = items[order], room[order]
+    community = queue.community[items]
     ahead = hours_ahead(want, first_of_group(community))
-    worked = np.zeros(len(queue))
-    worked[order] = np.clip(capacity[community] - ahead, 0.0, want)
-    queue.remaining -= worked
-    return worked
+    worked = np.clip(capacity[community] - ahead, 0.0, want)
+    queue.remaining[items] -= worked
+    return items, worked
