@@ -301,17 +301,20 @@ class Committees:
             return
         staff, overtime, purchased = (self._worked[source] for source in WORK_SOURCES)
         people = staff + overtime
-        ledger.add_task("hours", queue.task, people + purchased)
-        ledger.add(day, "purchased_hours", queue.community, purchased)
-        own = self._pool_is_own[queue.pool]
-        ledger.add_hours_by_kind(day, queue.community[own], queue.kind[own], people[own])
-        informal = own & (queue.channel == INFORMAL)
-        ledger.add(day, "informal_admin_hours", queue.community[informal], people[informal])
+        worked = np.flatnonzero((people > 0.0) | (purchased > 0.0))   # the items anyone touched
+        people, overtime, purchased = people[worked], overtime[worked], purchased[worked]
+        task, community, pool = queue.task[worked], queue.community[worked], queue.pool[worked]
+        ledger.add_task("hours", task, people + purchased)
+        ledger.add(day, "purchased_hours", community, purchased)
+        own = self._pool_is_own[pool]
+        ledger.add_hours_by_kind(day, community[own], queue.kind[worked][own], people[own])
+        informal = own & (queue.channel[worked] == INFORMAL)
+        ledger.add(day, "informal_admin_hours", community[informal], people[informal])
         for role, field in ((GRID, "grid_hours"), (ZONE, "zone_hours")):
             if role in self._roles_present:
-                theirs = self.workforce.role[queue.pool] == role
-                ledger.add(day, field, queue.community[theirs], people[theirs])
-        ledger.add(day, "overtime_hours", queue.community[own], overtime[own])
+                theirs = self.workforce.role[pool] == role
+                ledger.add(day, field, community[theirs], people[theirs])
+        ledger.add(day, "overtime_hours", community[own], overtime[own])
 
     # --- closing ----------------------------------------------------------------------------
     def close(self, day: int) -> None:
