@@ -62,7 +62,8 @@ class Committees:
         # and the roles present at all, looked up once: every day books hours by them.
         self._pool_is_own = (workforce.role != GRID) & (workforce.role != ZONE)
         self._roles_present = frozenset(workforce.role.tolist())
-        self._open_types = np.zeros(len(workforce) * len(catalog), dtype=bool)
+        # Per (pool, type): the position in the queue that last claimed it (see _after_switching).
+        self._claimed_by = np.zeros(len(workforce) * len(catalog), dtype=np.int64)
         self.assessment = assessment
         self.relay = np.zeros(n_communities, dtype=np.int64) if relay is None else relay
         self.documentation = Documentation(catalog, settings)
@@ -279,10 +280,13 @@ class Committees:
             return hours
         n_tasks = len(self.catalog)
         pool_and_type = queue.pool * n_tasks + queue.task
-        marks = self._open_types        # one flag per (pool, type), all False between calls
-        marks[pool_and_type] = True
-        open_types = np.count_nonzero(marks.reshape(len(self.workforce), n_tasks), axis=1)
-        marks[pool_and_type] = False
+        # Each open instance claims its (pool, type) cell; of several instances of a cell one
+        # claim stands, so counting the instances whose claim stood counts each open type
+        # once (without scanning every cell, or clearing them: a stale claim is never read).
+        position = np.arange(len(pool_and_type))
+        self._claimed_by[pool_and_type] = position
+        stood = self._claimed_by[pool_and_type] == position
+        open_types = np.bincount(queue.pool[stood], minlength=len(self.workforce))
         loss = cost * open_types * self.workforce.is_community_staff
         return np.maximum(hours - loss, 0.0)
 
@@ -321,10 +325,9 @@ class Committees:
         """Finished work leaves (late if past its deadline); resident requests left too long
         are withdrawn unserved; administrative work falling due today is chased."""
         queue, ledger = self.queue, self.ledger
-        done = queue.finished()
-        overdue = day - queue.due
-        lapse = ~done & (queue.kind != ADMIN) & (overdue >= self.patience_days)
-        leaving = done | lapse
+        leaving = queue.finished()
+        waited = np.flatnonzero(queue.due <= day - self.patience_days)   # few, beyond patience
+        leaving[waited[queue.kind[waited] != ADMIN]] = True     # resident requests withdrawn
         finished = queue.where(leaving)
         was_done = finished["remaining"] <= DONE_TOLERANCE
         late = was_done & (day > finished["due"])
@@ -338,7 +341,9 @@ class Committees:
         ledger.add(day, "resident_on_time", finished["community"][resident & was_done & ~late])
         ledger.add(day, "days_open_finished", finished["community"],
                    (day - finished["arrival"]).astype(float))
-        ledger.add(day, "open_item_days", queue.community[~leaving])
+        open_items = (np.bincount(queue.community, minlength=self.n_communities)
+                      - np.bincount(finished["community"], minlength=self.n_communities))
+        ledger.add(day, "open_item_days", np.arange(self.n_communities), open_items)
         unmet = gone & (finished["kind"] == SELFGOV)
         ledger.add(day, "unmet_selfgov_hours", finished["community"][unmet],
                    finished["remaining"][unmet])
@@ -350,7 +355,10 @@ class Committees:
         ledger.add_task("lapsed", finished["task"][gone])
         own = self.workforce.is_community_staff
         ledger.add(day, "staff_days", self.workforce.community[own], self.workforce.staff[own])
-        missed = ~leaving & (queue.kind == ADMIN) & (queue.due == day)
+        due_today = np.flatnonzero(queue.due == day)
+        due_today = due_today[(queue.kind[due_today] == ADMIN) & ~leaving[due_today]]
+        missed = np.zeros(len(queue), dtype=bool)
+        missed[due_today] = True
         chased = self._cut_corners(day, missed)
         queue.update(leaving if chased is None else leaving | missed, chased)
 
