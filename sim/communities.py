@@ -135,10 +135,10 @@ class Committees:
         self._purchase(day)
         protected_left = protected
         if protected.any():
-            protected_left = protected - self._used(
-                day, queue.allocate(protected, queue.kind == SELFGOV))
-            protected_left -= self._used(day, queue.allocate(protected_left,
-                                                             queue.kind == SERVICE))
+            protected_left = protected - self._spend(
+                day, np.flatnonzero(queue.kind == SELFGOV), protected)
+            protected_left -= self._spend(day, np.flatnonzero(queue.kind == SERVICE),
+                                          protected_left)
         pressed = self._pressed_work()      # the queue holds the same items all day
         spare = regular - protected - self._pressed_first(day, regular - protected, pressed)
         spare -= self._used(day, queue.allocate(spare))
@@ -160,12 +160,14 @@ class Committees:
     def _pressed_work(self) -> np.ndarray | None:
         """Open assessed items of communities their street office has pressed, in their own
         staff's queues (a zone centre or grid workers serve other communities too and are
-        not scored); None when no community is pressed."""
+        not scored), as queue positions; None when no community is pressed."""
         assessment, queue = self.assessment, self.queue
         if assessment is None or not assessment.pressed.any() or not len(queue):
             return None
-        own = self.workforce.is_community_staff[queue.pool]
-        return own & assessment.pressed[queue.community] & assessment.assessed[queue.task]
+        items = np.flatnonzero(assessment.pressed[queue.community])   # few communities
+        keep = (self.workforce.is_community_staff[queue.pool[items]]
+                & assessment.assessed[queue.task[items]])
+        return items[keep]
 
     def _pressed_first(self, day: int, hours: np.ndarray,
                        pressed: np.ndarray | None) -> np.ndarray:
@@ -175,8 +177,8 @@ class Committees:
             return np.zeros(len(self.workforce))
         assessment, queue = self.assessment, self.queue
         assert assessment is not None  # pressed work exists only under an assessment
-        used = self._used(day, queue.allocate(hours, pressed & assessment.veto[queue.task]))
-        return used + self._used(day, queue.allocate(hours - used, pressed))
+        used = self._spend(day, pressed[assessment.veto[queue.task[pressed]]], hours)
+        return used + self._spend(day, pressed, hours - used)
 
     def _purchase(self, day: int) -> None:
         """Purchased help bought with money that follows the task takes administrative work;
@@ -224,15 +226,17 @@ class Committees:
         pool's own first, then its partner's; the hours count towards the overtime of the
         people who worked them."""
         queue, workforce = self.queue, self.workforce
+        cap = workforce.overtime_hours()
+        if not (cap > 0).any():
+            return
         pressing = queue.due <= day + self.overtime_trigger_days
         if pressed is not None:
-            pressing |= pressed
-        cap = workforce.overtime_hours()
-        own = self._used(day, queue.allocate(cap, pressing), "overtime")
+            pressing[pressed] = True
+        items = np.flatnonzero(pressing)
+        own = self._spend(day, items, cap, "overtime")
         self.overtime_this_week += own
         if self.has_partners:
-            lent = self._used(day, queue.allocate(self._lent(cap - own), pressing),
-                             "overtime")
+            lent = self._spend(day, items, self._lent(cap - own), "overtime")
             self.overtime_this_week += self._returned(lent)
 
     def _plan_own_time(self, day: int, switching: np.ndarray, protected_left: np.ndarray,
@@ -289,6 +293,17 @@ class Committees:
         open_types = np.bincount(queue.pool[stood], minlength=len(self.workforce))
         loss = cost * open_types * self.workforce.is_community_staff
         return np.maximum(hours - loss, 0.0)
+
+    def _spend(self, day: int, items: np.ndarray, capacity: np.ndarray,
+               source: str = "staff") -> np.ndarray:
+        """A pass over the listed items (queue positions): hours noted as ``_used`` does,
+        hours used per pool returned, the work done on the listed items only."""
+        queue = self.queue
+        if not len(items) or not (capacity > 0).any():
+            return np.zeros(len(self.workforce))
+        share = queue.allocate_items(items, capacity)
+        self._worked[source][items] += share
+        return np.bincount(queue.pool[items], share, minlength=len(self.workforce))
 
     def _used(self, day: int, worked: np.ndarray, source: str = "staff") -> np.ndarray:
         """Note a pass's hours (booked once the day's passes are done); return hours used

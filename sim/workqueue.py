@@ -117,26 +117,28 @@ class WorkQueue:
         if not len(self) or not (capacity > 0).any():
             return np.zeros(len(self))
         if eligible is not None:
-            return self._allocate_to(np.flatnonzero(eligible), capacity)
+            items = np.flatnonzero(eligible)
+            worked = np.zeros(len(self))
+            worked[items] = self.allocate_items(items, capacity)
+            return worked
         want = self.remaining
         ahead = hours_ahead(want, self._segment_first())
         worked = np.clip(capacity[self.pool] - ahead, 0.0, want)
         self.remaining -= worked
         return worked
 
-    def _allocate_to(self, items: np.ndarray, capacity: np.ndarray) -> np.ndarray:
-        """``allocate`` over the listed items only (in queue order, so still sorted by pool):
-        the same sums as over the whole queue with the others at zero, on fewer elements."""
-        worked = np.zeros(len(self))
+    def allocate_items(self, items: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+        """``allocate`` over the listed items only (ascending queue positions, so still
+        sorted by pool): the same sums as over the whole queue with the others at zero, on
+        fewer elements. Returns the hours worked on each listed item."""
         if not len(items):
-            return worked
+            return np.zeros(0)
         want = self.remaining[items]
         pool = self.pool[items]
         ahead = hours_ahead(want, first_of_group(pool))
         share = np.clip(capacity[pool] - ahead, 0.0, want)
         self.remaining[items] -= share
-        worked[items] = share
-        return worked
+        return share
 
     def finished(self) -> np.ndarray:
         return self.remaining <= DONE_TOLERANCE
