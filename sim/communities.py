@@ -136,8 +136,8 @@ class Committees:
         protected_left = protected
         if protected.any():
             protected_left = protected - self._spend(
-                day, np.flatnonzero(queue.kind == SELFGOV), protected)
-            protected_left -= self._spend(day, np.flatnonzero(queue.kind == SERVICE),
+                day, (queue.kind == SELFGOV).nonzero()[0], protected)
+            protected_left -= self._spend(day, (queue.kind == SERVICE).nonzero()[0],
                                           protected_left)
         pressed = self._pressed_work()      # the queue holds the same items all day
         spare = regular - protected - self._pressed_first(day, regular - protected, pressed)
@@ -164,7 +164,7 @@ class Committees:
         assessment, queue = self.assessment, self.queue
         if assessment is None or not assessment.pressed.any() or not len(queue):
             return None
-        items = np.flatnonzero(assessment.pressed[queue.community])   # few communities
+        items = assessment.pressed[queue.community].nonzero()[0]   # few communities
         keep = (self.workforce.is_community_staff[queue.pool[items]]
                 & assessment.assessed[queue.task[items]])
         return items[keep]
@@ -232,7 +232,7 @@ class Committees:
         pressing = queue.due <= day + self.overtime_trigger_days
         if pressed is not None:
             pressing[pressed] = True
-        items = np.flatnonzero(pressing)
+        items = pressing.nonzero()[0]
         own = self._spend(day, items, cap, "overtime")
         self.overtime_this_week += own
         if self.has_partners:
@@ -320,7 +320,7 @@ class Committees:
             return
         staff, overtime, purchased = (self._worked[source] for source in WORK_SOURCES)
         people = staff + overtime
-        worked = np.flatnonzero((people > 0.0) | (purchased > 0.0))   # the items anyone touched
+        worked = ((people > 0.0) | (purchased > 0.0)).nonzero()[0]   # the items anyone touched
         people, overtime, purchased = people[worked], overtime[worked], purchased[worked]
         task, community, pool = queue.task[worked], queue.community[worked], queue.pool[worked]
         ledger.add_task("hours", task, people + purchased)
@@ -341,7 +341,7 @@ class Committees:
         are withdrawn unserved; administrative work falling due today is chased."""
         queue, ledger = self.queue, self.ledger
         leaving = queue.finished()
-        waited = np.flatnonzero(queue.due <= day - self.patience_days)   # few, beyond patience
+        waited = (queue.due <= day - self.patience_days).nonzero()[0]   # few, beyond patience
         leaving[waited[queue.kind[waited] != ADMIN]] = True     # resident requests withdrawn
         finished = queue.where(leaving)
         was_done = finished["remaining"] <= DONE_TOLERANCE
@@ -370,7 +370,7 @@ class Committees:
         ledger.add_task("lapsed", finished["task"][gone])
         own = self.workforce.is_community_staff
         ledger.add(day, "staff_days", self.workforce.community[own], self.workforce.staff[own])
-        due_today = np.flatnonzero(queue.due == day)
+        due_today = (queue.due == day).nonzero()[0]
         due_today = due_today[(queue.kind[due_today] == ADMIN) & ~leaving[due_today]]
         missed = np.zeros(len(queue), dtype=bool)
         missed[due_today] = True

@@ -79,7 +79,7 @@ def poisson_cells(mean: np.ndarray, zero_probability: np.ndarray,
     in the uniforms' precision, which callers drawing day after day with the same means
     compute once; only the few cells with an arrival are worked out further, in float64.
     """
-    cells = np.flatnonzero(uniform.ravel() >= zero_probability.ravel())
+    cells = (uniform.ravel() >= zero_probability.ravel()).nonzero()[0]
     lam = mean.ravel()[cells]
     u = uniform.ravel()[cells].astype(float)
     counts = np.ones(len(cells), dtype=np.int64)
@@ -125,7 +125,7 @@ class NormalBuffers:
         """Refill the sources whose buffers cannot cover ``need`` (growing all buffers when
         one day needs more than they hold), keeping each source's unused normals first."""
         capacity = self._buffer.shape[1]
-        short = np.flatnonzero(self._next + need > capacity)
+        short = (self._next + need > capacity).nonzero()[0]
         if not len(short):
             return
         if int(need.max()) > capacity // 2:

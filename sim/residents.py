@@ -63,7 +63,7 @@ class Residents:
         self.volunteer_hours_per_household = settings[KEY + "volunteer_hours_per_household"]
         self.volunteer_share = settings[KEY + "volunteer_share"]
         self.complaint_probability = settings[KEY + "complaint_probability"]
-        complaint = np.flatnonzero(catalog.task_id == settings[KEY + "complaint_task"])
+        complaint = (catalog.task_id == settings[KEY + "complaint_task"]).nonzero()[0]
         self.complaint_task = int(complaint[0]) if len(complaint) else None
         self.participation = np.full(len(households), self.baseline)
         self.pending = np.zeros((DAYS_PER_WEEK, len(households)), dtype=np.int64)
@@ -171,7 +171,7 @@ def co_produce(queue: WorkQueue, capacity: np.ndarray,
     could work on (queue positions) and the hours they worked on each (already deducted
     from ``remaining``).
     """
-    resident = np.flatnonzero(queue.kind != ADMIN)
+    resident = (queue.kind != ADMIN).nonzero()[0]
     remaining = queue.remaining[resident]
     room = np.maximum(remaining - (1.0 - share) * queue.effort[resident], 0.0)
     has_room = room > 0.0

@@ -45,6 +45,7 @@ class WorkQueue:
         self._first: np.ndarray | None = None
         self._drop: np.ndarray | None = None             # waiting: instances to take out...
         self._coming: list[dict[str, np.ndarray]] = []   # ...and instances to merge in
+        self._waiting = False                            # any change waiting at all
 
     def __len__(self) -> int:
         return len(self.key)
@@ -68,7 +69,7 @@ class WorkQueue:
 
     def where(self, mask: np.ndarray) -> dict[str, np.ndarray]:
         """The columns of the instances where ``mask`` holds (copies)."""
-        at = np.flatnonzero(mask)
+        at = mask.nonzero()[0]
         return {name: getattr(self, name)[at] for name in COLUMNS}
 
     def update(self, drop: np.ndarray | None, new: dict[str, np.ndarray] | None) -> None:
@@ -78,19 +79,21 @@ class WorkQueue:
         if drop is not None:
             self._apply()
             self._drop = drop
+            self._waiting = True
         if new is not None and len(new["key"]):
             new = dict(new)
             new.setdefault("channel", np.full(len(new["key"]), FORMAL, dtype=np.int8))
             self._coming.append(new)
+            self._waiting = True
 
     def _apply(self) -> None:
         """Make the waiting changes: one pass over every column."""
-        drop, coming = self._drop, self._coming
-        if drop is None and not coming:
+        if not self._waiting:
             return
-        self._drop, self._coming = None, []
+        drop, coming = self._drop, self._coming
+        self._drop, self._coming, self._waiting = None, [], False
         columns = self._columns
-        kept_at = None if drop is None else np.flatnonzero(~drop)
+        kept_at = None if drop is None else (~drop).nonzero()[0]
         new = {name: np.concatenate([part[name] for part in coming]) if coming
                else np.empty(0, dtype=dtype) for name, dtype in zip(COLUMNS, DTYPES, strict=True)}
         order = np.argsort(new["key"], kind="stable")
@@ -100,7 +103,7 @@ class WorkQueue:
         new_at = position + np.arange(len(order))
         is_new = np.zeros(size, dtype=bool)
         is_new[new_at] = True
-        old_at = np.flatnonzero(~is_new)
+        old_at = (~is_new).nonzero()[0]
         for name, dtype in zip(COLUMNS, DTYPES, strict=True):
             merged = np.empty(size, dtype=dtype)
             column = columns[name]
@@ -117,7 +120,7 @@ class WorkQueue:
         if not len(self) or not (capacity > 0).any():
             return np.zeros(len(self))
         if eligible is not None:
-            items = np.flatnonzero(eligible)
+            items = eligible.nonzero()[0]
             worked = np.zeros(len(self))
             worked[items] = self.allocate_items(items, capacity)
             return worked
@@ -154,7 +157,8 @@ def _column(name: str) -> property:
     """A column as a property: reading it applies the waiting changes first."""
 
     def read(queue: WorkQueue) -> np.ndarray:
-        queue._apply()
+        if queue._waiting:
+            queue._apply()
         return queue._columns[name]
 
     def write(queue: WorkQueue, values: np.ndarray) -> None:
@@ -176,7 +180,7 @@ def first_of_group(sorted_groups: np.ndarray) -> np.ndarray:
     begins = np.empty(n, dtype=bool)
     begins[0] = True
     np.not_equal(sorted_groups[1:], sorted_groups[:-1], out=begins[1:])
-    starts = np.flatnonzero(begins)
+    starts = begins.nonzero()[0]
     lengths = np.empty(len(starts), dtype=np.int64)
     lengths[:-1] = starts[1:] - starts[:-1]
     lengths[-1] = n - starts[-1]
