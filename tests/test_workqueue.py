@@ -75,3 +75,34 @@ def test_removing_finished_work_returns_it():
     queue.allocate(np.array([3.0]))
     taken = queue.remove(queue.finished())
     assert taken["task"].tolist() == [0] and queue.task.tolist() == [1]
+
+
+def test_changes_waiting_for_a_read_give_the_queue_made_one_change_at_a_time():
+    def changed(together):
+        queue = queue_of("fifo", [0, 0, 1, 1], [0] * 4, [5] * 4, [0, 1, 2, 3], [3, 2, 1, 4])
+        moved = queue.where(np.array([False, True, False, False]))
+        moved["key"] = moved["key"] + 10
+        drop = np.array([True, True, False, False])
+        arrivals = columns("fifo", [1, 0], [0, 0], [5, 5], [4, 5], [6, 7], first_task=4)
+        if together:
+            queue.update(drop, moved)
+            queue.add(**arrivals)
+        else:
+            queue.update(drop, moved)
+            _ = queue.key                      # a read applies the first change alone
+            queue.add(**arrivals)
+        return {name: queue.where(np.ones(len(queue), dtype=bool))[name].tolist()
+                for name in ("key", "pool", "task", "remaining")}
+
+    assert changed(together=True) == changed(together=False)
+
+
+def test_a_pass_over_listed_items_works_as_a_pass_over_a_mask_of_them():
+    masked = queue_of("fifo", [0, 0, 0, 1, 1], [0] * 5, [5] * 5, [0, 1, 2, 3, 4], [3, 2, 4, 1, 5])
+    listed = queue_of("fifo", [0, 0, 0, 1, 1], [0] * 5, [5] * 5, [0, 1, 2, 3, 4], [3, 2, 4, 1, 5])
+    eligible = np.array([True, False, True, False, True])
+    capacity = np.array([5.0, 2.0])
+    worked = masked.allocate(capacity, eligible)
+    share = listed.allocate_items(eligible.nonzero()[0], capacity)
+    assert worked[eligible].tolist() == share.tolist()
+    assert masked.remaining.tolist() == listed.remaining.tolist()
