@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.metrics import compute_metrics
+from sim.model import CommunityWorkloadModel
 from tests.conftest import quiet_scenario, run_model, write_catalog
 
 ONE_PER_DAY = {"period_days": "1", "effort_spread": "0"}
@@ -87,3 +88,20 @@ def test_juggling_many_open_types_costs_hours(tmp_path):
                                       staffing__switch_cost_hours=0.25))
     assert np.isclose(staff_hours(free), 4 * 20 * 8.0)
     assert staff_hours(costly) < staff_hours(free) - 4 * 20 * 1.0
+
+
+def test_the_switching_cost_counts_each_open_type_of_a_pool_once(tmp_path):
+    rows = [{**ONE_PER_DAY, "effort_hours": "1", "deadline_days": "30"} for _ in range(3)]
+    catalog = write_catalog(tmp_path / "c.csv", rows)
+    model = CommunityWorkloadModel(quiet_scenario(catalog, staffing__switch_cost_hours=0.5))
+    pools = len(model.workforce)
+    pool = np.array([0, 0, 0, 1, 1, 1, 1], dtype=np.int64)       # pool 0: types 0, 1; pool 1: 2
+    task = np.array([0, 1, 0, 2, 2, 2, 2], dtype=np.int32)
+    n = len(pool)
+    model.queue.add(key=pool * 100 + np.arange(n), pool=pool, community=pool, task=task,
+                    kind=np.zeros(n, dtype=np.int8), due=np.full(n, 9, dtype=np.int32),
+                    arrival=np.zeros(n, dtype=np.int32), remaining=np.ones(n),
+                    effort=np.ones(n))
+    left = model.committees._after_switching(np.full(pools, 8.0))
+    assert left[:2].tolist() == [8.0 - 2 * 0.5, 8.0 - 1 * 0.5]
+    assert (left[2:] == 8.0).all()
