@@ -18,8 +18,11 @@ over staffing levels. Targets (issue 12, "Sweeps"):
   (``execute`` times model, run and metrics), divided by N.
 
 Two workers are timed twice: in the first pool of the process, whose fork server
-first imports the model (a fixed start-up cost of a fresh ``commsim sweep``), and
-again with the server running, the throughput the pool keeps.
+first imports the model (about 0.8 s), and again with the server running, the
+throughput the pool keeps. A user's ``commsim sweep`` starts the fork server first
+thing (``sim.executors.start_early``), so its import overlaps the command's own; the
+command line itself is timed too, one fresh process per sweep, imports included, for
+1 and 2 workers.
 
 Run with ``make bench``; figures vary with the machine's load.
 """
@@ -27,6 +30,8 @@ Run with ``make bench``; figures vary with the machine's load.
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -56,6 +61,22 @@ def sweep_seconds(sweep: SweepPlan, workers: int) -> tuple[float, float]:
         started = time.perf_counter()
         runs = run_sweep(sweep, Path(folder) / "sweep", workers=workers)
         return time.perf_counter() - started, float(runs["seconds"].sum())
+
+
+def command_seconds(runs: int, workers: int) -> float:
+    """Wall seconds of ``commsim sweep`` in a fresh process (imports, fork server and all)
+    for the same design as ``plan``."""
+    commsim = Path(sys.executable).with_name("commsim")
+    with tempfile.TemporaryDirectory() as folder:
+        command = [str(commsim), "sweep", str(BASELINE),
+                   "--vary", f"staffing.staff_per_community=10:{9 + runs}:1", "--reps", "1",
+                   "--seed", "1", "--workers", str(workers), "--quiet",
+                   "--out", str(Path(folder) / "sweep")]
+        for setting in CITY:
+            command += ["--set", setting]
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        return time.perf_counter() - started
 
 
 def direct_seconds(specs: list[RunSpec]) -> float:
@@ -90,10 +111,14 @@ def main() -> None:
     # (about a second); a later pool forks from the running server.
     rates["2 workers, fork server starting"] = args.runs / sweep_seconds(runs, 2)[0]
     rates["2 workers, fork server running"] = args.runs / sweep_seconds(runs, 2)[0]
+    rates["commsim sweep, 1 worker"] = args.runs / command_seconds(args.runs, 1)
+    rates["commsim sweep, 2 workers"] = args.runs / command_seconds(args.runs, 2)
     for label, rate in rates.items():
         print(f"{label}: {rate:.2f} runs/s ({args.runs} runs of a 40-community year)")
-    for label in list(rates)[1:]:
-        speed_up = rates[label] / rates["1 worker"]
+    for label in ("2 workers, fork server starting", "2 workers, fork server running",
+                  "commsim sweep, 2 workers"):
+        one = rates["commsim sweep, 1 worker" if label.startswith("commsim") else "1 worker"]
+        speed_up = rates[label] / one
         print(f"{verdict(speed_up >= SPEED_UP)}: speed-up, {label}: {speed_up:.2f}x "
               f"(target >= {SPEED_UP}x)")
 

@@ -92,6 +92,14 @@ def main() -> None:
     """Simulate how pushed-down administrative work eats community committees' time."""
 
 
+def _start_workers_early(workers: int | None, scheduler: str | None) -> None:
+    """Local worker processes start importing the model while this command reads its input
+    (sim.executors.start_early); imported here, not at the top, to keep start-up light."""
+    from sim.executors import start_early
+
+    start_early(workers, scheduler)
+
+
 def _load(path: Path, overrides: tuple[str, ...], varied: list[str] | None = None) -> Scenario:
     """Load a scenario and warn, one stderr line each, about settings that change nothing
     (``Scenario.inert_with``): the model itself never prints."""
@@ -139,6 +147,7 @@ def run_command(scenario: Path, seed: int, reps: int, overrides: tuple[str, ...]
 
     Every metric covers the measured period: the run after its simulation.warmup_days.
     """
+    _start_workers_early(workers or 1, scheduler)
     from analysis.summary import format_table, format_years, summarise, summarise_years
     from sim.output import check_target, write_folder
     from sim.runner import run
@@ -196,6 +205,7 @@ def compare_command(scenarios: tuple[Path, ...], reps: int, seed: int,
                     out: Path | None, overwrite: bool, fmt: str) -> None:
     """Run SCENARIOS on the same replicate seeds; show each and its paired difference
     from the first."""
+    _start_workers_early(workers, scheduler)
     from analysis.freed import format_freed, summarise_freed
     from analysis.summary import format_comparison, paired_differences
     from sim.compare import compare
@@ -256,6 +266,7 @@ def sweep_command(scenario: Path, varies: tuple[str, ...], sample: str, n_points
                   scheduler: str | None, out: Path, resume: bool, independent_seeds: bool,
                   quiet: bool, fmt: str) -> None:
     """Run SCENARIO over a design of varied keys; results stream to OUT/runs.parquet."""
+    _start_workers_early(workers, scheduler)
     from sim.design import parse_vary
     from sim.metrics import METRICS
     from sim.sweep import Progress, plan_sweep, run_sweep
@@ -322,6 +333,7 @@ def calibrate_command(scenario: Path, targets: tuple[str, ...], frees: tuple[str
     Exits 1 when a target is missed by more than --tolerance; the best fit found is
     still written (marked as missed), so the search need not be repeated to inspect it.
     """
+    _start_workers_early(workers, scheduler)
     from analysis.summary import interval
     from sim.calibration import (
         calibrate,
@@ -411,6 +423,7 @@ def sensitivity_command(scenario: Path, method: str, params: tuple[str, ...], n_
                         overrides: tuple[str, ...], workers: int | None, scheduler: str | None,
                         out: Path, resume: bool, quiet: bool, lang: str, fmt: str) -> None:
     """Which parameters drive the findings: Morris or Sobol indices over --param ranges."""
+    _start_workers_early(workers, scheduler)
     from analysis import sensitivity
     from analysis.numbers import number
     from sim.design import parse_vary

@@ -40,6 +40,19 @@ class InlineExecutor(Executor):
         return future
 
 
+def start_early(workers: int | None, scheduler: str | None) -> None:
+    """Start the local fork server now, if runs will go to local worker processes.
+
+    The server imports the model (about a second: Mesa brings SciPy, pandas and
+    networkx) while this process is still importing its own modules and reading its
+    scenarios, so a command's first worker starts without that wait. Commands call it
+    first thing; a pool opened later finds the server running.
+    """
+    if scheduler or (workers or os.cpu_count() or 1) == 1 or sys.platform != "linux":
+        return
+    _worker_context()
+
+
 @contextmanager
 def open_executor(workers: int | None = None,
                   scheduler: str | None = None) -> Iterator[Executor]:

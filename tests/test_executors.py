@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from sim import executors
 from sim.executors import WORKER_MODULES, open_executor
 
 
@@ -44,3 +45,16 @@ def test_starting_workers_leaves_this_process_environment_alone(monkeypatch):
     with open_executor(workers=2) as executor:
         executor.submit(os.getpid).result()
     assert "OPENBLAS_NUM_THREADS" not in os.environ
+
+
+@pytest.mark.parametrize("workers, scheduler, started", [
+    (2, None, True), (None, None, (os.cpu_count() or 1) > 1), (1, None, False),
+    (2, "tcp://scheduler:8786", False),
+])
+def test_commands_start_the_fork_server_early_only_for_local_worker_processes(
+        monkeypatch, workers, scheduler, started):
+    calls = []
+    monkeypatch.setattr(executors, "_worker_context", lambda: calls.append(True))
+    monkeypatch.setattr(executors.sys, "platform", "linux")
+    executors.start_early(workers, scheduler)
+    assert bool(calls) == started
