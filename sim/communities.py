@@ -135,15 +135,14 @@ class Committees:
         self._purchase(day)
         protected_left = protected
         if protected.any():
-            protected_left = protected - self._spend(
-                day, (queue.kind == SELFGOV).nonzero()[0], protected)
-            protected_left -= self._spend(day, (queue.kind == SERVICE).nonzero()[0],
-                                          protected_left)
+            protected_left = protected - self._spend((queue.kind == SELFGOV).nonzero()[0],
+                                                     protected)
+            protected_left -= self._spend((queue.kind == SERVICE).nonzero()[0], protected_left)
         pressed = self._pressed_work()      # the queue holds the same items all day
-        spare = regular - protected - self._pressed_first(day, regular - protected, pressed)
-        spare -= self._used(day, queue.allocate(spare))
+        spare = regular - protected - self._pressed_first(regular - protected, pressed)
+        spare -= self._used(queue.allocate(spare))
         if self.has_partners:
-            spare -= self._returned(self._used(day, queue.allocate(self._lent(spare))))
+            spare -= self._returned(self._used(queue.allocate(self._lent(spare))))
         self._overtime(day, pressed)
         self._record(day)
         self._plan_own_time(day, available - regular, protected_left, spare)
@@ -169,16 +168,15 @@ class Committees:
                 & assessment.assessed[queue.task[items]])
         return items[keep]
 
-    def _pressed_first(self, day: int, hours: np.ndarray,
-                       pressed: np.ndarray | None) -> np.ndarray:
+    def _pressed_first(self, hours: np.ndarray, pressed: np.ndarray | None) -> np.ndarray:
         """A pressed community's staff put veto items, then assessed items, before all else
         (their own pools' hours only); returns the hours so used per pool."""
         if pressed is None:
             return np.zeros(len(self.workforce))
         assessment, queue = self.assessment, self.queue
         assert assessment is not None  # pressed work exists only under an assessment
-        used = self._spend(day, pressed[assessment.veto[queue.task[pressed]]], hours)
-        return used + self._spend(day, pressed, hours - used)
+        used = self._spend(pressed[assessment.veto[queue.task[pressed]]], hours)
+        return used + self._spend(pressed, hours - used)
 
     def _purchase(self, day: int) -> None:
         """Purchased help bought with money that follows the task takes administrative work;
@@ -233,10 +231,10 @@ class Committees:
         if pressed is not None:
             pressing[pressed] = True
         items = pressing.nonzero()[0]
-        own = self._spend(day, items, cap, "overtime")
+        own = self._spend(items, cap, "overtime")
         self.overtime_this_week += own
         if self.has_partners:
-            lent = self._spend(day, items, self._lent(cap - own), "overtime")
+            lent = self._spend(items, self._lent(cap - own), "overtime")
             self.overtime_this_week += self._returned(lent)
 
     def _plan_own_time(self, day: int, switching: np.ndarray, protected_left: np.ndarray,
@@ -294,7 +292,7 @@ class Committees:
         loss = cost * open_types * self.workforce.is_community_staff
         return np.maximum(hours - loss, 0.0)
 
-    def _spend(self, day: int, items: np.ndarray, capacity: np.ndarray,
+    def _spend(self, items: np.ndarray, capacity: np.ndarray,
                source: str = "staff") -> np.ndarray:
         """A pass over the listed items (queue positions): hours noted as ``_used`` does,
         hours used per pool returned, the work done on the listed items only."""
@@ -305,7 +303,7 @@ class Committees:
         self._worked[source][items] += share
         return np.bincount(queue.pool[items], share, minlength=len(self.workforce))
 
-    def _used(self, day: int, worked: np.ndarray, source: str = "staff") -> np.ndarray:
+    def _used(self, worked: np.ndarray, source: str = "staff") -> np.ndarray:
         """Note a pass's hours (booked once the day's passes are done); return hours used
         per pool."""
         self._worked[source] += worked

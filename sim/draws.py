@@ -16,9 +16,6 @@ from __future__ import annotations
 import numpy as np
 
 BLOCK_CELLS = 4_000_000    # uniforms held at once by DailyUniforms (16 MB), whatever the city
-# Uniforms in single precision: a step of 2**-24 moves no Poisson probability that matters
-# here (the smallest daily mean, some 1e-4, is resolved to a part in 1,600) and halves the
-# cost of drawing them.
 MAX_BLOCK_DAYS = 50
 MAX_POISSON_MEAN = 500.0   # inverse-transform sampling stays exact in float64 below this
 FIRST_BUFFER = 4096        # normals held per source before the first refill
@@ -29,7 +26,9 @@ class DailyUniforms:
     each filling its own rows from its own stream, day after day.
 
     Day ``d`` always gets the ``d``-th matrix of each source's stream, so days may be
-    skipped but never revisited.
+    skipped but never revisited. Uniforms are single precision: a step of 2**-24 moves no
+    Poisson probability that matters here (the smallest daily mean, some 1e-4, is resolved
+    to a part in 1,600) and halves the cost of drawing them.
     """
 
     def __init__(self, streams: list[np.random.Generator], rows: list[int], columns: int):
@@ -132,16 +131,18 @@ class NormalBuffers:
             self._grow(max(FIRST_BUFFER, 4 * int(need.max())))
             return
         for source in short:
-            kept = self._buffer[source, self._next[source]:]
-            fresh = self.streams[source].standard_normal(capacity - len(kept))
-            self._buffer[source] = np.concatenate([kept, fresh])
-            self._next[source] = 0
+            self._refill(source)
 
     def _grow(self, capacity: int) -> None:
         old = self._buffer
         self._buffer = np.empty((len(self.streams), capacity))
-        for source, stream in enumerate(self.streams):
-            kept = old[source, self._next[source]:]
-            self._buffer[source] = np.concatenate([kept,
-                                                   stream.standard_normal(capacity - len(kept))])
-        self._next[:] = 0
+        for source in range(len(self.streams)):
+            self._refill(source, old[source])
+
+    def _refill(self, source: int, row: np.ndarray | None = None) -> None:
+        """Fill ``source``'s buffer with its unused normals (from ``row``, its old buffer,
+        by default its current one) followed by fresh ones from its stream."""
+        kept = (self._buffer[source] if row is None else row)[self._next[source]:]
+        fresh = self.streams[source].standard_normal(self._buffer.shape[1] - len(kept))
+        self._buffer[source] = np.concatenate([kept, fresh])
+        self._next[source] = 0

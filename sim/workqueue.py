@@ -61,12 +61,6 @@ class WorkQueue:
         self.update(mask, None)
         return taken
 
-    def rekey(self, mask: np.ndarray, keys: np.ndarray) -> None:
-        """Give the instances where ``mask`` holds new keys (they move to their new place)."""
-        moved = self.where(mask)
-        moved["key"] = keys
-        self.update(mask, moved)
-
     def where(self, mask: np.ndarray) -> dict[str, np.ndarray]:
         """The columns of the instances where ``mask`` holds (copies)."""
         at = mask.nonzero()[0]
@@ -124,9 +118,7 @@ class WorkQueue:
             worked = np.zeros(len(self))
             worked[items] = self.allocate_items(items, capacity)
             return worked
-        want = self.remaining
-        ahead = hours_ahead(want, self._segment_first())
-        worked = np.clip(capacity[self.pool] - ahead, 0.0, want)
+        worked = served(self.remaining, self.pool, self._segment_first(), capacity)
         self.remaining -= worked
         return worked
 
@@ -136,10 +128,8 @@ class WorkQueue:
         fewer elements. Returns the hours worked on each listed item."""
         if not len(items):
             return np.zeros(0)
-        want = self.remaining[items]
         pool = self.pool[items]
-        ahead = hours_ahead(want, first_of_group(pool))
-        share = np.clip(capacity[pool] - ahead, 0.0, want)
+        share = served(self.remaining[items], pool, first_of_group(pool), capacity)
         self.remaining[items] -= share
         return share
 
@@ -185,6 +175,14 @@ def first_of_group(sorted_groups: np.ndarray) -> np.ndarray:
     lengths[:-1] = starts[1:] - starts[:-1]
     lengths[-1] = n - starts[-1]
     return np.repeat(starts, lengths)
+
+
+def served(want: np.ndarray, group: np.ndarray, first: np.ndarray,
+           capacity: np.ndarray) -> np.ndarray:
+    """Hours each item gets when each group's ``capacity`` goes to its items in order, each
+    taking up to what it ``want``s (groups contiguous, each item's group starting at
+    ``first``): the one allocation rule of every pass."""
+    return np.clip(capacity[group] - hours_ahead(want, first), 0.0, want)
 
 
 def hours_ahead(hours: np.ndarray, first: np.ndarray) -> np.ndarray:
