@@ -18,10 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.languages import Bilingual, Label
 from sim.parameters import DAYS_PER_WEEK
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class Bounds(StrEnum):
@@ -74,26 +77,43 @@ class Finished:
     where a metric needs it, at its start). The quantities several metrics
     share are computed once, here, so each metric's own formula stays one line
     beside its declaration.
+
+    ``members`` (community indices) narrows every total to a group of communities, a
+    district or a governance model, say; the ledger books everything per community,
+    so a group's metrics are those of its own rows. Counts of task types in effect
+    stay city-wide: the catalog is the city's.
     """
 
-    def __init__(self, model: Any, window: Window | None = None) -> None:
+    def __init__(self, model: Any, window: Window | None = None,
+                 members: np.ndarray | None = None) -> None:
+        import numpy as np  # here, not at the top: the command line reads the registry
         self.model = model
         self.window = measured(model) if window is None else window
         self.working_days_per_year = model.settings["simulation.working_days_per_year"]
         self.years = self.window.days / self.working_days_per_year
-        self.communities = model.city.n_communities
+        everyone = np.arange(model.city.n_communities)
+        self.members = everyone if members is None else np.asarray(members, dtype=np.int64)
+        self.communities = len(self.members)
+        self.households = model.city.households[self.members]
 
     def total(self, field: str) -> float:
-        """A flow summed over the window's weeks and every community."""
-        return self.model.ledger.total(field, self.window.weeks)
+        """A flow summed over the window's weeks and the group's communities."""
+        ledger = self.model.ledger
+        rows = ledger.weekly[self.window.weeks, ledger.field_index(field)]
+        return float(rows[:, self.members].sum())
 
     def final_sum(self, field: str) -> float:
-        """A stock at the end of the window, summed over communities."""
-        return self.model.ledger.stock_after(field, self.window.weeks.stop - 1).sum()
+        """A stock at the end of the window, summed over the group's communities."""
+        return float(self.final_values(field).sum())
+
+    def final_values(self, field: str) -> np.ndarray:
+        """A stock at the end of the window, per community of the group."""
+        return self.model.ledger.stock_after(field, self.window.weeks.stop - 1)[self.members]
 
     def opening_sum(self, field: str) -> float:
         """A stock at the start of the window (the end of the week before), summed."""
-        return self.model.ledger.stock_after(field, self.window.weeks.start - 1).sum()
+        stock = self.model.ledger.stock_after(field, self.window.weeks.start - 1)
+        return float(stock[self.members].sum())
 
     @cached_property
     def admin_hours(self) -> float:
@@ -118,7 +138,7 @@ class Finished:
         return self.total("regular_hours") + self.total("overtime_hours")
 
     def per_1000_households_year(self, hours: float) -> float:
-        return _ratio(hours * 1000, self.model.city.households.sum() * self.years)
+        return _ratio(hours * 1000, self.households.sum() * self.years)
 
     def types_in_effect(self, kind: int) -> int:
         """Task types of ``kind`` whose admission day falls before the end of the window."""
@@ -148,10 +168,11 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 
 def _overdue(run: Finished) -> float:
-    """Instances that fell overdue within the window: finished late or lapsed in it, or open
-    past their due day at its end, less those already overdue and open at its start (they
-    fell overdue earlier, in the warm-up or the year before)."""
-    return (run.total("completed_late") + run.total("lapsed") + run.final_sum("overdue_open")
+    """Instances that fell overdue within the window: finished late, lapsed or written off in
+    it, or open past their due day at its end, less those already overdue and open at its
+    start (they fell overdue earlier, in the warm-up or the year before)."""
+    return (run.total("completed_late") + run.total("lapsed") + run.total("written_off")
+            + run.final_sum("overdue_open")
             - run.opening_sum("overdue_open"))
 
 
@@ -170,9 +191,8 @@ def _types(kind_name: str) -> Callable[[Finished], float]:
 def _participation(run: Finished) -> float:
     """Household-weighted participation at the end of the window: the share of the city's
     households taking part (0 when residents do not respond)."""
-    households = run.model.city.households
-    level = run.model.ledger.stock_after("participation", run.window.weeks.stop - 1)
-    return _ratio((level * households).sum(), households.sum())
+    level = run.final_values("participation")
+    return _ratio((level * run.households).sum(), run.households.sum())
 
 
 SHARE, NON_NEGATIVE = Bounds.SHARE, Bounds.NON_NEGATIVE
@@ -255,6 +275,11 @@ _DECLARED = (
            meaning="instances falling overdue per deadline set (measured period)",
            en=Label("Overdue rate", "%"), zh=Label("逾期率", "%"),
            compute=lambda run: _ratio(_overdue(run), run.total("deadlines"))),
+    Metric("written_off_share", SHARE,
+           meaning="administrative instances written off undone, once departments stopped "
+                   "chasing them (departments.chase_limit_days), per deadline set",
+           en=Label("Administrative items written off", "%"), zh=Label("行政事项不了了之占比", "%"),
+           compute=lambda run: _ratio(run.total("written_off"), run.total("deadlines"))),
     Metric("backlog_hours_per_community", NON_NEGATIVE, key=True,
            meaning="open work per community at the end (hours)",
            en=Label("Backlog per community at the end", "hours"),
@@ -389,10 +414,12 @@ METRICS: dict[str, Metric] = {metric.name: metric
 KEY_METRICS: tuple[str, ...] = tuple(name for name, m in METRICS.items() if m.key)
 
 
-def compute_metrics(model: Any, window: Window | None = None) -> dict[str, float]:
+def compute_metrics(model: Any, window: Window | None = None,
+                    members: np.ndarray | None = None) -> dict[str, float]:
     """Every metric of METRICS for one finished run, over ``window`` (default: the
-    measured period, the run after its warm-up)."""
-    run = Finished(model, window)
+    measured period, the run after its warm-up) and the communities ``members`` (default:
+    all of them)."""
+    run = Finished(model, window, members)
     return {name: metric.compute(run) for name, metric in METRICS.items()}
 
 
