@@ -51,6 +51,7 @@ class Committees:
         self.overtime_trigger_days = settings["staffing.overtime_trigger_days"]
         self.switch_cost_hours = settings["staffing.switch_cost_hours"]
         self.patience_days = settings["residents.patience_days"]
+        self.chase_limit_days = settings["departments.chase_limit_days"]
         self.perfunctory_cut = settings["policy.perfunctory_cut"]
         self.discretionary_enabled = settings["committees.discretionary.enabled"]
         self.discretionary_ceiling = settings["committees.discretionary.ceiling_hours"]
@@ -336,15 +337,23 @@ class Committees:
     # --- closing ----------------------------------------------------------------------------
     def close(self, day: int) -> None:
         """Finished work leaves (late if past its deadline); resident requests left too long
-        are withdrawn unserved; administrative work falling due today is chased."""
+        are withdrawn unserved, administrative work chased too long is written off; work
+        falling due today is chased."""
         queue, ledger = self.queue, self.ledger
         leaving = queue.finished()
         waited = (queue.due <= day - self.patience_days).nonzero()[0]   # few, beyond patience
         leaving[waited[queue.kind[waited] != ADMIN]] = True     # resident requests withdrawn
+        stale = (queue.due <= day - self.chase_limit_days).nonzero()[0]
+        leaving[stale[queue.kind[stale] == ADMIN]] = True       # departments stop chasing
         finished = queue.where(leaving)
         was_done = finished["remaining"] <= DONE_TOLERANCE
         late = was_done & (day > finished["due"])
-        gone = ~was_done
+        written_off = ~was_done & (finished["kind"] == ADMIN)
+        gone = ~was_done & ~written_off
+        ledger.add(day, "written_off", finished["community"][written_off])
+        ledger.add(day, "written_off_hours", finished["community"][written_off],
+                   finished["remaining"][written_off])
+        ledger.add_task("written_off", finished["task"][written_off])
         ledger.add(day, "completed", finished["community"][was_done])
         ledger.add(day, "completed_late", finished["community"][late])
         ledger.add(day, "lapsed", finished["community"][gone])

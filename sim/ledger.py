@@ -24,11 +24,13 @@ FLOWS = (
     "learning_hours", "volunteer_hours", "complaints", "resident_finished", "resident_on_time",
     "informal_items", "informal_admin_hours", "relay_items", "reform_items", "funding_yuan",
     "assessments", "pressed_assessments", "assessment_score_sum",
+    "written_off", "written_off_hours",
 )
 STOCKS = ("backlog_hours", "open_items", "overdue_open", "staff", "participation",
           "enforcement", "admin_types_in_force")
 FIELDS = FLOWS + STOCKS
-TASK_FIELDS = ("issued", "refused", "completed", "completed_late", "lapsed", "hours")
+TASK_FIELDS = ("issued", "refused", "completed", "completed_late", "lapsed", "written_off",
+               "hours")
 
 
 class Ledger:

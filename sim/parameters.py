@@ -323,6 +323,13 @@ CORE: tuple[Param, ...] = (
           "working days an informal request allows: it carries no negotiated deadline",
           "2020 survey of 6,077 cadres: 42% cite work groups demanding 24-hour replies "
           "(MECHANISMS.md §2)", 1, 250, needs=("reforms.access_list.enabled", True)),
+    Param("departments.chase_limit_days", 250, int,
+          "working days past its deadline that a department keeps chasing an unfinished "
+          "administrative item; then it stops and the item is written off undone (the next "
+          "period's return or the campaign's end supersedes it)",
+          ASSUMPTION + ": departments chase overdue items (催办, MECHANISMS.md §3) but no "
+          "study gives how long; one working year keeps multi-year queues bounded and "
+          "leaves one-year runs untouched", 1, 100000, plausible=(60, 500)),
     Param("departments.regrowth.relabel_per_year", 0.25, float,
           "yearly hazard that a department re-creates a type struck off the access list 'in a "
           "new coat' (换马甲), at zero enforcement; enforcement suppresses it in proportion",

@@ -17,6 +17,7 @@ SCENARIOS = {
                 "reforms__grid_delegation__enabled": True, "reforms__digital__enabled": True,
                 "reforms__protected_time__enabled": True, "reforms__split__enabled": True},
     "overloaded": {"tasks__effort_scale": 1.6, "policy__priority": "earliest_deadline"},
+    "written_off": {"tasks__effort_scale": 1.6, "departments__chase_limit_days": 5},
 }
 
 
@@ -59,10 +60,11 @@ def test_every_issued_instance_is_refused_or_accepted(model):
                           + total("relay_items") + total("reform_items"), total("accepted"))
 
 
-def test_every_accepted_instance_ends_completed_lapsed_or_open(model):
+def test_every_accepted_instance_ends_completed_lapsed_written_off_or_open(model):
     n = model.city.n_communities
     accepted = weekly(model, "accepted").sum(axis=0)
-    ended = weekly(model, "completed").sum(axis=0) + weekly(model, "lapsed").sum(axis=0)
+    ended = sum(weekly(model, field).sum(axis=0)
+                for field in ("completed", "lapsed", "written_off"))
     still_open = np.bincount(model.queue.community, minlength=n)
     assert np.array_equal(accepted, ended + still_open)
     assert np.array_equal(model.ledger.final("open_items"), still_open)

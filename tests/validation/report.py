@@ -117,20 +117,21 @@ def conservation_section() -> list[str]:
     still_open = np.bincount(model.queue.community, minlength=n)
     backlog = np.bincount(model.queue.community, model.queue.remaining, minlength=n)
     instances = per_community("issued") - sum(per_community(f) for f in (
-        "completed", "refused", "lapsed")) - still_open
+        "completed", "refused", "lapsed", "written_off")) - still_open
     worked = sum(per_community(f) for f in (
         "hours_administrative", "hours_service", "hours_self_governance", "grid_hours",
         "zone_hours", "purchased_hours"))
-    hours = per_community("effort_accepted") - per_community("lapsed_hours") - per_community(
-        "perfunctory_hours") - backlog - worked
+    hours = per_community("effort_accepted") - sum(per_community(f) for f in (
+        "lapsed_hours", "perfunctory_hours", "written_off_hours")) - backlog - worked
     item_days = ledger.total("open_item_days") - ledger.total("days_open_finished") - float(
         (model.days - model.queue.arrival).sum())
     return [
         "## 2. Conservation and Little's law (the baseline city, one year)",
         "",
-        f"Over {n} communities: issued − (completed + refused + lapsed + open) is at most "
+        f"Over {n} communities: issued − (completed + refused + lapsed + written off + open) "
+        f"is at most "
         f"{np.abs(instances).max():.0f} instances for any community; hours demanded − (worked + "
-        f"withdrawn + skipped as perfunctory + open at the end) is at most "
+        f"withdrawn + written off + skipped as perfunctory + open at the end) is at most "
         f"{np.abs(hours).max():.2e} hours; item-days open − (days open of finished + of open "
         f"instances) is {item_days:.2e}. Little's law in a stationary window is a test "
         "(`tests/validation/test_conservation.py`).",

@@ -27,23 +27,26 @@ def per_community(model, field):
     return model.ledger.weekly[:, model.ledger.field_index(field)].sum(axis=0)
 
 
-def test_every_instance_is_completed_open_refused_or_lapsed(model):
+def test_every_instance_is_completed_open_refused_lapsed_or_written_off(model):
     """Instances come from the departments (issued), from informal channels after a refusal,
     from the street offices' own additions and from reforms (app duties)."""
     still_open = np.bincount(model.queue.community, minlength=model.city.n_communities)
-    ends = sum(per_community(model, f) for f in ("completed", "refused", "lapsed"))
+    ends = sum(per_community(model, f) for f in ("completed", "refused", "lapsed",
+                                                        "written_off"))
     came = sum(per_community(model, f) for f in ("issued", "informal_items", "relay_items",
                                                  "reform_items"))
     assert np.array_equal(came, ends + still_open)
 
 
 def test_hours_worked_are_hours_demanded_less_the_change_in_backlog(model):
-    """Demand not worked is still open, withdrawn unmet, or skipped as perfunctory."""
+    """Demand not worked is still open, withdrawn unmet, written off, or skipped as
+    perfunctory."""
     worked = sum(per_community(model, f) for f in WORKED)
     backlog_now = np.bincount(model.queue.community, model.queue.remaining,
                               minlength=model.city.n_communities)
     demanded = (per_community(model, "effort_accepted") - per_community(model, "lapsed_hours")
-                - per_community(model, "perfunctory_hours"))
+                - per_community(model, "perfunctory_hours")
+                - per_community(model, "written_off_hours"))
     assert np.allclose(worked, demanded - backlog_now, rtol=1e-9, atol=1e-6)
 
 
