@@ -369,3 +369,15 @@ def test_validate_reports_the_rosters_communities(tmp_path):
                                        f"city.roster={json.dumps(str(roster))}"])
     assert result.exit_code == 0, result.output
     assert f"2 communities from {roster}" in result.output
+
+
+def test_listed_relay_strictness_counts_the_rosters_relays(tmp_path):
+    """The synthetic city's 51 relays do not matter: two roster relays take two values."""
+    rows = [{}, {"relay": "S-West"}]
+    listed = {"reforms__access_list__enabled": True,
+              "reforms__enforcement__relay_strictness": ["0.2", "0.9"]}
+    model = CommunityWorkloadModel(rostered(tmp_path, rows, **listed))
+    access = next(r for r in model.reforms if r.name == "access_list")
+    assert access.enforcement.level(0).tolist() == [0.2, 0.9]
+    with pytest.raises(UserError, match="relay_strictness"):
+        CommunityWorkloadModel(rostered(tmp_path, rows[:1], **listed))
