@@ -78,7 +78,7 @@ bench-scale: $(STAMP)
 	$(BIN)/python benchmarks/bench_scale.py
 
 regression-refresh: $(STAMP)
-	$(BIN)/python tests/regression.py --refresh
+	$(BIN)/python -m tests.regression --refresh
 
 clean:
 	rm -rf $(VENV) .venv-3.* .pytest_cache

@@ -37,7 +37,9 @@ from sim.scenario import Scenario, load_scenario
 
 BASELINE = scenarios.folder() / "baseline.toml"        # the shipped one, wherever installed
 OUT = Path("results") / "calibration" / "baseline_calibrated.toml"
-CITY = ("city.communities=120", "city.street_offices=12", "city.zone_committees=4")
+# The calibration city: the baseline's own (the Hefei roster, 362 communities, three models
+# by district), whole. Before 0.3.0 it was a 120-community synthetic two-committee city.
+CITY: tuple[str, ...] = ()
 SEED, REPS = 2024, 3
 FREE = ("tasks.demand_scale=0.6:1.05", "tasks.effort_scale=0.6:1.2",
         "staffing.turnover.base_quit_rate=0.03:0.1")

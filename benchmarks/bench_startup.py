@@ -34,7 +34,8 @@ HELP_TARGET_S = 0.4
 OVERHEAD_TARGET_S = 0.3
 COMMSIM = str(Path(sys.executable).parent / "commsim")
 BASELINE = str(Path(__file__).resolve().parent.parent / "scenarios" / "baseline.toml")
-TINY = [BASELINE, "--set", "city.communities=1", "--set", "city.street_offices=1",
+TINY = [BASELINE, "--set", "city.roster=", "--set", "governance.by_district={}",
+        "--set", "city.communities=1", "--set", "city.street_offices=1",
         "--set", "city.zone_committees=0", "--set", "simulation.days=5", "--reps", "1"]
 TIMED_RUN = """
 import sys, time

@@ -44,7 +44,9 @@ from sim.scenario import load_scenario
 from sim.sweep import SweepPlan, plan_sweep, run_sweep
 
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.toml"
-CITY = ["city.communities=40", "city.street_offices=4", "city.zone_committees=1"]
+# A 40-community synthetic city (the baseline's roster left for the synthetic draw).
+CITY = ["city.roster=", "governance.by_district={}", "city.communities=40",
+        "city.street_offices=4", "city.zone_committees=1"]
 SPEED_UP, OVERHEAD = 1.8, 0.05          # the targets
 
 

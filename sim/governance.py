@@ -33,7 +33,7 @@ from typing import ClassVar
 import numpy as np
 
 from sim.catalog import ADMIN, SELFGOV, TaskCatalog
-from sim.city import USE_RULE, ZONE_COMMITTEE, CityLayout
+from sim.city import STREET_OFFICE, USE_RULE, ZONE_COMMITTEE, CityLayout
 from sim.errors import UserError
 from sim.scenario import BY_DISTRICT, GOVERNANCE_MODEL, Scenario
 from sim.staff import COMMITTEE, WORKSTATION, ZONE, Workforce, make_pools
@@ -207,40 +207,52 @@ class Governance:
 def assign_governance(city: CityLayout, scenario: Scenario) -> CityLayout:
     """The city with every community's model filled in: the roster's, else its district's
     in ``governance.by_district``, else ``governance.model``."""
-    by_district = scenario[BY_DISTRICT]
+    by_district = scenario[BY_DISTRICT] if scenario["city.roster"] else {}  # no districts
     where = f"{scenario.path or scenario.name}: {BY_DISTRICT}"
     known = set(city.district.tolist()) - {""}
     unknown = [name for name in by_district if name not in known]
     if unknown:
         listed = (f"the city's districts are {', '.join(sorted(known))}" if known else
-                  "the city has no districts (the synthetic city has none: give a city.roster)")
+                  "the roster names no districts")
         raise UserError(f"{where}: district(s) {', '.join(map(repr, unknown))} not in the city; "
                         f"{listed}")
     default = scenario[GOVERNANCE_MODEL]
     fallback = np.array([by_district.get(d, default) for d in city.district.tolist()],
                         dtype=object)
     governance = np.where(city.governance == "", fallback, city.governance).astype(object)
-    _check_zone_relays(city, governance, by_district, scenario)
-    return city.with_columns(governance=governance)
+    relay_kind = _zone_relays(city, governance, by_district, scenario)
+    return city.with_columns(governance=governance, relay_kind=relay_kind)
 
 
-def _check_zone_relays(city: CityLayout, governance: np.ndarray, by_district: dict[str, str],
-                       scenario: Scenario) -> None:
-    """A community whose model needs a zone committee as relay (its service centre) has one;
-    the message names the community and the setting that gave it the model."""
+def _zone_relays(city: CityLayout, governance: np.ndarray, by_district: dict[str, str],
+                 scenario: Scenario) -> np.ndarray:
+    """Each relay's kind once every community has its model: a street office all of whose
+    communities have a model that needs a zone committee (its service centre) becomes one,
+    as the synthetic city's relays all do under ``zone_committee``; a street office with
+    some such communities and some others is refused, naming a community and the setting
+    that gave it the model."""
     needs_zone = np.array([GOVERNANCE[name].zone_relays for name in governance.tolist()],
                           dtype=bool)
-    wrong = np.flatnonzero(needs_zone & (city.relay_kind[city.relay] != ZONE_COMMITTEE))
-    if not len(wrong):
-        return
-    first = wrong[0]
-    district = city.district[first]
-    key = f"{BY_DISTRICT}.{district}" if district in by_district else GOVERNANCE_MODEL
-    raise UserError(f"{scenario.path or scenario.name}: {key} = {governance[first]!r} gives "
-                    f"community {city.community_id[first]!r} (and {len(wrong) - 1} more) a model "
-                    f"that needs a zone_committee relay, but its relay "
-                    f"{city.relay_name[city.relay[first]]!r} is a street_office; expected "
-                    f"{street_models()} there")
+    n_relays = len(city.relay_kind)
+    zoned = np.bincount(city.relay, needs_zone, minlength=n_relays)
+    served = np.bincount(city.relay, minlength=n_relays)
+    street = city.relay_kind == STREET_OFFICE
+    mixed = np.flatnonzero(street & (zoned > 0) & (zoned < served))
+    if len(mixed):
+        wrong = np.flatnonzero(needs_zone & np.isin(city.relay, mixed))
+        first = wrong[0]
+        district = city.district[first]
+        key = f"{BY_DISTRICT}.{district}" if district in by_district else GOVERNANCE_MODEL
+        raise UserError(
+            f"{scenario.path or scenario.name}: {key} = {governance[first]!r} gives community "
+            f"{city.community_id[first]!r} (and {len(wrong) - 1} more) a model that needs a "
+            f"zone_committee relay, but its relay {city.relay_name[city.relay[first]]!r} is a "
+            f"street_office that also relays to communities under other models; give every "
+            f"community of a street office a zone model (the office then becomes a zone "
+            f"committee) or none ({street_models()})")
+    kinds = city.relay_kind.copy()
+    kinds[street & (served > 0) & (zoned == served)] = ZONE_COMMITTEE
+    return kinds
 
 
 def street_models() -> str:

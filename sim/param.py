@@ -17,6 +17,7 @@ from typing import Any
 from sim.languages import Bilingual, Label
 
 ASSUMPTION = "assumption (docs/model.md)"
+GIVEN = "(any non-empty value)"   # ``needs`` value: the switch counts once it is set at all
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,9 @@ class Param:
     from str to str; ``choices``, if given, are the values it may map to).
 
     ``needs`` is ``(switch key, value)`` when the model reads this key only while the
-    switch has that value, so that a setting which cannot count is reported, not
-    silently ignored. Keys under a group with an ``enabled`` switch get it filled in.
+    switch has that value (``GIVEN``: any non-empty value, e.g. a file named), so that a
+    setting which cannot count is reported, not silently ignored. Keys under a group with an
+    ``enabled`` switch get it filled in.
 
     ``plausible`` is the ``(low, high)`` range the value could reasonably take in a
     real city, narrower than the bounds, which only say what the code accepts; it is

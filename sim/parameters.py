@@ -25,7 +25,7 @@ from dataclasses import replace
 from functools import cache
 from typing import Any
 
-from sim.param import ASSUMPTION, Param
+from sim.param import ASSUMPTION, GIVEN, Param
 
 GOVERNANCE_MODELS = ("two_committees", "workstation", "zone_committee")
 PRIORITY_POLICIES = ("assessment_weighted", "earliest_deadline", "fifo")
@@ -178,7 +178,7 @@ CORE: tuple[Param, ...] = (
           "governance model per district of the roster (a table: district name = model), for "
           "communities whose roster row leaves governance empty",
           "Hefei report: the workstation model in Shushan, two committees in Luyang, Yaohai "
-          "and Baohe", choices=GOVERNANCE_MODELS),
+          "and Baohe", choices=GOVERNANCE_MODELS, needs=("city.roster", GIVEN)),
     Param("governance.committee_share", 0.33, float,
           "workstation model: share of staff kept in the committee for self-governance",
           ASSUMPTION + ": 5 of 15 staff (committee law: 5-9 elected members)", 0, 1,

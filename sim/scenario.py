@@ -32,6 +32,7 @@ import scenarios as shipped
 import sim.parameters as parameters  # its registry is read when used: it is assembled then
 from sim.errors import UserError
 from sim.languages import LABEL_KEYS, LANGS, Bilingual, label_key
+from sim.param import GIVEN
 from sim.parameters import DAYS_PER_WEEK, RETIRED, Param, defaults
 
 FLAGSHIP_ORDER = "flagship_order"
@@ -97,20 +98,21 @@ class Scenario:
             if switch in varied or self._may_be(switch, wanted):
                 continue
             if param.key in varied or self[param.key] != param.default:
+                wish = (f"set {switch}" if wanted == GIVEN
+                        else f"set {switch} = {json.dumps(wanted)}")
                 notes.append(f"{self._origin(param.key, varied)} has no effect while "
-                             f"{switch} = {json.dumps(self[switch])}; set {switch} = "
-                             f"{json.dumps(wanted)} to make it count")
+                             f"{switch} = {json.dumps(self[switch])}; {wish} to make it count")
         return notes
 
     def _may_be(self, switch: str, wanted: Any) -> bool:
         """Whether ``switch`` has the value ``wanted`` for some community. Only the governance
-        model differs between communities: a district's entry or a roster's governance
-        column (not read here) may give any model."""
-        if self[switch] == wanted:
+        model differs between communities, and only in a rostered city: a district's entry
+        or the roster's governance column (not read here) may give any model."""
+        if self[switch] == wanted or (wanted == GIVEN and self[switch]):
             return True
         if switch != GOVERNANCE_MODEL:
             return False
-        return bool(self["city.roster"]) or wanted in self[BY_DISTRICT].values()
+        return bool(self["city.roster"])
 
     def _origin(self, key: str, varied: Collection[str]) -> str:
         """Where a setting came from, as the start of a message about it."""

@@ -14,6 +14,13 @@ from sim.scenario import Scenario, default_scenario
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 
+# The shipped scenarios run the Hefei roster (362 communities, three governance models by
+# district). A test that wants a small city shrinks the synthetic one instead: these settings
+# leave the roster, and with it the district table, before ``city.communities`` and the other
+# synthetic keys (as override strings, and as --set options for the command line).
+SYNTHETIC = ["city.roster=", "governance.by_district={}"]
+SYNTHETIC_SET = [part for setting in SYNTHETIC for part in ("--set", setting)]
+
 ROW_DEFAULTS = {
     "name_zh": "事项", "name_en": "item", "kind": "administrative", "category": "statistics_census",
     "department": "statistics", "arrival": "periodic", "period_days": "5",

@@ -7,7 +7,7 @@ renewed once and lapses (informal work, enforcement, assessment and regrowth). E
 every metric of ``sim.metrics.METRICS`` per replicate.
 
 Refresh after an intended change to the model with ``make regression-refresh``
-(``python tests/regression.py --refresh``), which prints what changed, and commit
+(``python -m tests.regression --refresh``), which prints what changed, and commit
 tests/data/regression.json with a message saying why the numbers moved.
 """
 
@@ -28,13 +28,14 @@ from typing import Any, NamedTuple
 from sim.design import model_version
 from sim.runner import run
 from sim.scenario import load_scenario
+from tests.conftest import SYNTHETIC
 
 HERE = Path(__file__).resolve().parent
 STORED = HERE / "data" / "regression.json"
 SCENARIOS = HERE.parent / "scenarios"
 SEED, REPS = 20261129, 2
 REL, ABS = 1e-9, 1e-12     # deterministic on one machine: room for float noise only
-CITY = ("city.communities=40", "city.street_offices=5", "city.zone_committees=1")
+CITY = (*SYNTHETIC, "city.communities=40", "city.street_offices=5", "city.zone_committees=1")
 SHORT = (*CITY, "simulation.days=120")
 
 Runs = dict[str, dict[str, list[float]]]     # scenario -> metric -> one value per replicate
@@ -50,6 +51,10 @@ class Case(NamedTuple):
 
 CASES: tuple[Case, ...] = (
     Case("baseline", "baseline.toml", SHORT),
+    # The shipped Hefei roster as it is (362 communities, three governance models by
+    # district), cut to 60 days; and the reform package on it (splitting a rostered city).
+    Case("hefei_mixed", "baseline.toml", ("simulation.days=60",)),
+    Case("hefei_reform_package", "reform_package.toml", ("simulation.days=60",)),
     Case("reform_package", "reform_package.toml", SHORT),
     Case("workstation", "workstation.toml", SHORT),
     Case("zone_committee", "zone_committee.toml", SHORT),

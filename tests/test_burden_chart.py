@@ -17,7 +17,7 @@ from analysis.brief import _chart_page, brief_charts
 from analysis.results import load_results
 from analysis.style import TEXT_GREY, save
 from sim.cli import main
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, SYNTHETIC
 from tests.test_charts import (
     ALLOWED_LATIN,
     CJK,
@@ -29,7 +29,7 @@ from tests.test_charts import (
 
 pytestmark = pytest.mark.slow      # every test simulates results folders through the CLI
 
-TINY = ["city.communities=12", "city.street_offices=2", "city.zone_committees=0"]
+TINY = [*SYNTHETIC, "city.communities=12", "city.street_offices=2", "city.zone_committees=0"]
 # One measured year (300 days less a 50-day warm-up); the reform starts 50 days in, at 0.2
 # years. The comparator gets the start day too, with its reform switched off.
 SHORT = [*TINY, "simulation.days=300", "simulation.warmup_days=50",

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from sim.cli import main
 from sim.runner import run
 from sim.scenario import load_scenario
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, SYNTHETIC, SYNTHETIC_SET
 
-SMALL = ["city.communities=12", "city.street_offices=2", "city.zone_committees=0",
+SMALL = [*SYNTHETIC, "city.communities=12", "city.street_offices=2", "city.zone_committees=0",
          "simulation.days=60"]
 SET_SMALL = [arg for setting in SMALL for arg in ("--set", setting)]
 BASELINE = SCENARIOS / "baseline.toml"
@@ -75,7 +75,8 @@ def test_bad_calibration_input_gets_one_message_and_status_2(tmp_path, args, mes
     assert result.exit_code == 2 and message in result.output
 
 
-MISSING = ["--set", "city.communities=10", "--set", "simulation.days=40", "--reps", "1",
+MISSING = [*SYNTHETIC_SET, "--set", "city.communities=10", "--set", "simulation.days=40",
+           "--reps", "1",
            "--workers", "1", "--max-evaluations", "6", "--free",
            "staffing.staff_per_community=8:40"]
 
@@ -125,7 +126,7 @@ def test_staffing_alone_can_bring_the_admin_share_to_070(tmp_path):
 
 
 def test_a_reachable_target_converges_with_exit_0(tmp_path):
-    scenario = load_scenario(BASELINE, ["city.communities=10", "simulation.days=40",
+    scenario = load_scenario(BASELINE, [*SYNTHETIC, "city.communities=10", "simulation.days=40",
                                         "staffing.staff_per_community=20"])
     reachable = float(run(scenario, seed=0, reps=1).metrics["admin_share"].mean())
     result = CliRunner().invoke(main, ["calibrate", str(BASELINE), *MISSING, "--target",

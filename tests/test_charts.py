@@ -21,11 +21,11 @@ from analysis.commands import brief_command, plot_command
 from analysis.results import load_results
 from sim.cli import CommsimGroup, main
 from sim.errors import UserError
-from tests.conftest import ROOT, SCENARIOS
+from tests.conftest import ROOT, SCENARIOS, SYNTHETIC_SET
 
 pytestmark = pytest.mark.slow      # nearly every test shares the module's results folders
 
-SMALL = ["--set", "city.communities=16", "--set", "city.street_offices=2",
+SMALL = [*SYNTHETIC_SET, "--set", "city.communities=16", "--set", "city.street_offices=2",
          "--set", "city.zone_committees=0", "--set", "simulation.days=50"]
 FOLDERS = {
     "run": ["run", "baseline.toml", "--reps", "2", "--seed", "3"],

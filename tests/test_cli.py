@@ -14,9 +14,9 @@ from click.testing import CliRunner
 
 from sim.cli import main
 from sim.metrics import METRICS
-from tests.conftest import SCENARIOS, write_catalog
+from tests.conftest import SCENARIOS, SYNTHETIC_SET, write_catalog
 
-SMALL = ["--set", "city.communities=12", "--set", "city.street_offices=2",
+SMALL = [*SYNTHETIC_SET, "--set", "city.communities=12", "--set", "city.street_offices=2",
          "--set", "city.zone_committees=0", "--set", "simulation.days=30"]
 BASELINE = str(SCENARIOS / "baseline.toml")
 
@@ -150,8 +150,8 @@ def test_a_setting_that_changes_nothing_is_warned_about_on_stderr():
 
 def test_a_switched_off_key_in_a_file_is_warned_about_by_validate(tmp_path):
     scenario = tmp_path / "s.toml"
-    scenario.write_text(f'extends = "{BASELINE}"\ngovernance.lending_share = 0.9\n',
-                        encoding="utf-8")
+    scenario.write_text(f'extends = "{BASELINE}"\ncity.roster = ""\ngovernance.by_district = {{}}\n'
+                        'governance.lending_share = 0.9\n', encoding="utf-8")
     result = invoke("validate", str(scenario))
     assert result.exit_code == 0
     assert result.stderr.startswith(f"commsim: warning: {scenario}: governance.lending_share "

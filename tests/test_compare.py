@@ -13,9 +13,9 @@ from analysis.summary import paired_differences
 from sim import compare, sweep
 from sim.cli import main
 from sim.scenario import load_scenario
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, SYNTHETIC
 
-SMALL = ["city.communities=30", "city.street_offices=3", "city.zone_committees=1",
+SMALL = [*SYNTHETIC, "city.communities=30", "city.street_offices=3", "city.zone_committees=1",
          "simulation.days=120"]
 
 

@@ -18,9 +18,9 @@ from analysis.results import load_results
 from sim import compare
 from sim.cli import main
 from sim.scenario import load_scenario
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, SYNTHETIC
 
-SMALL = ["city.communities=20", "simulation.days=60"]
+SMALL = [*SYNTHETIC, "city.communities=20", "simulation.days=60"]
 SETS = [arg for s in SMALL for arg in ("--set", s)]
 
 

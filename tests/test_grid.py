@@ -9,7 +9,7 @@ from sim.model import CommunityWorkloadModel
 from sim.reforms import GridDelegation
 from sim.scenario import load_scenario
 from sim.staff import GRID, WORKSTATION
-from tests.conftest import SCENARIOS, quiet_scenario, run_model, write_catalog
+from tests.conftest import SCENARIOS, SYNTHETIC, quiet_scenario, run_model, write_catalog
 
 REPORT_GRID_PERSONNEL = 5716  # Hefei report: 5,716 grid workers (网格责任人)
 
@@ -50,7 +50,7 @@ def test_the_report_city_gets_about_the_report_grid_personnel():
 
 def test_grid_heads_never_outnumber_the_committee():
     scenario = load_scenario(SCENARIOS / "grid_delegation.toml",
-                             ["city.communities=30", "city.grid_dedicated_share=0",
+                             [*SYNTHETIC, "city.communities=30", "city.grid_dedicated_share=0",
                               "city.grid_personnel_per_1000_households=20"])
     model = CommunityWorkloadModel(scenario, seed=2)
     _, heads = grid_counts(model)

@@ -12,11 +12,12 @@ import pytest
 
 from sim.runner import run
 from sim.scenario import load_scenario
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, SYNTHETIC
 
 pytestmark = pytest.mark.slow      # five measured years of a small city, twice
 
-SMALL_CITY = ["city.communities=20", "city.street_offices=4", "city.zone_committees=1",
+SMALL_CITY = [*SYNTHETIC, "city.communities=20", "city.street_offices=4",
+              "city.zone_committees=1",
               "city.large_share=0", "simulation.days=1250", "simulation.warmup_days=250"]
 
 

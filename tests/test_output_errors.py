@@ -20,10 +20,10 @@ from sim.cli import main
 from sim.errors import UserError
 from sim.output import check_writable
 from sim.sweep import JOURNAL, RESULTS
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, SYNTHETIC_SET
 
 BASELINE = str(SCENARIOS / "baseline.toml")
-TINY = ["--set", "city.communities=10", "--set", "city.street_offices=2",
+TINY = [*SYNTHETIC_SET, "--set", "city.communities=10", "--set", "city.street_offices=2",
         "--set", "city.zone_committees=0", "--set", "simulation.days=40"]
 SWEEP = ["sweep", BASELINE, *TINY, "--vary", "staffing.staff_per_community=8:20:1",
          "--reps", "3", "--seed", "4", "--workers", "1", "--quiet"]

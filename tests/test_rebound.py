@@ -7,11 +7,11 @@ import pytest
 
 from sim.runner import run
 from sim.scenario import load_scenario
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, SYNTHETIC
 
 pytestmark = pytest.mark.slow      # three five-year runs of the access list
 
-SMALL = ["city.communities=40", "city.street_offices=4", "city.zone_committees=1"]
+SMALL = [*SYNTHETIC, "city.communities=40", "city.street_offices=4", "city.zone_committees=1"]
 EXPLICIT = ["reforms.enforcement.decay_per_year=0.3", "reforms.enforcement.strictness=1",
             "reforms.enforcement.renew_every_days=0", "departments.substitution.elasticity=0.3"]
 REGROWTH_ON = ["tasks.new_per_year=8", "departments.regrowth.relabel_per_year=0.25"]

@@ -21,9 +21,9 @@ from sim.cli import main
 from sim.errors import UserError
 from sim.metrics import METRICS
 from sim.results_folder import FORMAT_VERSION, RUN_KEYS, runs_columns
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, SYNTHETIC_SET
 
-TINY = ["--set", "city.communities=8", "--set", "city.street_offices=2",
+TINY = [*SYNTHETIC_SET, "--set", "city.communities=8", "--set", "city.street_offices=2",
         "--set", "city.zone_committees=0", "--set", "simulation.days=20", "--reps", "2"]
 BASELINE = str(SCENARIOS / "baseline.toml")
 COMMANDS = {

@@ -266,10 +266,11 @@ def test_governance_by_district_routes_communities_whose_row_leaves_it_empty(tmp
     ([{"district": "Luyang"}], {"Shushan": "workstation"},
      "governance.by_district: district(s) 'Shushan' not in the city; the city's districts are "
      "Luyang"),
-    (None, {"Shushan": "workstation"}, "the synthetic city has none: give a city.roster"),
-    ([{"district": "Xinzhan", "governance": ""}], {"Xinzhan": "zone_committee"},
+    ([{"district": "Xinzhan", "governance": ""}, {"district": "Luyang", "governance": ""}],
+     {"Xinzhan": "zone_committee"},
      "governance.by_district.Xinzhan = 'zone_committee' gives community 'A1' (and 0 more) a "
-     "model that needs a zone_committee relay, but its relay 'S-East' is a street_office"),
+     "model that needs a zone_committee relay, but its relay 'S-East' is a street_office that "
+     "also relays to communities under other models"),
 ])
 def test_a_district_table_that_does_not_fit_the_city_is_refused(tmp_path, rows, by_district,
                                                                  message):
@@ -281,6 +282,26 @@ def test_a_district_table_that_does_not_fit_the_city_is_refused(tmp_path, rows, 
     with pytest.raises(UserError) as caught:
         CommunityWorkloadModel(scenario)
     assert message in str(caught.value)
+
+
+def test_a_street_office_whose_communities_all_get_the_zone_model_becomes_a_zone_committee(
+        tmp_path):
+    """As in the synthetic city under zone_committee: the whole city as zone committees is a
+    counterfactual a roster must allow."""
+    scenario = rostered(tmp_path, [{"governance": ""}, {"governance": ""},
+                                   {"relay": "S-West", "governance": ""}],
+                        governance__model="zone_committee")
+    model = CommunityWorkloadModel(scenario)
+    assert (model.city.relay_kind == ZONE_COMMITTEE).all()
+    assert (model.city.governance == "zone_committee").all()
+
+
+def test_the_synthetic_city_has_no_districts_so_a_district_table_is_noted_not_read(tmp_path):
+    scenario = quiet_scenario(write_catalog(tmp_path / "c.csv", MIXED_CATALOG),
+                              governance__by_district={"Shushan": "workstation"})
+    assert any("governance.by_district" in note and "set city.roster" in note
+               for note in scenario.inert_settings)
+    assert (CommunityWorkloadModel(scenario).city.governance == "two_committees").all()
 
 
 def test_an_unknown_model_in_the_district_table_is_refused_naming_the_entry(tmp_path):
@@ -366,7 +387,8 @@ def test_a_bad_roster_stops_the_command_line_with_exit_status_2_and_no_traceback
 def test_validate_reports_the_rosters_communities(tmp_path):
     roster = write_roster(tmp_path / "r.csv", [{}, {}])
     result = CliRunner().invoke(main, ["validate", str(SCENARIOS / "baseline.toml"), "--set",
-                                       f"city.roster={json.dumps(str(roster))}"])
+                                       f"city.roster={json.dumps(str(roster))}", "--set",
+                                       "governance.by_district={}"])
     assert result.exit_code == 0, result.output
     assert f"2 communities from {roster}" in result.output
 

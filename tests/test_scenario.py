@@ -9,7 +9,7 @@ import pytest
 from sim.errors import UserError
 from sim.parameters import BY_KEY, PARAMETERS, Param
 from sim.scenario import load_scenario, parse_override, read_meta, validate_value
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, SYNTHETIC
 
 
 def write(tmp_path, name, text):
@@ -59,7 +59,7 @@ def test_child_overrides_parent_and_keeps_the_rest(tmp_path):
 
 def test_set_overrides_any_key_with_toml_literals():
     scenario = load_scenario(SCENARIOS / "baseline.toml",
-                             ["city.communities=40", "governance.model=workstation",
+                             [*SYNTHETIC, "city.communities=40", "governance.model=workstation",
                               "reforms.access_list.enabled=true"])
     assert scenario["city.communities"] == 40
     assert scenario["governance.model"] == "workstation"
@@ -188,7 +188,7 @@ def test_a_file_setting_of_a_switched_off_reform_names_the_file(tmp_path):
     ("staffing.turnover.hiring_delay_days=10", "staffing.turnover.enabled = true"),
 ])
 def test_a_key_read_only_under_another_setting_names_that_setting(setting, switch):
-    overrides = [setting, "staffing.turnover.enabled=false"]
+    overrides = [*SYNTHETIC, setting, "staffing.turnover.enabled=false"]
     notes = load_scenario(SCENARIOS / "baseline.toml", overrides).inert_settings
     assert len(notes) == 1 and notes[0].endswith(f"set {switch} to make it count")
 

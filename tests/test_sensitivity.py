@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from sim.cli import main
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, SYNTHETIC
 
-SMALL = ["city.communities=12", "city.street_offices=2", "city.zone_committees=0",
+SMALL = [*SYNTHETIC, "city.communities=12", "city.street_offices=2", "city.zone_committees=0",
          "simulation.days=40"]
 SET_SMALL = [arg for setting in SMALL for arg in ("--set", setting)]
 BASELINE = str(SCENARIOS / "baseline.toml")

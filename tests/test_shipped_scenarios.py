@@ -12,9 +12,9 @@ import scenarios as shipped
 from sim.cli import main
 from sim.errors import UserError
 from sim.scenario import extends_reference, load_scenario, read_meta
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, SYNTHETIC_SET
 
-TINY = ["--set", "city.communities=3", "--set", "city.street_offices=1",
+TINY = [*SYNTHETIC_SET, "--set", "city.communities=3", "--set", "city.street_offices=1",
         "--set", "city.zone_committees=0", "--set", "simulation.days=10", "--reps", "1"]
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from sim.model import CommunityWorkloadModel
 from sim.runner import weekly_table
-from tests.conftest import quiet_scenario, run_model, write_catalog
+from tests.conftest import SYNTHETIC, quiet_scenario, run_model, write_catalog
 
 DAILY = {"period_days": "1", "effort_spread": "0"}
 
@@ -184,7 +184,7 @@ def test_relay_years_average_to_the_city_wide_yearly_metrics():
     from sim.scenario import load_scenario
 
     scenario = load_scenario("five_years_access_list", [
-        "city.communities=12", "city.street_offices=2", "city.zone_committees=1",
+        *SYNTHETIC, "city.communities=12", "city.street_offices=2", "city.zone_committees=1",
         "simulation.days=350", "simulation.warmup_days=50",
         "reforms.access_list.start_day=100", "reforms.enforcement.strictness_spread=0.2",
         "reforms.enforcement.strictness=0.8"])

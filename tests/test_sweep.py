@@ -21,9 +21,9 @@ from sim.errors import UserError
 from sim.executors import InlineExecutor, map_unordered
 from sim.scenario import load_scenario
 from sim.sweep import JOURNAL, RESULTS, Progress, plan_sweep, run_sweep
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, SYNTHETIC, SYNTHETIC_SET
 
-SMALL = ["city.communities=12", "city.street_offices=2", "city.zone_committees=0",
+SMALL = [*SYNTHETIC, "city.communities=12", "city.street_offices=2", "city.zone_committees=0",
          "simulation.days=40"]
 BASELINE = str(SCENARIOS / "baseline.toml")
 SET_SMALL = [arg for setting in SMALL for arg in ("--set", setting)]
@@ -92,7 +92,7 @@ def test_a_failing_run_is_recorded_and_the_others_finish(tmp_path):
 @pytest.mark.slow
 def test_a_sweep_killed_with_sigkill_resumes_to_the_uninterrupted_result(tmp_path):
     args = ["sweep", BASELINE, *SET_SMALL,
-            "--set", "simulation.days=120", "--set", "city.communities=20",
+            "--set", "simulation.days=120", *SYNTHETIC_SET, "--set", "city.communities=20",
             "--vary", "staffing.staff_per_community=8:20:1", "--reps", "3", "--seed", "4",
             "--workers", "1", "--quiet"]
     command = str(Path(sys.executable).parent / "commsim")

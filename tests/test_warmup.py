@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from sim.cli import main
 from sim.metrics import compute_metrics
 from sim.runner import run, run_replicate
-from tests.conftest import SCENARIOS, quiet_scenario, run_model, write_catalog
+from tests.conftest import SCENARIOS, SYNTHETIC_SET, quiet_scenario, run_model, write_catalog
 
 WEEKLY_TASK = [{"period_days": "5", "effort_hours": "4", "deadline_days": "5"}]
-SMALL = ["--set", "city.communities=8", "--set", "city.street_offices=2",
+SMALL = [*SYNTHETIC_SET, "--set", "city.communities=8", "--set", "city.street_offices=2",
          "--set", "city.zone_committees=0", "--set", "simulation.days=60"]
 
 

@@ -22,13 +22,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SYNTHETIC_SET
 
 pytestmark = pytest.mark.slow      # every test builds or installs the wheel
 
 BIN = "Scripts" if os.name == "nt" else "bin"
 SOURCES = ("pyproject.toml", "README.md", "sim", "analysis", "scenarios")
-TINY = ["--set", "city.communities=3", "--set", "city.street_offices=1",
+TINY = [*SYNTHETIC_SET, "--set", "city.communities=3", "--set", "city.street_offices=1",
         "--set", "city.zone_committees=0", "--set", "simulation.days=10", "--reps", "1"]
 
 

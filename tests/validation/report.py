@@ -25,7 +25,7 @@ from sim.output import git_revision
 from sim.parameters import PARAMETERS
 from sim.runner import run
 from sim.scenario import load_scenario
-from tests.conftest import ROOT, SCENARIOS, run_model
+from tests.conftest import ROOT, SCENARIOS, SYNTHETIC, run_model
 from tests.validation.queueing import (
     md1_mean_in_system,
     mean_backlog_hours,
@@ -37,7 +37,7 @@ from tests.validation.queueing import (
 
 DOC = ROOT / "docs" / "validation.md"
 FIGURE = ROOT / "docs" / "validation_queue.png"
-CITY = ["city.communities=120", "city.street_offices=12", "city.zone_committees=4"]
+CITY = [*SYNTHETIC, "city.communities=120", "city.street_offices=12", "city.zone_committees=4"]
 SCREENED = ("admin_share", "overdue_rate", "resident_hours_per_1000_households",
             "participation")
 
@@ -275,7 +275,7 @@ def rebound_screening_section(folder: Path) -> list[str]:
     """Morris screening of the regrowth assumptions, in year 5 alone."""
     params = [f"{p.key}={p.plausible[0]}:{p.plausible[1]}" for p in PARAMETERS
               if p.key in REBOUND_PARAMS]
-    year_five = ["simulation.warmup_days=1100", "city.communities=60",
+    year_five = ["simulation.warmup_days=1100", *SYNTHETIC, "city.communities=60",
                  "city.street_offices=6", "city.zone_committees=2"]
     indices = morris(folder / "rebound_morris", REBOUND_SCENARIO, params, REBOUND_METRICS,
                      n=8, reps=1, sets=year_five)

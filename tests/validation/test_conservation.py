@@ -7,7 +7,7 @@ import pytest
 
 from sim.parameters import DAYS_PER_WEEK
 from sim.scenario import load_scenario
-from tests.conftest import SCENARIOS, run_model
+from tests.conftest import SCENARIOS, SYNTHETIC, run_model
 
 WORKED = ("hours_administrative", "hours_service", "hours_self_governance", "grid_hours",
           "zone_hours", "purchased_hours", "volunteer_hours")
@@ -18,7 +18,7 @@ WORKED = ("hours_administrative", "hours_service", "hours_self_governance", "gri
                                         "grid_delegation.toml"])
 def model(request):
     scenario = load_scenario(SCENARIOS / request.param,
-                             ["city.communities=60", "city.street_offices=6",
+                             [*SYNTHETIC, "city.communities=60", "city.street_offices=6",
                               "city.zone_committees=2"])
     return run_model(scenario, seed=31)
 
@@ -79,7 +79,7 @@ def test_littles_law_holds_within_sampling_error():
     turnover, seed 31).
     """
     scenario = load_scenario(SCENARIOS / "baseline.toml",
-                             ["city.communities=60", "city.street_offices=6",
+                             [*SYNTHETIC, "city.communities=60", "city.street_offices=6",
                               "city.zone_committees=2", "simulation.days=500",
                               "tasks.new_per_year=0", "staffing.turnover.enabled=false"])
     weekly = run_model(scenario, seed=31).ledger

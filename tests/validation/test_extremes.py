@@ -6,9 +6,9 @@ import pytest
 
 from sim.metrics import compute_metrics
 from sim.scenario import load_scenario
-from tests.conftest import SCENARIOS, run_model
+from tests.conftest import SCENARIOS, SYNTHETIC, run_model
 
-SMALL = ["city.communities=40", "city.street_offices=4", "city.zone_committees=1",
+SMALL = [*SYNTHETIC, "city.communities=40", "city.street_offices=4", "city.zone_committees=1",
          "simulation.days=120"]
 
 
