@@ -415,8 +415,8 @@ def _show_fit(fit: Calibration, rows: list[dict], reps: int, seed: int, out: Pat
     for key, value in fit.free.items():
         click.echo(f"  {key} = {value:.6g}")
     click.echo(_targets_table(rows))
-    click.echo(f"intervals: {method_text(rows[0]['interval'])}; residual = simulated - "
-               "observed; z = residual / se")
+    methods = ", ".join(dict.fromkeys(method_text(r["interval"]) for r in rows))
+    click.echo(f"intervals: {methods}; residual = simulated - observed; z = residual / se")
     click.echo(f"calibrated scenario written to {out}; per-target report in "
                f"{report_path(out)}")
 
