@@ -26,7 +26,7 @@ from analysis.commands import brief_command, lang_option, plot_command
 from sim.errors import UserError
 
 if TYPE_CHECKING:
-    from sim.calibration import Calibration, Target
+    from sim.calibration import Calibration
     from sim.catalog import TaskCatalog
     from sim.compare import Comparison
     from sim.runner import RunResult
@@ -38,7 +38,8 @@ TOLERANCE_HELP = (
     "How far (as a share of each target) the achieved replicate interval may stay from a "
     "target before the fit counts as missed and the command exits 1. The default 0.05 is "
     "about the half-width of the field report's administrative-share band (0.80-0.90 around "
-    "0.85); a target of 0 must be reached by the interval itself.")
+    "0.85); a target of 0 must be reached by the interval itself. An observed value with a "
+    "standard error (se) counts as missed beyond 2 se instead.")
 
 
 class LazyChoice(click.Choice):
@@ -315,8 +316,16 @@ def sweep_command(scenario: Path, varies: tuple[str, ...], sample: str, n_points
 
 @main.command("calibrate")
 @scenario_argument
-@click.option("--target", "targets", multiple=True, required=True, metavar="METRIC=VALUE",
-              help="A metric and the value to reach, repeatable.")
+@click.option("--target", "targets", multiple=True, metavar="METRIC=VALUE",
+              help="A city-wide metric and the value to reach, repeatable.")
+@click.option("--targets-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV of observed values (metric, level, id, value[, se]) for the city, "
+                   "districts, relays, governance models or communities; "
+                   "docs/observed_data.md.")
+@click.option("--default-relative-se", type=click.FloatRange(0, 1, min_open=True),
+              default=0.05, show_default=True,
+              help="Standard error assumed for a target given without one, as a share of "
+                   "its value: weighs bare targets against those with an se in the loss.")
 @click.option("--free", "frees", multiple=True, required=True, metavar="KEY=LO:HI",
               help="A numeric key to fit within bounds, repeatable.")
 @click.option("--reps", type=click.IntRange(min=1), default=3, show_default=True,
@@ -332,34 +341,38 @@ def sweep_command(scenario: Path, varies: tuple[str, ...], sample: str, n_points
               help="Calibrated scenario file (default: SCENARIO_calibrated.toml beside it).")
 @click.option("--overwrite", is_flag=True, help="Replace an existing --out file.")
 @format_option
-def calibrate_command(scenario: Path, targets: tuple[str, ...], frees: tuple[str, ...],
-                      reps: int, seed: int, overrides: tuple[str, ...], workers: int | None,
+def calibrate_command(scenario: Path, targets: tuple[str, ...], targets_file: Path | None,
+                      default_relative_se: float, frees: tuple[str, ...], reps: int,
+                      seed: int, overrides: tuple[str, ...], workers: int | None,
                       scheduler: str | None, max_evaluations: int, tolerance: float,
                       out: Path | None, overwrite: bool, fmt: str) -> None:
-    """Fit the --free keys of SCENARIO so its metrics hit the --target values.
+    """Fit the --free keys of SCENARIO so its metrics hit the --target values and the
+    observed values of --targets-file, all at once.
 
-    Exits 1 when a target is missed by more than --tolerance; the best fit found is
-    still written (marked as missed), so the search need not be repeated to inspect it.
+    Exits 1 when a target is missed by more than --tolerance (2 se for a value with an
+    se); the best fit found is still written (marked as missed), with a per-target report
+    beside it (OUT's stem + _targets.csv), so the search need not be repeated to inspect it.
     """
     _start_workers_early(workers, scheduler)
     from analysis.summary import interval
-    from sim.calibration import (
-        calibrate,
-        missed_targets,
-        parse_free,
-        parse_target,
-        write_calibrated,
-    )
+    from sim.calibration import calibrate, missed_rows, parse_free, parse_target, write_calibrated
     from sim.output import check_writable
     from sim.scenario import require_finite
+    from sim.targets import load_targets, report_path, report_rows, write_report
 
     require_finite(tolerance, "--tolerance", "a finite number in [0, 1]")
+    if not targets and targets_file is None:
+        raise UserError("calibrate needs at least one --target METRIC=VALUE or a "
+                        "--targets-file")
     free = [parse_free(f) for f in frees]
     loaded = _load(scenario, overrides, [f.key for f in free])
     wanted = [parse_target(t) for t in targets]
+    observed = load_targets(targets_file) if targets_file is not None else []
     out = out or scenario.with_name(f"{scenario.stem}_calibrated.toml")
-    if out.exists() and not overwrite:
-        raise UserError(f"--out {out}: file exists; choose another or pass --overwrite")
+    for path in (out, report_path(out)):
+        if path.exists() and not overwrite:
+            raise UserError(f"--out {out}: {path} exists; choose another --out or pass "
+                            "--overwrite")
     check_writable(out, inside=False)
 
     def report(values: dict, loss: float) -> None:
@@ -367,21 +380,31 @@ def calibrate_command(scenario: Path, targets: tuple[str, ...], frees: tuple[str
             shown = ", ".join(f"{k}={v:.4g}" for k, v in values.items())
             click.echo(f"  {shown}: loss {loss:.3g}", err=True)
 
-    fit = calibrate(loaded, wanted, free, reps=reps, seed=seed, workers=workers,
-                    scheduler=scheduler, max_evaluations=max_evaluations, report=report)
+    fit = calibrate(loaded, wanted, free, observed=observed, reps=reps, seed=seed,
+                    workers=workers, scheduler=scheduler, max_evaluations=max_evaluations,
+                    default_relative_se=default_relative_se, report=report,
+                    where=str(targets_file or "--target"))
     achieved = {m: interval(values, m) for m, values in fit.achieved.items()}
-    misses = missed_targets(wanted, achieved, fit, tolerance)
-    write_calibrated(out, loaded, fit, wanted, misses)
+    summaries = [interval(values, row.metric) for row, values in zip(fit.rows, fit.row_values,
+                                                                       strict=True)]
+    misses = missed_rows(fit, summaries, tolerance)
+    missed = {(m.metric, m.level, m.id) for m in misses}
+    rows = report_rows(fit.rows, summaries,
+                       [(r.metric, r.level, r.id) in missed for r in fit.rows])
+    write_calibrated(out, loaded, fit, fit.rows, misses)
+    write_report(report_path(out), rows)
     if fmt == "json":
         click.echo(json.dumps({"free": fit.free, "achieved": achieved,
                                "converged": not misses, "tolerance": tolerance,
-                               "missed": [m.record() for m in misses],
-                               "scenario_file": str(out)}, indent=2))
+                               "default_relative_se": default_relative_se, "loss": fit.loss,
+                               "missed": [m.record() for m in misses], "targets": rows,
+                               "scenario_file": str(out),
+                               "targets_report": str(report_path(out))}, indent=2))
     else:
-        _show_fit(fit, wanted, achieved, reps, seed, out)
+        _show_fit(fit, rows, reps, seed, out)
     if misses:
         click.echo(f"commsim: calibration missed {len(misses)} target(s) by more than "
-                   f"{tolerance:g} of the target:", err=True)
+                   f"{tolerance:g} of the target (2 se where an se is given):", err=True)
         for miss in misses:
             click.echo(f"  {miss.describe()}", err=True)
         click.echo(f"the best fit found was still written to {out}, marked as missed; widen "
@@ -389,21 +412,39 @@ def calibrate_command(scenario: Path, targets: tuple[str, ...], frees: tuple[str
         sys.exit(1)
 
 
-def _show_fit(fit: Calibration, wanted: list[Target], achieved: dict, reps: int, seed: int,
-              out: Path) -> None:
-    """The fitted values and, per target, the achieved mean and interval (table format)."""
-    from analysis.labels import is_share
-    from analysis.numbers import plain
-    from analysis.summary import format_table
+def _show_fit(fit: Calibration, rows: list[dict], reps: int, seed: int, out: Path) -> None:
+    """The fitted values and, per target, observed, simulated mean and interval and
+    residuals (table format)."""
+    from analysis.summary import method_text
+    from sim.targets import report_path
 
     click.echo(f"fit after {fit.evaluations} evaluations ({reps} replicates each, seed {seed}), "
                f"loss {fit.loss:.3g}:")
     for key, value in fit.free.items():
         click.echo(f"  {key} = {value:.6g}")
-    click.echo(format_table({t.metric: {**achieved[t.metric], "values": []} for t in wanted},
-                            {t.metric: f"target {plain(t.value, share=is_share(t.metric))}"
-                             for t in wanted}))
-    click.echo(f"calibrated scenario written to {out}")
+    click.echo(_targets_table(rows))
+    methods = ", ".join(dict.fromkeys(method_text(r["interval"]) for r in rows))
+    click.echo(f"intervals: {methods}; residual = simulated - observed; z = residual / se")
+    click.echo(f"calibrated scenario written to {out}; per-target report in "
+               f"{report_path(out)}")
+
+
+def _targets_table(rows: list[dict]) -> str:
+    """One line per target: where, observed (± se), simulated [interval], residual, z."""
+    def number(value: float | None) -> str:
+        return "" if value is None else f"{value:.4g}"
+
+    lines = [f"{'metric':<38} {'level':<10} {'id':<16} {'observed':>16} "
+             f"{'simulated [interval]':>30} {'residual':>10} {'z':>7}"]
+    for r in rows:
+        observed = number(r["observed"]) + (f" ± {r['se']:.3g}" if r["se"] is not None else "")
+        band = (f" [{r['ci_low']:.4g}, {r['ci_high']:.4g}]" if r["ci_low"] is not None
+                else "")
+        lines.append(f"{r['metric']:<38} {r['level']:<10} {r['id']:<16} {observed:>16} "
+                     f"{number(r['simulated']) + band:>30} {number(r['residual']):>10} "
+                     f"{number(r['standardized_residual']):>7}"
+                     + ("  MISSED" if r["missed"] else ""))
+    return "\n".join(lines)
 
 
 @main.command("sensitivity")

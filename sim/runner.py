@@ -16,6 +16,7 @@ import pandas as pd
 
 from sim.catalog import KINDS
 from sim.executors import map_unordered, open_executor, window
+from sim.groups import members
 from sim.ledger import FIELDS, FLOWS, STOCKS, TASK_FIELDS
 from sim.metrics import compute_metrics, measured, yearly_metrics
 from sim.model import CommunityWorkloadModel
@@ -131,6 +132,7 @@ class RunSpec:
     key: str = ""
     tables: tuple[str, ...] = ()   # which of TABLES the record carries
     point: int = -1              # design point of a sweep, -1 outside sweeps
+    groups: tuple[tuple[str, str], ...] = ()   # (level, id) groups whose metrics it carries
 
 
 def execute(spec: RunSpec) -> dict[str, Any]:
@@ -140,7 +142,9 @@ def execute(spec: RunSpec) -> dict[str, Any]:
     metric, and the tables ``spec.tables`` names: ``city_weekly``, the city's weekly
     totals (with the number of communities, so totals can be put per community after a
     split); ``communities``, each community's totals; ``categories``, the hours per task
-    category, for charts.
+    category, for charts. With ``spec.groups``, ``groups`` lists each (level, id) group's
+    metrics (``{"level", "id", "metrics"}``), computed in the worker so the model never has
+    to travel back; a group with no community fails the run.
     """
     started = time.perf_counter()
     record: dict[str, Any] = {"key": spec.key, "status": "ok", "error": ""}
@@ -149,10 +153,25 @@ def execute(spec: RunSpec) -> dict[str, Any]:
         record.update(compute_metrics(model))
         if spec.tables:
             record.update(_tables(model, spec))
+        if spec.groups:
+            record["groups"] = group_metrics(model, spec.groups)
     except Exception as err:
         record.update(status="failed", error=f"{type(err).__name__}: {err}")
     record["seconds"] = time.perf_counter() - started
     return record
+
+
+def group_metrics(model: CommunityWorkloadModel,
+                  wanted: tuple[tuple[str, str], ...]) -> list[dict[str, Any]]:
+    """Every metric over each (level, id) group's communities, as plain data."""
+    found = []
+    for level, label in wanted:
+        indices = members(model, level, label)
+        if not len(indices):
+            raise ValueError(f"no community of this run is in {level} {label!r}")
+        found.append({"level": level, "id": label,
+                      "metrics": compute_metrics(model, members=indices)})
+    return found
 
 
 def _tables(model: CommunityWorkloadModel, spec: RunSpec) -> dict[str, pd.DataFrame]:
