@@ -246,4 +246,7 @@ def toml_value(value: Any) -> str:
         return repr(round(value, 6)) if math.isfinite(value) else "nan"
     if isinstance(value, list):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{toml_string(str(k))} = {toml_value(v)}"
+                                for k, v in value.items()) + " }"
     return toml_string(str(value))

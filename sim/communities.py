@@ -15,6 +15,8 @@ of the arrays above.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import mesa
 import numpy as np
 
@@ -431,16 +433,35 @@ class Committees:
         return per_staff
 
 
+@dataclass(frozen=True)
+class CommunityIdentity:
+    """Who a community is (its roster row, or the synthetic city's numbering)."""
+
+    community_id: str
+    name: str = ""
+    district: str = ""
+    governance: str = ""
+
+
 class Community(mesa.Agent):
-    """One residents' committee and the pools of people who work for it."""
+    """One residents' committee and the pools of people who work for it.
+
+    Its identity is plain attributes (``community_id``, ``name``, ``district``,
+    ``governance``) so that a Mesa DataCollector can report them by name.
+    """
 
     def __init__(self, model: mesa.Model, index: int, households: float, relay: int,
-                 pools: np.ndarray):
+                 pools: np.ndarray, identity: CommunityIdentity | None = None):
         super().__init__(model)
         self.index = index
         self.households = households
         self.relay = relay
         self.pools = pools
+        identity = identity or CommunityIdentity(str(index))
+        self.community_id = identity.community_id
+        self.name = identity.name or identity.community_id
+        self.district = identity.district
+        self.governance = identity.governance
 
     @property
     def staff(self) -> int:

@@ -24,7 +24,7 @@ from scipy.stats import qmc
 
 from sim.errors import UserError
 from sim.parameters import BY_KEY
-from sim.scenario import Scenario, param_for, require_finite, validate_value
+from sim.scenario import PATH_KEYS, Scenario, param_for, require_finite, validate_value
 
 SAMPLES = ("grid", "lhs")
 
@@ -158,8 +158,9 @@ def point_seed(master: int, point: dict[str, Any], common: bool) -> int:
 def run_key(scenario: Scenario, seed: int, replicate: int) -> str:
     """Hash of a run's fully resolved parameters, seed, replicate and model version."""
     values = dict(scenario.values)
-    if values.get("tasks.catalog"):
-        values["tasks.catalog"] = file_digest(Path(values["tasks.catalog"]))
+    for key in PATH_KEYS:        # the files' contents, not their names, make the run
+        if values.get(key):
+            values[key] = file_digest(Path(values[key]))
     payload = {"values": values, "seed": seed, "replicate": replicate,
                "version": model_version()}
     return hashlib.sha256(_canonical(payload).encode()).hexdigest()[:20]

@@ -29,16 +29,17 @@ import mesa
 import numpy as np
 
 from sim.catalog import load_catalog
-from sim.city import ZONE_COMMITTEE, build_city
-from sim.communities import Committees, Community
+from sim.city import ZONE_COMMITTEE
+from sim.communities import Committees, Community, CommunityIdentity
 from sim.departments import Department, Departments, IssueContext, propose_new_tasks
 from sim.documentation import Documentation
-from sim.governance import governance_of
+from sim.governance import Governance
 from sim.instances import Batch
 from sim.ledger import DAYS_PER_WEEK, Ledger
 from sim.policies import POLICIES
 from sim.reforms import Reform, active, build_reforms, scheduled
 from sim.residents import Residents
+from sim.roster import city_of
 from sim.scenario import Scenario
 from sim.staff import Turnover
 from sim.streams import Streams
@@ -53,7 +54,6 @@ class CommunityWorkloadModel(mesa.Model):
         streams = Streams(seed, replicate)
         super().__init__(rng=streams.get("mesa"))
         self.settings = scenario
-        self.governance = governance_of(scenario)
         self.seed, self.replicate = seed, replicate
         self.days = scenario["simulation.days"]
         self.day = 0
@@ -80,12 +80,13 @@ class CommunityWorkloadModel(mesa.Model):
 
     # --- construction -------------------------------------------------------
     def _build_city(self, streams: Streams) -> None:
-        city = build_city(self.settings, streams, self.governance.zone_relays)
+        city = city_of(self.settings, streams)
         for reform in self.reforms:
             city = reform.reshape_city(city)
         for reform in self.reforms:
             reform.start(city)
         self.city = city
+        self.governance = Governance.of(city)
 
     def _build_catalog(self, streams: Streams) -> None:
         self.issue_context = IssueContext(self.settings, self.city.households)
@@ -128,7 +129,7 @@ class CommunityWorkloadModel(mesa.Model):
                                                       workforce),
             lambda reform, routes: reform.reroute(self.catalog, routes, workforce))
         self.workforce, self.routes = workforce, self.route_schedule.final
-        self.admin_pool = self.governance.admin_pool(workforce, self.city.n_communities)
+        self.admin_pool = self.governance.admin_pool(workforce)
         self.turnover = None
         if scenario["staffing.turnover.enabled"]:
             self.turnover = Turnover.from_scenario(workforce, scenario, streams.get("turnover"))
@@ -143,9 +144,14 @@ class CommunityWorkloadModel(mesa.Model):
         for pool, community in enumerate(self.workforce.community):
             if community >= 0:
                 pools_by_community[community].append(pool)
-        for index, households in enumerate(self.city.households):
-            Community(self, index, float(households), int(self.city.relay[index]),
-                      np.array(pools_by_community[index], dtype=np.int64))
+        city = self.city
+        for index, households in enumerate(city.households):
+            Community(self, index, float(households), int(city.relay[index]),
+                      np.array(pools_by_community[index], dtype=np.int64),
+                      identity=CommunityIdentity(str(city.community_id[index]),
+                                                 str(city.name[index]),
+                                                 str(city.district[index]),
+                                                 str(city.governance[index])))
         self.departments = Departments(list(self.agents_by_type[Department]), self.catalog,
                                        self.issue_context, self.settings, streams,
                                        streams.get("departments", "substitution"))

@@ -21,7 +21,8 @@ ASSUMPTION = "assumption (docs/model.md)"
 
 @dataclass(frozen=True)
 class Param:
-    """One settable value. ``kind`` is int, float, bool, str or list (of str).
+    """One settable value. ``kind`` is int, float, bool, str, list (of str) or dict (a table
+    from str to str; ``choices``, if given, are the values it may map to).
 
     ``needs`` is ``(switch key, value)`` when the model reads this key only while the
     switch has that value, so that a setting which cannot count is reported, not
@@ -50,6 +51,10 @@ class Param:
 
     def allowed(self) -> str:
         """Human-readable statement of what this parameter accepts."""
+        if self.kind is dict:
+            values = ("one of " + ", ".join(repr(c) for c in self.choices)
+                      if self.choices else "a string")
+            return f"a table from names to {values}"
         if self.choices:
             return "one of " + ", ".join(repr(c) for c in self.choices)
         if self.kind is bool:

@@ -31,6 +31,8 @@ GOVERNANCE_MODELS = ("two_committees", "workstation", "zone_committee")
 PRIORITY_POLICIES = ("assessment_weighted", "earliest_deadline", "fifo")
 STAFFING_BASES = ("per_community", "per_households")
 DAYS_PER_WEEK = 5       # working days in the ledger's week, its unit of record
+# Keys that shape the drawn city count only without a roster (a roster lists the city itself).
+SYNTHETIC = ("city.roster", "")
 
 CORE: tuple[Param, ...] = (
     # --- simulation -------------------------------------------------------
@@ -46,28 +48,34 @@ CORE: tuple[Param, ...] = (
           "working days in a year; converts yearly rates to daily ones",
           "Chinese calendar: about 250 working days", 200, 300),
     # --- city -------------------------------------------------------------
+    Param("city.roster", "", str,
+          "community roster CSV, one row per real community (empty: the synthetic city the "
+          "other city.* keys draw); relative to the scenario file",
+          "docs/model.md 5.2 (the roster file)"),
     Param("city.communities", 362, int, "urban communities (residents' committees)",
-          "Hefei report: 362 urban communities", 1, 20000),
+          "Hefei report: 362 urban communities", 1, 20000, needs=SYNTHETIC),
     Param("city.street_offices", 38, int, "street offices relaying tasks to communities",
-          "Hefei report: 38 street offices", 0, 5000),
+          "Hefei report: 38 street offices", 0, 5000, needs=SYNTHETIC),
     Param("city.zone_committees", 13, int,
           "development-zone community management committees (street level)",
-          "Hefei report: 13 (Economic-Technological 5, High-tech 3, Xinzhan 5)", 0, 5000),
+          "Hefei report: 13 (Economic-Technological 5, High-tech 3, Xinzhan 5)", 0, 5000,
+          needs=SYNTHETIC),
     Param("city.households_median", 4000, float, "median households per community",
-          "Hefei report: most communities have 3,000-5,000 households", 100, 100000),
+          "Hefei report: most communities have 3,000-5,000 households", 100, 100000,
+          needs=SYNTHETIC),
     Param("city.households_sigma", 0.2, float,
           "log-normal spread of households in ordinary communities",
           ASSUMPTION + ": puts about three in four communities in 3,000-5,000", 0, 2,
-          plausible=(0.1, 0.3)),
+          needs=SYNTHETIC, plausible=(0.1, 0.3)),
     Param("city.large_share", 0.05, float,
           "share of communities drawn from the large-community tail",
           ASSUMPTION + ": the report says 'a few' are much larger", 0, 1,
-          plausible=(0.02, 0.1)),
+          needs=SYNTHETIC, plausible=(0.02, 0.1)),
     Param("city.households_min", 1000, float, "smallest community (households)",
-          ASSUMPTION, 1, 100000,
+          ASSUMPTION, 1, 100000, needs=SYNTHETIC,
           plausible=(500, 2000)),
     Param("city.households_max", 15000, float, "largest community (households)",
-          "Hefei report: up to 15,000 households", 1, 1000000),
+          "Hefei report: up to 15,000 households", 1, 1000000, needs=SYNTHETIC),
     Param("city.grid_personnel_per_1000_households", 3.615, float,
           "grid personnel (网格责任人: dedicated grid workers and committee staff acting as "
           "grid heads) per 1,000 households",
@@ -162,9 +170,15 @@ CORE: tuple[Param, ...] = (
           0.01, 10**5, needs=("reforms.funding.enabled", True), plausible=(18, 40)),
     # --- governance -------------------------------------------------------
     Param("governance.model", "two_committees", str,
-          "governance model of every community",
+          "governance model of every community that neither the roster's governance column "
+          "nor governance.by_district gives one",
           "Hefei report: two-committee model in Luyang, Yaohai and Baohe districts",
           choices=GOVERNANCE_MODELS),
+    Param("governance.by_district", {}, dict,
+          "governance model per district of the roster (a table: district name = model), for "
+          "communities whose roster row leaves governance empty",
+          "Hefei report: the workstation model in Shushan, two committees in Luyang, Yaohai "
+          "and Baohe", choices=GOVERNANCE_MODELS),
     Param("governance.committee_share", 0.33, float,
           "workstation model: share of staff kept in the committee for self-governance",
           ASSUMPTION + ": 5 of 15 staff (committee law: 5-9 elected members)", 0, 1,
@@ -433,4 +447,5 @@ def _under_switches(params: tuple[Param, ...]) -> tuple[Param, ...]:
 def defaults() -> dict[str, Any]:
     """Flat dict of every dotted key and its default value."""
     params, _ = _registry()
-    return {p.key: (list(p.default) if p.kind is list else p.default) for p in params}
+    return {p.key: (p.kind(p.default) if p.kind in (list, dict) else p.default)
+            for p in params}

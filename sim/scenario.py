@@ -37,7 +37,8 @@ from sim.parameters import DAYS_PER_WEEK, RETIRED, Param, defaults
 FLAGSHIP_ORDER = "flagship_order"
 META_KEYS = ("name", "description", *LABEL_KEYS, "extends", FLAGSHIP_ORDER)
 RELAY_STRICTNESS = "reforms.enforcement.relay_strictness"
-PATH_KEYS = ("tasks.catalog",)
+GOVERNANCE_MODEL, BY_DISTRICT = "governance.model", "governance.by_district"
+PATH_KEYS = ("tasks.catalog", "city.roster")
 
 
 @dataclass(frozen=True)
@@ -93,13 +94,23 @@ class Scenario:
             if param.needs is None:
                 continue
             switch, wanted = param.needs
-            if switch in varied or self[switch] == wanted:
+            if switch in varied or self._may_be(switch, wanted):
                 continue
             if param.key in varied or self[param.key] != param.default:
                 notes.append(f"{self._origin(param.key, varied)} has no effect while "
                              f"{switch} = {json.dumps(self[switch])}; set {switch} = "
                              f"{json.dumps(wanted)} to make it count")
         return notes
+
+    def _may_be(self, switch: str, wanted: Any) -> bool:
+        """Whether ``switch`` has the value ``wanted`` for some community. Only the governance
+        model differs between communities: a district's entry or a roster's governance
+        column (not read here) may give any model."""
+        if self[switch] == wanted:
+            return True
+        if switch != GOVERNANCE_MODEL:
+            return False
+        return bool(self["city.roster"]) or wanted in self[BY_DISTRICT].values()
 
     def _origin(self, key: str, varied: Collection[str]) -> str:
         """Where a setting came from, as the start of a message about it."""
@@ -283,9 +294,12 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], dic
 
 
 def _flatten(table: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Dotted keys and their values; a key whose value is itself a table (``dict`` kind,
+    e.g. governance.by_district) keeps its table whole."""
     for key, value in table.items():
         dotted = f"{prefix}{key}"
-        if isinstance(value, dict):
+        param = parameters.BY_KEY.get(dotted)
+        if isinstance(value, dict) and (param is None or param.kind is not dict):
             yield from _flatten(value, dotted + ".")
         else:
             yield dotted, value
@@ -396,6 +410,8 @@ def validate_value(param: Param, value: Any, where: str) -> Any:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise fail()
         return list(value)
+    if param.kind is dict:
+        return validate_table(param, value, where)
     if param.kind is str:
         if not isinstance(value, str) or (param.choices and value not in param.choices):
             raise fail()
@@ -413,3 +429,18 @@ def validate_value(param: Param, value: Any, where: str) -> Any:
             param.high is not None and value > param.high):
         raise fail()
     return value
+
+
+def validate_table(param: Param, value: Any, where: str) -> dict[str, str]:
+    """A table from names to strings (each one of ``param.choices`` when it has any); the
+    message names the entry at fault."""
+    if not isinstance(value, dict):
+        raise UserError(f"{where}: bad value {value!r} for '{param.key}'; expected "
+                        f"{param.allowed()}, e.g. {{ Shushan = \"workstation\" }}")
+    for name, entry in value.items():
+        if not isinstance(entry, str) or (param.choices and entry not in param.choices):
+            allowed = ("one of " + ", ".join(repr(c) for c in param.choices)
+                       if param.choices else "a string")
+            raise UserError(f"{where}: bad value {entry!r} for '{param.key}.{name}'; "
+                            f"expected {allowed}")
+    return dict(value)

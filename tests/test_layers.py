@@ -24,7 +24,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-MODEL = ("sim.model", "sim.departments", "sim.street_offices", "sim.communities",
+MODEL = ("sim.model", "sim.departments", "sim.street_offices", "sim.communities", "sim.roster",
          "sim.residents", "sim.staff", "sim.governance", "sim.city", "sim.catalog",
          "sim.scenario", "sim.param", "sim.parameters", "sim.reforms", "sim.enforcement",
          "sim.documentation", "sim.instances", "sim.ledger", "sim.workqueue", "sim.policies",

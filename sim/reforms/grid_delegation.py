@@ -7,7 +7,7 @@ import numpy as np
 
 from sim.catalog import ADMIN, TaskCatalog
 from sim.city import CityLayout
-from sim.governance import governance_of
+from sim.governance import Governance
 from sim.languages import Bilingual, Label
 from sim.param import ASSUMPTION, Param
 from sim.reforms.base import Reform, register
@@ -28,6 +28,15 @@ def grid_personnel(households: np.ndarray, per_1000_households: float,
     dedicated = np.round(personnel * dedicated_share).astype(np.int64)
     heads = np.round(personnel * (1 - dedicated_share)).astype(np.int64)
     return dedicated, heads
+
+
+def head_pools(city: CityLayout, workforce: Workforce) -> np.ndarray:
+    """The pools whose staff act as grid heads: each community's pool for administrative
+    work, as its own governance model says (the workstation under 议行分设)."""
+    roles = Governance.of(city).admin_roles()
+    own = workforce.community >= 0
+    role_wanted = np.where(own, roles[np.where(own, workforce.community, 0)], -1)
+    return np.flatnonzero(own & (workforce.role == role_wanted))
 
 
 @register
@@ -76,18 +85,15 @@ class GridDelegation(Reform):
         key = "reforms.grid_delegation."
         return cls(scenario["city.grid_personnel_per_1000_households"],
                    scenario["city.grid_dedicated_share"], scenario[key + "hours_per_worker_day"],
-                   scenario[key + "head_duty_hours"], scenario[key + "buffer_days"],
-                   heads_role=governance_of(scenario).admin_role)
+                   scenario[key + "head_duty_hours"], scenario[key + "buffer_days"])
 
     def __init__(self, per_1000_households: float, dedicated_share: float,
-                 hours_per_worker_day: float, head_duty_hours: float, buffer_days: float,
-                 heads_role: int):
+                 hours_per_worker_day: float, head_duty_hours: float, buffer_days: float):
         self.per_1000_households = per_1000_households
         self.dedicated_share = dedicated_share
         self.hours_per_worker_day = hours_per_worker_day
         self.head_duty_hours = head_duty_hours
         self.buffer_days = buffer_days
-        self.heads_role = heads_role
         self._original = np.empty((0, 0), dtype=np.int64)
         self._is_grid = np.empty(0, dtype=bool)
         self._room = np.empty(0)
@@ -97,7 +103,7 @@ class GridDelegation(Reform):
     def add_pools(self, city: CityLayout, workforce: Workforce) -> Workforce:
         dedicated, heads = grid_personnel(city.households, self.per_1000_households,
                                           self.dedicated_share)
-        self._head_pools = np.flatnonzero(workforce.role == self.heads_role)
+        self._head_pools = head_pools(city, workforce)
         self._planned_heads = heads[workforce.community[self._head_pools]]
         grid = make_pools(np.arange(city.n_communities), city.relay, GRID, dedicated,
                           self.hours_per_worker_day, 0.0)

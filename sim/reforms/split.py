@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.city import CityLayout
+from sim.city import USE_RULE, CityLayout
 from sim.languages import Bilingual, Label
 from sim.param import ASSUMPTION, Param
 from sim.reforms.base import Reform, register
@@ -16,8 +16,13 @@ from sim.streams import Streams
 class SplitCommunities(Reform):
     """Split every community above ``max_households`` into equal parts.
 
-    Each part becomes a community with its own committee and the staffing the
-    scenario gives a community, under the same relay.
+    Each part becomes a community with its own committee under the same relay,
+    keeping the district and governance model of the community it came from;
+    its id and name are the original's with ``/1``, ``/2``... appended (an unsplit
+    community keeps both). A rostered head count, grid workers, space and funds are
+    divided equally among the parts (head counts rounded down, the remainder to
+    the first parts, so the total is kept); a community on the staffing rule
+    gets the rule's staffing for each part's size.
     """
 
     name = "split"
@@ -43,9 +48,21 @@ class SplitCommunities(Reform):
 
     def reshape_city(self, city: CityLayout) -> CityLayout:
         parts = np.maximum(np.ceil(city.households / self.max_households), 1).astype(np.int64)
-        return CityLayout(
-            households=np.repeat(np.round(city.households / parts), parts),
-            relay=np.repeat(city.relay, parts),
-            relay_kind=city.relay_kind,
-            origin=np.repeat(city.origin, parts),
-        )
+        split = city.repeat(parts)
+        part = np.arange(len(split.households)) - np.repeat(np.cumsum(parts) - parts, parts)
+        count = np.repeat(parts, parts)
+        return split.with_columns(
+            households=np.round(split.households / count),
+            community_id=numbered_parts(split.community_id, part, count),
+            name=numbered_parts(split.name, part, count),
+            staff=np.where(split.staff == USE_RULE, USE_RULE,
+                           split.staff // count + (part < split.staff % count)),
+            grid_workers=split.grid_workers / count, space_m2=split.space_m2 / count,
+            funds_yuan=split.funds_yuan / count)
+
+
+def numbered_parts(names: np.ndarray, part: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """``names`` with the part number appended where a community was split in ``count``."""
+    return np.array([name if n == 1 else f"{name}/{p + 1}"
+                     for name, p, n in zip(names.tolist(), part.tolist(), count.tolist(),
+                                           strict=True)], dtype=object)
