@@ -169,7 +169,7 @@ def run_command(scenario: Path, seed: int, reps: int, overrides: tuple[str, ...]
         return
     warmup = loaded["simulation.warmup_days"]
     click.echo(f"scenario {loaded.name}: {reps} replicate(s), seed {seed}, "
-               f"{loaded['city.communities']} communities, {loaded['simulation.days']} "
+               f"{_communities(loaded)}, {loaded['simulation.days']} "
                f"working days" + (f", the first {warmup} a warm-up left out of the metrics"
                                   if warmup else "") + f" ({elapsed:.1f} s)")
     click.echo(format_table(summary))
@@ -178,6 +178,14 @@ def run_command(scenario: Path, seed: int, reps: int, overrides: tuple[str, ...]
         click.echo(format_years(years))
     if out is not None:
         click.echo(f"results written to {out}")
+
+
+def _communities(loaded: Scenario) -> str:
+    """How many communities a run has, as its header says it (a roster's are not counted
+    here: reading it again would cost the header more than it tells)."""
+    if loaded["city.roster"]:
+        return f"the communities of {loaded['city.roster']}"
+    return f"{loaded['city.communities']} communities"
 
 
 def _write_run(folder: Path, result: RunResult, summary: dict, elapsed: float) -> None:
@@ -603,10 +611,15 @@ def catalog_summary(catalog: TaskCatalog, households: float, days: int = 250) ->
 @scenario_argument
 @set_option
 def validate_command(scenario: Path, overrides: tuple[str, ...]) -> None:
-    """Check SCENARIO and its catalog without running it."""
+    """Check SCENARIO, its catalog and its roster without running it."""
     from sim.catalog import load_catalog
+    from sim.roster import city_of
+    from sim.streams import Streams
 
     loaded = _load(scenario, overrides)
     catalog = load_catalog(loaded["tasks.catalog"])
-    click.echo(f"{scenario}: OK ({loaded.name}; {len(catalog)} task types from {catalog.path})")
+    city = city_of(loaded, Streams(0))      # the roster checked, every community's model given
+    source = f" from {loaded['city.roster']}" if loaded["city.roster"] else ""
+    click.echo(f"{scenario}: OK ({loaded.name}; {len(catalog)} task types from {catalog.path}; "
+               f"{city.n_communities} communities{source})")
 

@@ -139,7 +139,8 @@ class CommunityWorkloadModel(mesa.Model):
             Department(self, name, self.catalog)
         for index, kind in enumerate(self.city.relay_kind):
             relay_class = ZoneCommittee if kind == ZONE_COMMITTEE else StreetOffice
-            relay_class(self, index, np.flatnonzero(self.city.relay == index))
+            relay_class(self, index, np.flatnonzero(self.city.relay == index),
+                        str(self.city.relay_name[index]))
         pools_by_community: list[list[int]] = [[] for _ in range(self.city.n_communities)]
         for pool, community in enumerate(self.workforce.community):
             if community >= 0:

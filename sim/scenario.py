@@ -361,6 +361,8 @@ def check_consistency(values: dict[str, Any], where: str) -> None:
                             f"staffing.turnover.max_quit_rate ({ceiling:g})")
     check_warmup(values, where)
     check_start_days(values, where)
+    if values["city.roster"]:
+        return      # the roster's relays are known once it is read (the model checks them)
     relays = values["city.street_offices"] + values["city.zone_committees"]
     if relays < 1:
         raise UserError(f"{where}: city.street_offices + city.zone_committees must be at least "

@@ -181,10 +181,11 @@ class StreetOffice(mesa.Agent):
 
     kind = "street_office"
 
-    def __init__(self, model: mesa.Model, index: int, communities: np.ndarray):
+    def __init__(self, model: mesa.Model, index: int, communities: np.ndarray, name: str = ""):
         super().__init__(model)
         self.index = index
         self.communities = communities
+        self.name = name or str(index)      # the roster's relay name, or S01.../Z01...
 
     @property
     def enforcement(self) -> dict[str, float]:
