@@ -23,7 +23,7 @@ from matplotlib.lines import Line2D
 
 from analysis import labels as lb
 from analysis import numbers
-from analysis.charts import DEFAULT_THRESHOLD, Drawing, available
+from analysis.charts import DEFAULT_THRESHOLD, Drawing, available, breakdown_levels
 from analysis.results import Results, load_results, row_at
 from analysis.style import (
     TEXT_GREY,
@@ -166,8 +166,17 @@ def methods(results: Results, lang: str) -> str:
         design = lb.text("brief.design.run", lang, **facts)
     model = lb.text("brief.model", lang, version=results.version, git=results.git)
     folder = lb.text("brief.folder", lang, folder=results.folder)
-    parts = [model, design, *intervals(results, lang), folder]
+    parts = [model, design, *intervals(results, lang), *breakdown_note(results, lang), folder]
     return lb.sentences(parts, lang)
+
+
+def breakdown_note(results: Results, lang: str) -> list[str]:
+    """Why the brief has no chart by governance model or district although the folder has
+    the breakdown table: every community shares one model and one district (the synthetic
+    city), so there is nothing to set side by side. Empty otherwise."""
+    if results.breakdown is None or breakdown_levels(results):
+        return []
+    return [lb.text("brief.no_breakdown", lang)]
 
 
 def intervals(results: Results, lang: str) -> list[str]:

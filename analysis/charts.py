@@ -60,6 +60,7 @@ from analysis.style import (
 )
 from analysis.summary import interval
 from sim.errors import UserError
+from sim.groups import ALL_SIZES, band_names
 from sim.languages import Bilingual, check_lang
 from sim.metrics import KEY_METRICS
 from sim.output import check_writable, output_errors
@@ -468,7 +469,7 @@ def across_communities(results: Results, lang: str, canvas: Canvas = STANDARD) -
 
 
 register(Chart(
-    name="communities", fits=has_weekly, draw=across_communities, brief_rank=6,
+    name="communities", fits=has_weekly, draw=across_communities, brief_rank=7,
     title=Bilingual(en="Across communities: large and small", zh="不同规模社区的负担"),
     subtitle=Bilingual(
         en="Each dot is one community in one replicate{only}; lines join the median of each size "
@@ -478,6 +479,110 @@ register(Chart(
         en="Large communities carry more administrative work and overtime per staff member when "
            "staff numbers do not grow with size.",
         zh="人员配备不随规模增长时，大社区的行政负担和人均加班更重。")))
+
+
+# --- by governance model and district --------------------------------------------------------
+
+BREAKDOWN_METRICS = ("admin_share", "resident_hours_per_1000_households", "overdue_rate")
+BREAKDOWN_BY = ("governance", "district")
+
+
+def _baseline_breakdown(results: Results) -> pd.DataFrame:
+    """The baseline scenario's rows of the breakdown table (none in older folders)."""
+    table = results.breakdown
+    if table is None:
+        return pd.DataFrame(columns=["level", "group", "size_band"])
+    return table[table["scenario"] == results.baseline]
+
+
+def breakdown_levels(results: Results) -> list[str]:
+    """The levels of BREAKDOWN_BY at which the baseline's communities form more than one
+    group: only there is something to compare (a synthetic city has one district and one
+    governance model)."""
+    table = _baseline_breakdown(results)
+    return [level for level in BREAKDOWN_BY
+            if table.loc[table["level"] == level, "group"].nunique() > 1]
+
+
+def _breakdown_files(results: Results) -> dict[str, dict[str, Any]]:
+    """One chart per level with several groups: breakdown_governance, breakdown_district."""
+    return {f"breakdown_{level}": {"level": level} for level in breakdown_levels(results)}
+
+
+def _group_bands(table: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """Mean and interval over replicates of ``metric`` for each group in each size band,
+    within the metric's bounds, as the tables give them."""
+    rows = [{"group": group, "size_band": band,
+             **interval(part[metric].to_numpy(dtype=float), metric)}
+            for (group, band), part in table.groupby(["group", "size_band"], sort=False)]
+    return pd.DataFrame(rows)
+
+
+def _grouped_bars(ax: Axes, stats: pd.DataFrame, groups: list[str], bands: list[str],
+                  metric: str, names: list[str]) -> None:
+    """A cluster of bars per size band, a bar per group with its interval; a group with no
+    community of a band leaves a gap."""
+    factor, width = lb.scale(metric), 0.8 / len(groups)
+    for i, (group, name) in enumerate(zip(groups, names, strict=True)):
+        own = stats[stats["group"] == group].set_index("size_band")
+        own = own.loc[[b for b in bands if b in own.index]]
+        x = np.array([bands.index(b) for b in own.index]) - 0.4 + width * (i + 0.5)
+        mean = own["mean"].astype(float) * factor
+        low = own["ci_low"].astype(float).fillna(own["mean"].astype(float)) * factor
+        high = own["ci_high"].astype(float).fillna(own["mean"].astype(float)) * factor
+        colour, hatch = part_look(i)
+        ax.bar(x, mean, width, color=colour, hatch=hatch, edgecolor="white", linewidth=0.6,
+               label=name)
+        ax.errorbar(x, mean, yerr=[mean - low, high - mean], fmt="none",
+                    ecolor=OKABE_ITO["black"], capsize=2, elinewidth=1)
+    ax.grid(axis="x", visible=False)
+
+
+@styled
+def by_group(results: Results, lang: str, level: str, canvas: Canvas = STANDARD) -> Figure:
+    """Key metrics of the baseline by governance model (or district) within community size
+    bands: grouped bars with intervals over replicates, every size first."""
+    table = _baseline_breakdown(results)
+    table = table[table["level"] == level]
+    stats = {metric: _group_bands(table, metric) for metric in BREAKDOWN_METRICS}
+    methods = lb.methods_label((m for t in stats.values() for m in t["method"]), lang)
+    fig = _frame(results, lang, canvas, "breakdown", level=lb.inline(
+        lb.text(f"level.{level}", lang), lang), reps=results.reps, interval=methods,
+        scenario=display_name(results, results.baseline, lang))
+    groups = list(dict.fromkeys(table["group"]))
+    present = set(table["size_band"])
+    bands = [b for b in (ALL_SIZES, *band_names()) if b in present]
+    names = [lb.group_label(level, g, lang) for g in groups]
+    axes = _metric_grid(fig, canvas, len(BREAKDOWN_METRICS))
+    for ax, (metric, frame) in zip(axes, stats.items(), strict=True):
+        _grouped_bars(ax, frame, groups, bands, metric, names)
+        ax.set_xticks(np.arange(len(bands)),        # a band's two ends on two lines: they fit
+                      [lb.band_label(b, lang).replace("–", "–\n") for b in bands])
+        _title(ax, lb.metric_name(metric, lang), canvas)
+        ax.set_ylabel(lb.metric_unit(metric, lang))
+        plain_ticks(ax.yaxis, percent=lb.is_share(metric))
+    for ax in _outer(axes)[0]:
+        ax.set_xlabel(lb.text("breakdown.x", lang))
+    legend_below(fig, [Patch(facecolor=part_look(i)[0], hatch=part_look(i)[1],
+                             edgecolor="white", label=name) for i, name in enumerate(names)],
+                 4)
+    return fig
+
+
+register(Chart(
+    name="breakdown", fits=lambda results: bool(breakdown_levels(results)), draw=by_group,
+    files=_breakdown_files, brief_rank=6,
+    title=Bilingual(en="Results by {level} within community size bands",
+                    zh="按{level}和社区规模分组的结果"),
+    subtitle=Bilingual(
+        en="Scenario {scenario}; bars: mean over {reps} replicates, lines: {interval}; "
+           "the first cluster counts communities of every size",
+        zh="情景：{scenario}；条形为{reps}次重复的均值，线段为{interval}；第一组包含所有规模的社区"),
+    caption=Bilingual(
+        en="Groups compared within each size band: a governance model or district whose "
+           "communities are mostly large would otherwise look burdened for their size alone.",
+        zh="在同一规模档内比较各组：否则，社区多为大社区的治理模式或城区，"
+           "会仅因社区规模而显得负担更重。")))
 
 
 # --- through the year ------------------------------------------------------------------------
@@ -835,7 +940,7 @@ def _response_files(results: Results) -> dict[str, dict[str, Any]]:
 
 register(Chart(
     name="response", fits=lambda results: 0 < len(results.keys) != 2,
-    draw=response_curves, files=_response_files, brief_rank=9,
+    draw=response_curves, files=_response_files, brief_rank=10,
     title=Bilingual(en="Response to {key}", zh="结果随{key}的变化"),
     subtitle=Bilingual(
         en="Mean over replicates; band: {interval}",
@@ -900,7 +1005,7 @@ def heatmap(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figure:
 
 register(Chart(
     name="heatmap", fits=lambda results: len(results.keys) >= 2,
-    draw=heatmap, brief_rank=8,
+    draw=heatmap, brief_rank=9,
     title=Bilingual(en="Results by {x} and {y}", zh="{x}与{y}组合下的结果"),
     subtitle=Bilingual(en="Mean over replicates in each cell", zh="每格为各次重复的均值"),
     caption=Bilingual(
@@ -989,7 +1094,7 @@ def staffing_frontier(results: Results, lang: str, threshold: float = DEFAULT_TH
 
 register(Chart(
     name="frontier", fits=frontier_fits, draw=staffing_frontier, options=("threshold",),
-    brief_rank=7,
+    brief_rank=8,
     title=Bilingual(
         en="Staff needed to keep the overdue rate at or below {threshold}",
         zh="逾期率不超过{threshold}所需的人员"),

@@ -27,6 +27,9 @@ from sim.languages import Bilingual, Label, check_lang, label_key
 from sim.metrics import METRICS, Bounds
 
 FORMATS = ("png", "svg", "pdf")  # chart file formats the user can ask for
+# The size band of every size: sim.groups.ALL_SIZES, spelt again because sim.groups loads
+# NumPy and this module is read on every start (tests/test_startup.py).
+ALL_SIZES = "all"
 
 # How each interval was made (analysis.summary's methods), as tables and sentences name it.
 _METHODS = {
@@ -243,6 +246,12 @@ _TEXT = {
         en="years since measuring began (after the warm-up)", zh="测量期开始后的年数（预热期之后）"
     ),
     "burden.reform": Bilingual(en="reform comes into force", zh="改革生效"),
+    # breakdowns by governance model and district
+    "breakdown.x": Bilingual(en="community size (households)", zh="社区规模（户）"),
+    "breakdown.all": Bilingual(en="All sizes", zh="全部规模"),
+    "breakdown.no_district": Bilingual(en="(no district)", zh="（未标明城区）"),
+    "level.governance": Bilingual(en="Governance model", zh="治理模式"),
+    "level.district": Bilingual(en="District", zh="城区"),
     # scenario comparison
     "diff.points": Bilingual(en="percentage points", zh="百分点"),
     "diff.pp": Bilingual(en=" pp", zh="个百分点"),
@@ -338,6 +347,11 @@ _TEXT = {
         en="With fewer than three replicates brackets give the lowest and highest replicate, "
         "not a 95% interval.",
         zh="重复少于三次时，括号内为各次重复的最低值和最高值，而非95%区间。",
+    ),
+    "brief.no_breakdown": Bilingual(
+        en="All communities share one governance model and one district, so the results are "
+        "not broken down by them.",
+        zh="所有社区同属一种治理模式和一个城区，因此结果未按二者分组。",
     ),
     "brief.folder": Bilingual(en="Results folder: {folder}.", zh="结果目录：{folder}。"),
     "brief.charts_note": Bilingual(
@@ -451,6 +465,32 @@ def category_label(category: str, lang: str, short: bool = False) -> str:
         return kind_label(category, lang)
     name = _lookup(_CATEGORIES, category, lang)
     return name.split("（")[0] if short else name
+
+
+def band_label(band: str, lang: str) -> str:
+    """A community size band (sim.groups) as an axis shows it: '< 3,000', '3,000–5,000',
+    '8,000+'; 'all' is every size."""
+    if band == ALL_SIZES:
+        return text("breakdown.all", lang)
+    check_lang(lang)
+    low, _, high = band.partition("-")
+    if low.endswith("+"):
+        return f"{number(float(low[:-1]), digits=0)}+"
+    if float(low) == 0:
+        return f"< {number(float(high), digits=0)}"
+    return f"{number(float(low), digits=0)}–{number(float(high), digits=0)}"
+
+
+def group_label(level: str, group: str, lang: str) -> str:
+    """A group of communities by its name: governance models translated, a roster's
+    districts and relays as the roster spells them, the synthetic city's missing district
+    said so."""
+    if level == "governance":
+        return _lookup(VALUE_LABELS, group, lang)
+    if level == "district" and not group:
+        return text("breakdown.no_district", lang)
+    check_lang(lang)
+    return group
 
 
 def reform_label(reform: str, lang: str) -> str:

@@ -45,6 +45,7 @@ class Results:
     weekly: pd.DataFrame | None = None    # city totals: run keys, week, warmup, FIELDS, ...
     communities: pd.DataFrame | None = None       # run keys, community, households, FIELDS
     categories: pd.DataFrame | None = None        # run keys, kind, category, hours, ...
+    breakdown: pd.DataFrame | None = None         # run keys, level, group, size_band, metrics
     keys: list[str] = field(default_factory=list)  # the keys a sweep varied
 
     @property
@@ -160,14 +161,14 @@ def _load(folder: Path, info: dict[str, Any]) -> Results:
                else pair_summary(metrics, names))
     optional = {name: _read_table(folder, f"{name}.parquet") if f"{name}.parquet" in
                 info["tables"] else None for name in ("city_weekly", "communities",
-                                                      "categories")}
+                                                      "categories", "breakdown")}
     return Results(
         folder=folder, command=str(info.get("command", "")), info=info, scenarios=names,
         metrics=metrics, summary=summary,
         days={name: int(entry["resolved"]["simulation"]["days"])
               for name, entry in info["scenarios"].items()},
         weekly=optional["city_weekly"], communities=optional["communities"],
-        categories=optional["categories"], keys=keys)
+        categories=optional["categories"], breakdown=optional["breakdown"], keys=keys)
 
 
 def _read_json(path: Path) -> dict[str, Any]:

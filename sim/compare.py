@@ -28,6 +28,7 @@ class Comparison:
     city_weekly: pd.DataFrame = field(default_factory=pd.DataFrame)
     communities: pd.DataFrame = field(default_factory=pd.DataFrame)
     categories: pd.DataFrame = field(default_factory=pd.DataFrame)
+    breakdown: pd.DataFrame = field(default_factory=pd.DataFrame)
     years: dict[str, float] = field(default_factory=dict)    # measured years per scenario
 
     def freed_hours(self) -> pd.DataFrame:
@@ -44,7 +45,7 @@ def compare(scenarios: list[Scenario], *, reps: int = 5, seed: int = 0,
     """Run every scenario's replicates (same seeds for all) and gather them.
 
     The city's weekly totals are always kept (they are small and the freed-hours table
-    needs them); the per-community and per-category tables only with ``tables``.
+    needs them); the per-community, per-category and breakdown tables only with ``tables``.
     """
     names = unique_names(scenarios)
     wanted = TABLES if tables else ("city_weekly",)

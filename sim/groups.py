@@ -23,6 +23,7 @@ CITY_LABEL = "city"
 # compared, so that a model's effect is not confused with the sizes of its districts.
 # Assumption: the report's bulk of 3,000-5,000 households is the middle band.
 SIZE_BANDS = (0.0, 3000.0, 5000.0, 8000.0, float("inf"))
+ALL_SIZES = "all"         # the band of a table row that covers every size
 
 
 def labels(model: Any, level: str) -> np.ndarray:
@@ -60,6 +61,12 @@ def size_band(households: np.ndarray) -> np.ndarray:
     index = np.searchsorted(edges, households, side="right") - 1
     names = np.array([_band_name(low, high) for low, high in pairwise(edges)], dtype=object)
     return names[np.clip(index, 0, len(names) - 1)]
+
+
+def band_names() -> tuple[str, ...]:
+    """Every size band's label, smallest first: the full set of categories a table of
+    bands carries, so tables of different cities share one set and concatenate as such."""
+    return tuple(_band_name(low, high) for low, high in pairwise(SIZE_BANDS))
 
 
 def _band_name(low: float, high: float) -> str:

@@ -43,12 +43,18 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     RUNS: ("one row per run: seed, varied keys, every metric, status, error, seconds", ()),
     "yearly.parquet": ("each metric per run and year of the measured period",
                        ("year",)),
-    "weekly.parquet": ("one row per run, week and community; 'warmup' marks the weeks no "
-                       "metric counts", ("week", "community")),
+    "weekly.parquet": ("one row per run, week and community, with who the community is "
+                       "(categoricals); 'warmup' marks the weeks no metric counts",
+                       ("week", "community")),
     "city_weekly.parquet": ("city totals per run and week, with the number of communities",
                             ("week",)),
-    "communities.parquet": ("each community's flows over the measured weeks and stocks at "
-                            "the end, per run", ("community",)),
+    "communities.parquet": ("each community's identity (community_id, district, relay, "
+                            "governance, size band), flows over the measured weeks and stocks "
+                            "at the end, per run", ("community",)),
+    "breakdown.parquet": ("every metric per run and group of communities: the city, each "
+                          "district, relay and governance model, and the city, districts and "
+                          "governance models within size bands", ("level", "group",
+                                                                  "size_band")),
     "relays_yearly.parquet": ("per run, measured year and relay: formal and informal "
                               "administrative hours, funding, assessment scores, enforcement "
                               "and types in force", ("year", "relay")),
@@ -151,7 +157,8 @@ def write_run(folder: Path, result: RunResult, seconds: float,
               "city_weekly.parquet": city_totals(weekly),
               "communities.parquet": community_totals(weekly),
               "relays_yearly.parquet": result.relay_yearly, "tasks.parquet": tasks,
-              "categories.parquet": category_totals(tasks)}
+              "categories.parquet": category_totals(tasks),
+              "breakdown.parquet": result.breakdown}
     write_results(folder, "run", {result.scenario.name: result.scenario}, result.runs, tables,
                   derived, seed=result.seed, reps=len(result.replicates),
                   replicates=[r.replicate for r in result.replicates], seeding=SEEDING,
@@ -163,7 +170,8 @@ def write_comparison(folder: Path, comparison: Comparison, scenarios: list[Scena
     """``compare --out``: the runs of every scenario and the tables the comparison kept."""
     tables = {"city_weekly.parquet": comparison.city_weekly,
               "communities.parquet": comparison.communities,
-              "categories.parquet": comparison.categories}
+              "categories.parquet": comparison.categories,
+              "breakdown.parquet": comparison.breakdown}
     write_results(folder, "compare", dict(zip(comparison.names, scenarios, strict=True)),
                   comparison.metrics, tables, derived, seed=seed, reps=reps,
                   replicates=list(range(reps)), seeding=SEEDING)

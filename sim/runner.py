@@ -8,15 +8,16 @@ re-run alone with the same numbers.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sim.catalog import KINDS
+from sim.city import RELAY_KINDS
 from sim.executors import map_unordered, open_executor, window
-from sim.groups import members
+from sim.groups import ALL_SIZES, band_names, groups, labels, members, size_band
 from sim.ledger import FIELDS, FLOWS, STOCKS, TASK_FIELDS
 from sim.metrics import compute_metrics, measured, yearly_metrics
 from sim.model import CommunityWorkloadModel
@@ -33,6 +34,7 @@ class Replicate:
     weekly: pd.DataFrame
     tasks: pd.DataFrame
     yearly: list[dict[str, float]]
+    breakdown: pd.DataFrame = field(default_factory=pd.DataFrame)
     seconds: float = float("nan")   # how long the replicate took to build and run
 
 
@@ -59,7 +61,12 @@ class RunResult:
 
     @property
     def weekly(self) -> pd.DataFrame:
-        return pd.concat([r.weekly for r in self.replicates], ignore_index=True)
+        return concat_categorical([r.weekly for r in self.replicates])
+
+    @property
+    def breakdown(self) -> pd.DataFrame:
+        """Every metric per replicate and group of communities (see ``breakdown_table``)."""
+        return pd.concat([r.breakdown for r in self.replicates], ignore_index=True)
 
     @property
     def relay_yearly(self) -> pd.DataFrame:
@@ -86,7 +93,7 @@ def run_replicate(scenario: Scenario, seed: int, replicate: int) -> Replicate:
     model = simulate(scenario, seed, replicate)
     return Replicate(replicate, compute_metrics(model), weekly_table(model, replicate),
                      task_table(model, replicate), yearly_metrics(model),
-                     time.perf_counter() - started)
+                     breakdown_table(model, replicate), time.perf_counter() - started)
 
 
 def simulate(scenario: Scenario, seed: int, replicate: int) -> CommunityWorkloadModel:
@@ -119,7 +126,8 @@ def _replicate_of(spec: RunSpec) -> Replicate:
     return run_replicate(spec.scenario, spec.seed, spec.replicate)
 
 
-TABLES = ("city_weekly", "communities", "categories")   # what a run record can carry
+# What a run record can carry.
+TABLES = ("city_weekly", "communities", "categories", "breakdown")
 
 
 @dataclass(frozen=True)
@@ -142,9 +150,11 @@ def execute(spec: RunSpec) -> dict[str, Any]:
     metric, and the tables ``spec.tables`` names: ``city_weekly``, the city's weekly
     totals (with the number of communities, so totals can be put per community after a
     split); ``communities``, each community's totals; ``categories``, the hours per task
-    category, for charts. With ``spec.groups``, ``groups`` lists each (level, id) group's
-    metrics (``{"level", "id", "metrics"}``), computed in the worker so the model never has
-    to travel back; a group with no community fails the run.
+    category, for charts; ``breakdown``, every metric per district, relay, governance model
+    and size band (built here, beside the model, because only the model can compute them).
+    With ``spec.groups``, ``groups`` lists each (level, id) group's metrics (``{"level",
+    "id", "metrics"}``), computed in the worker so the model never has to travel back; a
+    group with no community fails the run.
     """
     started = time.perf_counter()
     record: dict[str, Any] = {"key": spec.key, "status": "ok", "error": ""}
@@ -181,6 +191,7 @@ def _tables(model: CommunityWorkloadModel, spec: RunSpec) -> dict[str, pd.DataFr
         "city_weekly": lambda: city_totals(weekly),
         "communities": lambda: community_totals(weekly),
         "categories": lambda: category_totals(task_table(model, spec.replicate)),
+        "breakdown": lambda: breakdown_table(model, spec.replicate),
     }
     return {name: build[name]() for name in spec.tables}
 
@@ -189,7 +200,7 @@ def city_totals(weekly: pd.DataFrame) -> pd.DataFrame:
     """The city's weekly totals per replicate, with the number of communities (so totals can
     be put per community after a split)."""
     counts = weekly.groupby("rep")["community"].nunique()
-    city = weekly.drop(columns=["community", "households", "relay"]).groupby(
+    city = weekly.drop(columns=["community", "households", "relay", *IDENTITY]).groupby(
         ["rep", "week", "warmup"], as_index=False).sum()
     return city.assign(communities=city["rep"].map(counts).astype(int))
 
@@ -200,12 +211,14 @@ def category_totals(tasks: pd.DataFrame) -> pd.DataFrame:
 
 
 def community_totals(weekly: pd.DataFrame) -> pd.DataFrame:
-    """Each community's flows summed over the measured weeks (stocks taken at the end)."""
+    """Each community's flows summed over the measured weeks (stocks taken at the end), with
+    who it is as plain strings: a row per community is small, and strings join anywhere."""
     last = weekly[weekly["week"] == weekly["week"].max()]
     measured = weekly[~weekly["warmup"]]
     flows = measured.groupby(["rep", "community"], as_index=False)[list(FLOWS)].sum()
-    stocks = last[["rep", "community", "households", "relay", *STOCKS]]
-    return stocks.merge(flows, on=["rep", "community"])
+    stocks = last[["rep", "community", "households", "relay", *IDENTITY, *STOCKS]]
+    stocks = stocks.astype({column: str for column in IDENTITY})
+    return stocks.merge(flows, on=["rep", "community"]).reset_index(drop=True)
 
 
 RELAY_YEAR_COLUMNS = ("formal_admin_hours_per_community_year",
@@ -250,9 +263,52 @@ def relay_years(weekly: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     return table.reset_index()
 
 
+# Who a community is, in every per-community table, beside its index and relay index.
+IDENTITY = ("community_id", "district", "relay_name", "relay_kind", "governance", "size_band")
+
+
+def identity_columns(model: CommunityWorkloadModel) -> dict[str, pd.Categorical]:
+    """Each community's identity as categoricals over communities: the roster's id,
+    district, relay name and kind, governance model and size band. Kinds and bands keep
+    their full, fixed category lists so that tables of different replicates concatenate
+    without turning into strings."""
+    city = model.city
+    fixed = {"relay_kind": (np.asarray(RELAY_KINDS, dtype=object)[city.relay_kind[city.relay]],
+                            RELAY_KINDS),
+             "size_band": (size_band(city.households), band_names())}
+    columns = {column: pd.Categorical(labels(model, level))
+               for column, level in (("community_id", "community"), ("district", "district"),
+                                     ("relay_name", "relay"), ("governance", "governance"))}
+    columns |= {column: pd.Categorical(values, categories=list(categories))
+                for column, (values, categories) in fixed.items()}
+    return {column: columns[column] for column in IDENTITY}
+
+
+def _tiled(column: pd.Categorical, times: int) -> pd.Categorical:
+    """A per-community categorical repeated for every week, sharing its categories."""
+    return pd.Categorical.from_codes(np.tile(column.codes, times), dtype=column.dtype)
+
+
+def concat_categorical(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Tables stacked with their categorical columns kept categorical: each such column
+    gets the union of the frames' categories first (pandas would fall back to strings,
+    several times the memory of the long weekly table)."""
+    if not frames:
+        return pd.DataFrame()
+    shared = [c for c in frames[0].columns
+              if all(isinstance(f[c].dtype, pd.CategoricalDtype) for f in frames)]
+    union = {c: list(dict.fromkeys(v for f in frames for v in f[c].cat.categories))
+             for c in shared}
+    aligned = [f.assign(**{c: f[c].cat.set_categories(union[c]) for c in shared})
+               for f in frames]
+    return pd.concat(aligned, ignore_index=True)
+
+
 def weekly_table(model: CommunityWorkloadModel, replicate: int) -> pd.DataFrame:
     """Long table: one row per (week, community) with every ledger field; ``warmup`` marks
-    the weeks of the run-in, kept so charts can show it, left out of every metric."""
+    the weeks of the run-in, kept so charts can show it, left out of every metric. Who each
+    community is (``IDENTITY``) comes as categoricals: weeks x communities rows repeat a
+    handful of names."""
     ledger, city = model.ledger, model.city
     weeks, n = ledger.n_weeks, city.n_communities
     week = np.repeat(np.arange(weeks, dtype=np.int32), n)
@@ -263,6 +319,7 @@ def weekly_table(model: CommunityWorkloadModel, replicate: int) -> pd.DataFrame:
         "community": np.tile(np.arange(n, dtype=np.int32), weeks),
         "households": np.tile(city.households, weeks),
         "relay": np.tile(city.relay.astype(np.int32), weeks),
+        **{name: _tiled(column, weeks) for name, column in identity_columns(model).items()},
     })
     values = ledger.weekly.transpose(0, 2, 1).reshape(weeks * n, len(FIELDS))
     return pd.concat([frame, pd.DataFrame(values, columns=list(FIELDS))], axis=1)
@@ -284,3 +341,35 @@ def task_table(model: CommunityWorkloadModel, replicate: int) -> pd.DataFrame:
     for i, name in enumerate(TASK_FIELDS):
         frame[name] = totals[i]
     return frame
+
+
+BREAKDOWN_LEVELS = ("city", "district", "relay", "governance")
+BY_SIZE = ("city", "district", "governance")     # levels also broken down within size bands
+
+
+def breakdown_table(model: CommunityWorkloadModel, replicate: int) -> pd.DataFrame:
+    """Every metric for each group of communities: the city, each district, relay and
+    governance model over all sizes, and the city, each district and each governance model
+    within each size band, so a model's effect is not read off the sizes of its
+    communities. One row per (level, group, size band) with members; ``communities`` and
+    ``households`` let per-community and per-household metrics be weighted back to the
+    city."""
+    bands = size_band(model.city.households)
+    rows = []
+    for level in BREAKDOWN_LEVELS:
+        for group, inside in groups(model, level).items():
+            rows.append(_group_row(model, level, group, ALL_SIZES, inside))
+            if level in BY_SIZE:
+                rows += [_group_row(model, level, group, band, inside[bands[inside] == band])
+                         for band in band_names() if (bands[inside] == band).any()]
+    table = pd.DataFrame(rows)
+    table.insert(0, "rep", np.int32(replicate))
+    return table
+
+
+def _group_row(model: CommunityWorkloadModel, level: str, group: str, band: str,
+               inside: np.ndarray) -> dict[str, Any]:
+    return {"level": level, "group": str(group), "size_band": band,
+            "communities": len(inside),
+            "households": float(model.city.households[inside].sum()),
+            **compute_metrics(model, members=inside)}
