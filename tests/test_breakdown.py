@@ -197,6 +197,7 @@ def test_run_writes_the_breakdown_and_identity_columns(scenario, tmp_path):
     roster = scenario["city.roster"]
     result = CliRunner().invoke(main, ["run", str(SCENARIOS / "baseline.toml"), "--reps", "2",
                                        "--set", f'city.roster="{roster}"',
+                                       "--set", "governance.by_district={}",
                                        "--set", "simulation.days=40",
                                        "--set", "simulation.warmup_days=0", "--out", str(out)])
     assert result.exit_code == 0, result.output

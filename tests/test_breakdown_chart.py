@@ -18,12 +18,13 @@ from analysis.brief import breakdown_note, brief_charts
 from analysis.results import load_results
 from sim import groups
 from sim.cli import main
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, SYNTHETIC
 from tests.test_breakdown import ROSTER, write_roster
 from tests.test_charts import ALLOWED_LATIN, CJK, GIT_REVISION, PNG_MAGIC, all_text, cli
 
 SHORT = ["simulation.days=40", "simulation.warmup_days=0"]
-SYNTHETIC = ["city.communities=8", "city.street_offices=2", "city.zone_committees=0"]
+SMALL_SYNTHETIC = [*SYNTHETIC, "city.communities=8", "city.street_offices=2",
+                   "city.zone_committees=0"]
 # Roster names are shown as the roster spells them, in every language.
 ROSTER_NAMES = {"East", "West"}
 
@@ -41,12 +42,12 @@ def make(folder: Path, sets: list[str]) -> Path:
 def mixed(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("mixed")
     roster = write_roster(base / "roster.csv")
-    return make(base / "run", [f'city.roster="{roster}"', *SHORT])
+    return make(base / "run", [f'city.roster="{roster}"', "governance.by_district={}", *SHORT])
 
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory) -> Path:
-    return make(tmp_path_factory.mktemp("synthetic") / "run", [*SYNTHETIC, *SHORT])
+    return make(tmp_path_factory.mktemp("synthetic") / "run", [*SMALL_SYNTHETIC, *SHORT])
 
 
 def names(folder: Path) -> list[str]:

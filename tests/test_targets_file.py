@@ -19,10 +19,10 @@ from sim.metrics import compute_metrics
 from sim.runner import RunSpec, execute, simulate
 from sim.scenario import load_scenario
 from sim.targets import Observed, check_groups, load_targets
-from tests.conftest import ROOT, SCENARIOS
+from tests.conftest import ROOT, SCENARIOS, SYNTHETIC
 
 BASELINE = SCENARIOS / "baseline.toml"
-SMALL = ["city.communities=12", "city.street_offices=2", "city.zone_committees=0",
+SMALL = [*SYNTHETIC, "city.communities=12", "city.street_offices=2", "city.zone_committees=0",
          "simulation.days=60"]
 SET_SMALL = [arg for setting in SMALL for arg in ("--set", setting)]
 HEADER = "metric,level,id,value,se\n"
@@ -123,7 +123,7 @@ def test_an_unknown_group_is_refused_before_anything_runs(tmp_path, monkeypatch)
 def test_a_long_list_of_valid_groups_is_cut_short(tmp_path):
     rows = load_targets(write(tmp_path, HEADER + "overdue_rate,community,C999,0.1,\n"))
     with pytest.raises(UserError, match=r"'C001', 'C002'.*'C012', \.\.\. \(362 in all\)$"):
-        calibrate(load_scenario(BASELINE), [], [Free("tasks.effort_scale", 0.8, 1.2)],
+        calibrate(load_scenario(BASELINE, SYNTHETIC), [], [Free("tasks.effort_scale", 0.8, 1.2)],
                   observed=rows, workers=1)
 
 
@@ -221,7 +221,7 @@ def test_the_json_output_carries_the_same_report(reported):
 def test_the_shipped_example_names_groups_of_the_baseline_city():
     rows = load_targets(ROOT / "docs" / "examples" / "observed_example.csv")
     check_groups(rows, load_scenario(BASELINE), 0, "example")
-    assert {row.level for row in rows} >= {"city", "relay", "community", "governance"}
+    assert {row.level for row in rows} >= {"city", "district", "relay", "community", "governance"}
 
 
 def observed_at(effort_scale: float, path) -> None:
