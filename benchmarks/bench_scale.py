@@ -60,12 +60,15 @@ STATIONARY = "years, no new types"                 # series with tasks.new_per_y
 
 
 def scenario_for(communities: int, years: int, new_types: bool = True):  # -> Scenario
-    """The baseline at this size and length (imported late: keep start-up light); without
-    ``new_types`` no task types are created during the run."""
+    """The baseline's settings on a synthetic city of this size, for this length (imported
+    late: keep start-up light); without ``new_types`` no task types are created during the
+    run. The synthetic city, not the baseline's Hefei roster, since only it can be resized:
+    the synthetic two-committee city of 362 is the reference city-year here."""
     from sim.scenario import load_scenario
 
     share = communities / CITY
-    scenario = load_scenario(BASELINE).with_values(
+    synthetic = ["city.roster=", "governance.by_district={}"]
+    scenario = load_scenario(BASELINE, synthetic).with_values(
         city__communities=communities,
         city__street_offices=max(1, round(STREET_OFFICES * share)),
         city__zone_committees=max(1, round(ZONE_COMMITTEES * share)),
