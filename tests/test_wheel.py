@@ -22,14 +22,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SYNTHETIC_SET
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow      # every test builds or installs the wheel
 
 BIN = "Scripts" if os.name == "nt" else "bin"
 SOURCES = ("pyproject.toml", "README.md", "sim", "analysis", "scenarios")
-TINY = [*SYNTHETIC_SET, "--set", "city.communities=3", "--set", "city.street_offices=1",
-        "--set", "city.zone_committees=0", "--set", "simulation.days=10", "--reps", "1"]
+# The shipped baseline as installed, its Hefei roster included, for a few days.
+TINY = ["--set", "simulation.days=5", "--reps", "1"]
 
 
 def call(*argv: str | Path, cwd: Path) -> str:
@@ -70,8 +70,11 @@ def installed(tmp_path_factory) -> Path:
 def test_the_wheel_carries_every_shipped_scenario(installed):
     wheel = next((installed.parent / "dist").glob("commsim-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
-        shipped = {Path(n).name for n in archive.namelist() if n.startswith("scenarios/")}
-    assert {p.name for p in (ROOT / "scenarios").glob("*.toml")} | {"__init__.py"} <= shipped
+        shipped = {n.removeprefix("scenarios/") for n in archive.namelist()
+                   if n.startswith("scenarios/")}
+    wanted = {p.relative_to(ROOT / "scenarios").as_posix()
+              for p in (ROOT / "scenarios").rglob("*") if p.suffix in (".toml", ".csv")}
+    assert wanted | {"__init__.py", "rosters/make_hefei.py"} <= shipped
 
 
 def test_the_installed_command_runs_a_shipped_scenario_from_an_empty_folder(installed,
