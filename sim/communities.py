@@ -31,6 +31,7 @@ from sim.street_offices import Assessment
 from sim.workqueue import DONE_TOLERANCE, WorkQueue
 
 WORK_SOURCES = ("staff", "overtime", "purchased")  # who worked an hour, as the ledger books it
+CLOSING_COLUMNS = ("community", "task", "kind", "due", "arrival", "remaining")  # what close reads
 
 
 class Committees:
@@ -341,11 +342,16 @@ class Committees:
         falling due today is chased."""
         queue, ledger = self.queue, self.ledger
         leaving = queue.finished()
-        waited = (queue.due <= day - self.patience_days).nonzero()[0]   # few, beyond patience
-        leaving[waited[queue.kind[waited] != ADMIN]] = True     # resident requests withdrawn
-        stale = (queue.due <= day - self.chase_limit_days).nonzero()[0]
-        leaving[stale[queue.kind[stale] == ADMIN]] = True       # departments stop chasing
-        finished = queue.where(leaving)
+        # Every rule but the first reads only work due by today (or by a later day, were a
+        # limit negative): one pass finds it, the rules then read that part alone.
+        horizon = day - min(self.patience_days, self.chase_limit_days, 0)
+        due_by = (queue.due <= horizon).nonzero()[0]
+        due, admin = queue.due[due_by], queue.kind[due_by] == ADMIN
+        leaving[due_by[~admin & (due <= day - self.patience_days)]] = True  # requests withdrawn
+        leaving[due_by[admin & (due <= day - self.chase_limit_days)]] = True  # chasing stops
+        missed = due_by[admin & (due == day)]
+        missed = missed[~leaving[missed]]
+        finished = queue.at(leaving.nonzero()[0], CLOSING_COLUMNS)
         was_done = finished["remaining"] <= DONE_TOLERANCE
         late = was_done & (day > finished["due"])
         written_off = ~was_done & (finished["kind"] == ADMIN)
@@ -377,12 +383,9 @@ class Committees:
         ledger.add_task("lapsed", finished["task"][gone])
         own = self.workforce.is_community_staff
         ledger.add(day, "staff_days", self.workforce.community[own], self.workforce.staff[own])
-        due_today = (queue.due == day).nonzero()[0]
-        due_today = due_today[(queue.kind[due_today] == ADMIN) & ~leaving[due_today]]
-        missed = np.zeros(len(queue), dtype=bool)
-        missed[due_today] = True
         chased = self._cut_corners(day, missed)
-        queue.update(leaving if chased is None else leaving | missed, chased)
+        leaving[missed] = True              # chased work moves: out, and in with its new key
+        queue.update(leaving, chased)
 
     def _cut_corners(self, day: int, missed: np.ndarray) -> dict[str, np.ndarray] | None:
         """Administrative work that misses its deadline today is chased, then done for form's sake.
@@ -393,11 +396,11 @@ class Committees:
         forever), and ``perfunctory_cut x (1 - assessment weight)`` of what is
         left of it is dropped, once: closely checked work keeps its full effort.
 
-        ``missed`` marks the open administrative items due today; returns their columns
-        with their new keys, for the queue to move them, or None if none missed.
+        ``missed`` lists the open administrative items due today (queue positions); returns
+        their columns with their new keys, for the queue to move them, or None if none missed.
         """
         queue = self.queue
-        if not missed.any():
+        if not len(missed):
             return None
         if self.assessment is not None:
             self.assessment.missed(queue.community[missed], queue.task[missed])
@@ -405,7 +408,7 @@ class Committees:
         skipped = queue.remaining[missed] * self.perfunctory_cut * (1 - weight)
         queue.remaining[missed] -= skipped
         self.ledger.add(day, "perfunctory_hours", queue.community[missed], skipped)
-        chased = queue.where(missed)
+        chased = queue.at(missed)
         chased["key"] = self.policy.key(chased["pool"], np.maximum(weight, self.overdue_weight),
                                         chased["due"], chased["arrival"])
         return chased

@@ -63,8 +63,12 @@ class WorkQueue:
 
     def where(self, mask: np.ndarray) -> dict[str, np.ndarray]:
         """The columns of the instances where ``mask`` holds (copies)."""
-        at = mask.nonzero()[0]
-        return {name: getattr(self, name)[at] for name in COLUMNS}
+        return self.at(mask.nonzero()[0])
+
+    def at(self, items: np.ndarray, names: tuple[str, ...] = COLUMNS) -> dict[str, np.ndarray]:
+        """The ``names`` columns of the instances at queue positions ``items`` (copies): a
+        caller that reads a few columns of a few items need not copy the rest."""
+        return {name: getattr(self, name)[items] for name in names}
 
     def update(self, drop: np.ndarray | None, new: dict[str, np.ndarray] | None) -> None:
         """Take out the instances where ``drop`` holds (a mask over the queue as it reads

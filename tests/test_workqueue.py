@@ -114,3 +114,11 @@ def test_a_pass_over_listed_items_works_as_a_pass_over_a_mask_of_them():
     share = listed.allocate_items(eligible.nonzero()[0], capacity)
     assert worked[eligible].tolist() == share.tolist()
     assert masked.remaining.tolist() == listed.remaining.tolist()
+
+
+def test_reading_listed_items_gives_copies_of_the_named_columns_only():
+    queue = queue_of("fifo", [0, 0, 1], [0] * 3, [5] * 3, [0, 1, 2], [3, 2, 1])
+    taken = queue.at(np.array([0, 2]), ("task", "remaining"))
+    taken["remaining"][:] = 0.0
+    assert list(taken) == ["task", "remaining"] and taken["task"].tolist() == [0, 2]
+    assert queue.remaining.tolist() == [3.0, 2.0, 1.0]
