@@ -30,7 +30,9 @@ from sim.staff import GRID, ZONE, Turnover, Workforce
 from sim.street_offices import Assessment
 from sim.workqueue import DONE_TOLERANCE, WorkQueue
 
-WORK_SOURCES = ("staff", "overtime", "purchased")  # who worked an hour, as the ledger books it
+# Who worked an hour, as the ledger books it: staff and overtime every day, purchased help
+# on the days a reform buys it (its hours exist only then).
+WORK_SOURCES = ("staff", "overtime")
 CLOSING_COLUMNS = ("community", "task", "kind", "due", "arrival", "remaining")  # what close reads
 
 
@@ -80,9 +82,12 @@ class Committees:
         community, task, effort, deadline, channel = accepted
         kind = catalog.kind[task]
         pool = self._dispatch(day, accepted)
-        funded = self.workforce.is_community_staff[pool] & (kind == ADMIN) & (channel == FORMAL)
-        for reform in active(self.reforms, day):
-            reform.on_accept(day, community[funded], task[funded], effort[funded])
+        reforms = active(self.reforms, day)
+        if reforms:
+            funded = (self.workforce.is_community_staff[pool] & (kind == ADMIN)
+                      & (channel == FORMAL))
+            for reform in reforms:
+                reform.on_accept(day, community[funded], task[funded], effort[funded])
         due = day + deadline.astype(np.int64) - 1
         ledger.add(day, "accepted", community)
         ledger.add(day, "informal_items", community[channel == INFORMAL])
@@ -190,6 +195,7 @@ class Committees:
             hours = np.zeros(len(self.workforce))
             hours[self.admin_pool] = bought.hours
             worked = self.queue.allocate(hours, self.queue.kind == ADMIN)
+            self._worked.setdefault("purchased", np.zeros(len(self.queue)))
             self._worked["purchased"] += worked
             used = np.bincount(self.queue.community, worked, minlength=self.n_communities)
             reform.spend(day, used)
@@ -318,13 +324,20 @@ class Committees:
         queue, ledger = self.queue, self.ledger
         if not len(queue):
             return
-        staff, overtime, purchased = (self._worked[source] for source in WORK_SOURCES)
+        staff, overtime = (self._worked[source] for source in WORK_SOURCES)
+        purchased = self._worked.get("purchased")
         people = staff + overtime
-        worked = ((people > 0.0) | (purchased > 0.0)).nonzero()[0]   # the items anyone touched
-        people, overtime, purchased = people[worked], overtime[worked], purchased[worked]
+        touched = people > 0.0
+        if purchased is not None:
+            touched |= purchased > 0.0
+        worked = touched.nonzero()[0]                  # the items anyone touched
+        people, overtime = people[worked], overtime[worked]
         task, community, pool = queue.task[worked], queue.community[worked], queue.pool[worked]
-        ledger.add_task("hours", task, people + purchased)
-        ledger.add(day, "purchased_hours", community, purchased)
+        if purchased is None:
+            ledger.add_task("hours", task, people)
+        else:
+            ledger.add_task("hours", task, people + purchased[worked])
+            ledger.add(day, "purchased_hours", community, purchased[worked])
         own = self._pool_is_own[pool]
         ledger.add_hours_by_kind(day, community[own], queue.kind[worked][own], people[own])
         informal = own & (queue.channel[worked] == INFORMAL)

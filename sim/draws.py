@@ -113,7 +113,7 @@ class NormalBuffers:
         self._make_room(need)
         order = np.argsort(source, kind="stable")
         ordered = source[order]
-        start_of_group = np.r_[0, np.cumsum(need)[:-1]]
+        start_of_group = np.cumsum(need) - need
         rank = np.arange(len(source)) - start_of_group[ordered]
         normals = np.empty(len(source))
         normals[order] = self._buffer[ordered, self._next[ordered] + rank]

@@ -51,7 +51,8 @@ class Relays:
         ledger.add(day, "refused", issued.community[refused])
         ledger.add_task("issued", issued.task)
         ledger.add_task("refused", issued.task[refused])
-        return self._escalate(day, issued.where(~refused)), refused
+        passed = issued.where(~refused) if refused.any() else issued
+        return self._escalate(day, passed), refused
 
     def end_week(self, day: int) -> None:
         """Record each community's enforcement (its relay's, strongest reform) and the
