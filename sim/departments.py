@@ -155,9 +155,10 @@ class Departments:
         cells, repeats = poisson_cells(*self._means(day), self._uniforms.at(day))
         rows, cols = np.divmod(cells, n)
         community = np.concatenate([np.tile(np.arange(n), len(broadcast)),
-                                    np.repeat(cols, repeats)]).astype(np.int64)
+                                    np.repeat(cols, repeats)]).astype(np.int64, copy=False)
         task = np.concatenate([np.repeat(broadcast, n),
-                               np.repeat(self._demand[rows], repeats)]).astype(np.int64)
+                               np.repeat(self._demand[rows], repeats)]).astype(np.int64,
+                                                                               copy=False)
         noise = self._efforts.take(self._source_of_task[task])
         return Batch.formal(community, task,
                             self.context.effort_with_noise(day, community, task, noise),

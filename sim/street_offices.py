@@ -80,6 +80,8 @@ class Relays:
     def _refused(self, day: int, issued: Batch) -> np.ndarray:
         """Unlisted instances each relay catches: one uniform per issued instance, so which
         instances are caught moves smoothly with enforcement (common random numbers)."""
+        if not active(self.reforms, day):            # no access list in force: none refused
+            return np.zeros(len(issued.task), dtype=bool)
         unlisted = day < self.admission.at(day)[issued.task]
         catch = self._catch(day, self.relay[issued.community], issued.task, unlisted)
         if not catch.any():
