@@ -222,7 +222,10 @@ class Committees:
     def _reserve_duties(self, day: int, hours: np.ndarray) -> np.ndarray:
         """Hours reforms reserve for standing duties (grid heads' grid work, 5.3.12), booked
         as ``grid_duty_hours``; they never exceed a pool's hours."""
-        duty = np.minimum(reserved_hours(active(self.reforms, day), self.workforce), hours)
+        reforms = active(self.reforms, day)
+        if not reforms:                                 # nothing reserved, nothing to book
+            return np.zeros(len(self.workforce))
+        duty = np.minimum(reserved_hours(reforms, self.workforce), hours)
         own = self.workforce.is_community_staff
         self.ledger.add(day, "grid_duty_hours", self.workforce.community[own], duty[own])
         return duty
