@@ -32,7 +32,10 @@ from sim.staff import GRID, ZONE, Turnover, Workforce
 from sim.street_offices import Assessment
 from sim.workqueue import DONE_TOLERANCE, WorkQueue
 
-WORK_SOURCES = ("staff", "overtime", "purchased")  # who worked an hour, as the ledger books it
+# Who worked an hour, as the ledger books it: staff and overtime every day, purchased help
+# on the days a reform buys it (its hours exist only then).
+WORK_SOURCES = ("staff", "overtime")
+CLOSING_COLUMNS = ("community", "task", "kind", "due", "arrival", "remaining")  # what close reads
 
 
 class Committees:
@@ -81,9 +84,12 @@ class Committees:
         community, task, effort, deadline, channel = accepted
         kind = catalog.kind[task]
         pool = self._dispatch(day, accepted)
-        funded = self.workforce.is_community_staff[pool] & (kind == ADMIN) & (channel == FORMAL)
-        for reform in active(self.reforms, day):
-            reform.on_accept(day, community[funded], task[funded], effort[funded])
+        reforms = active(self.reforms, day)
+        if reforms:
+            funded = (self.workforce.is_community_staff[pool] & (kind == ADMIN)
+                      & (channel == FORMAL))
+            for reform in reforms:
+                reform.on_accept(day, community[funded], task[funded], effort[funded])
         due = day + deadline.astype(np.int64) - 1
         ledger.add(day, "accepted", community)
         ledger.add(day, "informal_items", community[channel == INFORMAL])
@@ -191,6 +197,7 @@ class Committees:
             hours = np.zeros(len(self.workforce))
             hours[self.admin_pool] = bought.hours
             worked = self.queue.allocate(hours, self.queue.kind == ADMIN)
+            self._worked.setdefault("purchased", np.zeros(len(self.queue)))
             self._worked["purchased"] += worked
             used = np.bincount(self.queue.community, worked, minlength=self.n_communities)
             reform.spend(day, used)
@@ -217,7 +224,10 @@ class Committees:
     def _reserve_duties(self, day: int, hours: np.ndarray) -> np.ndarray:
         """Hours reforms reserve for standing duties (grid heads' grid work, 5.3.12), booked
         as ``grid_duty_hours``; they never exceed a pool's hours."""
-        duty = np.minimum(reserved_hours(active(self.reforms, day), self.workforce), hours)
+        reforms = active(self.reforms, day)
+        if not reforms:                                 # nothing reserved, nothing to book
+            return np.zeros(len(self.workforce))
+        duty = np.minimum(reserved_hours(reforms, self.workforce), hours)
         own = self.workforce.is_community_staff
         self.ledger.add(day, "grid_duty_hours", self.workforce.community[own], duty[own])
         return duty
@@ -319,13 +329,20 @@ class Committees:
         queue, ledger = self.queue, self.ledger
         if not len(queue):
             return
-        staff, overtime, purchased = (self._worked[source] for source in WORK_SOURCES)
+        staff, overtime = (self._worked[source] for source in WORK_SOURCES)
+        purchased = self._worked.get("purchased")
         people = staff + overtime
-        worked = ((people > 0.0) | (purchased > 0.0)).nonzero()[0]   # the items anyone touched
-        people, overtime, purchased = people[worked], overtime[worked], purchased[worked]
+        touched = people > 0.0
+        if purchased is not None:
+            touched |= purchased > 0.0
+        worked = touched.nonzero()[0]                  # the items anyone touched
+        people, overtime = people[worked], overtime[worked]
         task, community, pool = queue.task[worked], queue.community[worked], queue.pool[worked]
-        ledger.add_task("hours", task, people + purchased)
-        ledger.add(day, "purchased_hours", community, purchased)
+        if purchased is None:
+            ledger.add_task("hours", task, people)
+        else:
+            ledger.add_task("hours", task, people + purchased[worked])
+            ledger.add(day, "purchased_hours", community, purchased[worked])
         own = self._pool_is_own[pool]
         ledger.add_hours_by_kind(day, community[own], queue.kind[worked][own], people[own])
         informal = own & (queue.channel[worked] == INFORMAL)
@@ -343,11 +360,16 @@ class Committees:
         falling due today is chased."""
         queue, ledger = self.queue, self.ledger
         leaving = queue.finished()
-        waited = (queue.due <= day - self.patience_days).nonzero()[0]   # few, beyond patience
-        leaving[waited[queue.kind[waited] != ADMIN]] = True     # resident requests withdrawn
-        stale = (queue.due <= day - self.chase_limit_days).nonzero()[0]
-        leaving[stale[queue.kind[stale] == ADMIN]] = True       # departments stop chasing
-        finished = queue.where(leaving)
+        # Every rule but the first reads only work due by today (or by a later day, were a
+        # limit negative): one pass finds it, the rules then read that part alone.
+        horizon = day - min(self.patience_days, self.chase_limit_days, 0)
+        due_by = (queue.due <= horizon).nonzero()[0]
+        due, admin = queue.due[due_by], queue.kind[due_by] == ADMIN
+        leaving[due_by[~admin & (due <= day - self.patience_days)]] = True  # requests withdrawn
+        leaving[due_by[admin & (due <= day - self.chase_limit_days)]] = True  # chasing stops
+        missed = due_by[admin & (due == day)]
+        missed = missed[~leaving[missed]]
+        finished = queue.at(leaving.nonzero()[0], CLOSING_COLUMNS)
         was_done = finished["remaining"] <= DONE_TOLERANCE
         late = was_done & (day > finished["due"])
         written_off = ~was_done & (finished["kind"] == ADMIN)
@@ -379,12 +401,9 @@ class Committees:
         ledger.add_task("lapsed", finished["task"][gone])
         own = self.workforce.is_community_staff
         ledger.add(day, "staff_days", self.workforce.community[own], self.workforce.staff[own])
-        due_today = (queue.due == day).nonzero()[0]
-        due_today = due_today[(queue.kind[due_today] == ADMIN) & ~leaving[due_today]]
-        missed = np.zeros(len(queue), dtype=bool)
-        missed[due_today] = True
         chased = self._cut_corners(day, missed)
-        queue.update(leaving if chased is None else leaving | missed, chased)
+        leaving[missed] = True              # chased work moves: out, and in with its new key
+        queue.update(leaving, chased)
 
     def _cut_corners(self, day: int, missed: np.ndarray) -> dict[str, np.ndarray] | None:
         """Administrative work that misses its deadline today is chased, then done for form's sake.
@@ -395,11 +414,11 @@ class Committees:
         forever), and ``perfunctory_cut x (1 - assessment weight)`` of what is
         left of it is dropped, once: closely checked work keeps its full effort.
 
-        ``missed`` marks the open administrative items due today; returns their columns
-        with their new keys, for the queue to move them, or None if none missed.
+        ``missed`` lists the open administrative items due today (queue positions); returns
+        their columns with their new keys, for the queue to move them, or None if none missed.
         """
         queue = self.queue
-        if not missed.any():
+        if not len(missed):
             return None
         if self.assessment is not None:
             self.assessment.missed(queue.community[missed], queue.task[missed])
@@ -407,7 +426,7 @@ class Committees:
         skipped = queue.remaining[missed] * self.perfunctory_cut * (1 - weight)
         queue.remaining[missed] -= skipped
         self.ledger.add(day, "perfunctory_hours", queue.community[missed], skipped)
-        chased = queue.where(missed)
+        chased = queue.at(missed)
         chased["key"] = self.policy.key(chased["pool"], np.maximum(weight, self.overdue_weight),
                                         chased["due"], chased["arrival"])
         return chased

@@ -127,15 +127,22 @@ class Departments:
         self._demand_rate = daily[:, None] * (context.households[None, :] / 1000.0)
         self._demand_kind = catalog.kind[demand]
         self._demand_factor = np.ones_like(self._demand_rate)
-        self._mean = self._zero_probability = np.empty(0)   # today's Poisson means, cached
-        self._mean_active: np.ndarray | None = None          # the rows they were made for
+        # Today's Poisson means and chances of no arrival, cached: a row is made anew when its
+        # type starts (``_mean_active`` holds the rows' state they were made for) or its demand
+        # factor changes (``_stale``), so a week's rescaling of self-governance demand does not
+        # remake every type's row.
+        self._mean = np.zeros_like(self._demand_rate)
+        self._zero_probability = np.ones(self._demand_rate.shape, dtype=np.float32)
+        self._mean_active = np.zeros(len(demand), dtype=bool)
+        self._stale = np.ones(len(demand), dtype=bool)
         rows = np.bincount(self._source_of_task[demand], minlength=len(arrivals))
         self._uniforms = DailyUniforms(arrivals, rows.tolist(), len(context.households))
 
     def scale_demand(self, tasks: np.ndarray, kind: int, factor: np.ndarray) -> None:
         """Scale the demand rate of ``tasks``' types of ``kind`` by ``factor`` per community."""
-        self._demand_factor[np.isin(self._demand, tasks) & (self._demand_kind == kind)] = factor
-        self._mean_active = None                             # the means must be made anew
+        rows = np.isin(self._demand, tasks) & (self._demand_kind == kind)
+        self._demand_factor[rows] = factor
+        self._stale |= rows                                  # their means must be made anew
 
     def issue(self, day: int) -> Batch:
         """Today's instances from every department: community, task type and effort hours of
@@ -155,9 +162,10 @@ class Departments:
         cells, repeats = poisson_cells(*self._means(day), self._uniforms.at(day))
         rows, cols = np.divmod(cells, n)
         community = np.concatenate([np.tile(np.arange(n), len(broadcast)),
-                                    np.repeat(cols, repeats)]).astype(np.int64)
+                                    np.repeat(cols, repeats)]).astype(np.int64, copy=False)
         task = np.concatenate([np.repeat(broadcast, n),
-                               np.repeat(self._demand[rows], repeats)]).astype(np.int64)
+                               np.repeat(self._demand[rows], repeats)]).astype(np.int64,
+                                                                               copy=False)
         noise = self._efforts.take(self._source_of_task[task])
         return Batch.formal(community, task,
                             self.context.effort_with_noise(day, community, task, noise),
@@ -165,13 +173,16 @@ class Departments:
 
     def _means(self, day: int) -> tuple[np.ndarray, np.ndarray]:
         """Today's Poisson mean per (demand type, community) and its probability of no
-        arrival; made anew only when a type starts or a demand factor changes."""
+        arrival; a row is made anew only when its type starts or its demand factor changes."""
         active = day >= self._demand_start
-        if self._mean_active is None or not np.array_equal(active, self._mean_active):
-            self._mean = self._demand_rate * self._demand_factor * active[:, None]
-            check_means(self._mean)
-            self._zero_probability = np.exp(-self._mean).astype(np.float32)
-            self._mean_active = active
+        stale = self._stale | (active != self._mean_active)
+        if stale.any():
+            rows = stale.nonzero()[0]
+            mean = self._demand_rate[rows] * self._demand_factor[rows] * active[rows, None]
+            check_means(mean)
+            self._mean[rows] = mean
+            self._zero_probability[rows] = np.exp(-mean).astype(np.float32)
+            self._mean_active, self._stale = active, np.zeros_like(self._stale)
         return self._mean, self._zero_probability
 
     def substitute(self, issued: Batch, refused: np.ndarray) -> Batch:

@@ -66,6 +66,9 @@ class Ledger:
         self.weekly[day // DAYS_PER_WEEK, self._field[field]] = values
 
     def add_task(self, field: str, task: np.ndarray, amount: np.ndarray | None = None) -> None:
+        """Add ``amount`` (default 1 each) to ``field`` of each listed task type."""
+        if not len(task):
+            return
         self.by_task[self._task_field[field]] += np.bincount(
             task, weights=amount, minlength=self.by_task.shape[1])
 

@@ -51,7 +51,8 @@ class Relays:
         ledger.add(day, "refused", issued.community[refused])
         ledger.add_task("issued", issued.task)
         ledger.add_task("refused", issued.task[refused])
-        return self._escalate(day, issued.where(~refused)), refused
+        passed = issued.where(~refused) if refused.any() else issued
+        return self._escalate(day, passed), refused
 
     def end_week(self, day: int) -> None:
         """Record each community's enforcement (its relay's, strongest reform) and the
@@ -79,6 +80,8 @@ class Relays:
     def _refused(self, day: int, issued: Batch) -> np.ndarray:
         """Unlisted instances each relay catches: one uniform per issued instance, so which
         instances are caught moves smoothly with enforcement (common random numbers)."""
+        if not active(self.reforms, day):            # no access list in force: none refused
+            return np.zeros(len(issued.task), dtype=bool)
         unlisted = day < self.admission.at(day)[issued.task]
         catch = self._catch(day, self.relay[issued.community], issued.task, unlisted)
         if not catch.any():

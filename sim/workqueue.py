@@ -63,8 +63,12 @@ class WorkQueue:
 
     def where(self, mask: np.ndarray) -> dict[str, np.ndarray]:
         """The columns of the instances where ``mask`` holds (copies)."""
-        at = mask.nonzero()[0]
-        return {name: getattr(self, name)[at] for name in COLUMNS}
+        return self.at(mask.nonzero()[0])
+
+    def at(self, items: np.ndarray, names: tuple[str, ...] = COLUMNS) -> dict[str, np.ndarray]:
+        """The ``names`` columns of the instances at queue positions ``items`` (copies): a
+        caller that reads a few columns of a few items need not copy the rest."""
+        return {name: getattr(self, name)[items] for name in names}
 
     def update(self, drop: np.ndarray | None, new: dict[str, np.ndarray] | None) -> None:
         """Take out the instances where ``drop`` holds (a mask over the queue as it reads
@@ -81,29 +85,25 @@ class WorkQueue:
             self._waiting = True
 
     def _apply(self) -> None:
-        """Make the waiting changes: one pass over every column."""
+        """Make the waiting changes: one stable sort of the keys kept and coming, then one
+        gather per column. The kept keys are already sorted, so the sort mostly merges in
+        the new ones; stability puts a new instance after kept ones of an equal key and
+        keeps new ones in the order they came."""
         if not self._waiting:
             return
         drop, coming = self._drop, self._coming
         self._drop, self._coming, self._waiting = None, [], False
         columns = self._columns
-        kept_at = None if drop is None else (~drop).nonzero()[0]
-        new = {name: np.concatenate([part[name] for part in coming]) if coming
-               else np.empty(0, dtype=dtype) for name, dtype in zip(COLUMNS, DTYPES, strict=True)}
-        order = np.argsort(new["key"], kind="stable")
-        kept_keys = columns["key"] if kept_at is None else columns["key"][kept_at]
-        position = np.searchsorted(kept_keys, new["key"][order], side="right")
-        size = len(kept_keys) + len(order)
-        new_at = position + np.arange(len(order))
-        is_new = np.zeros(size, dtype=bool)
-        is_new[new_at] = True
-        old_at = (~is_new).nonzero()[0]
-        for name, dtype in zip(COLUMNS, DTYPES, strict=True):
-            merged = np.empty(size, dtype=dtype)
-            column = columns[name]
-            merged[old_at] = column if kept_at is None else column[kept_at]
-            merged[new_at] = new[name][order]
-            columns[name] = merged
+        n_old = len(columns["key"])
+        n_new = sum(len(part["key"]) for part in coming)
+        kept_at = np.arange(n_old) if drop is None else (~drop).nonzero()[0]
+        keys = np.concatenate([columns["key"][kept_at], *(part["key"] for part in coming)])
+        # Where each merged instance comes from, in the old columns followed by the new parts.
+        origin = np.concatenate([kept_at, np.arange(n_old, n_old + n_new)])
+        source = origin[np.argsort(keys, kind="stable")]
+        for name in COLUMNS:
+            columns[name] = np.concatenate([columns[name], *(part[name] for part in coming)],
+                                           dtype=columns[name].dtype).take(source)
         self._first = None
 
     def allocate(self, capacity: np.ndarray, eligible: np.ndarray | None = None) -> np.ndarray:

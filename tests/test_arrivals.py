@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.model import CommunityWorkloadModel
+from sim.scenario import load_scenario
 from tests.conftest import quiet_scenario, write_catalog
 
 
@@ -81,3 +82,16 @@ def test_new_task_types_appear_during_the_run_and_not_before(tmp_path):
     assert len(new) > 5
     for day, (_, task, *_) in enumerate(issued_by_day(model, 50)):
         assert np.all(model.catalog.start_day[task] <= day)
+
+
+def test_demand_means_remade_row_by_row_equal_means_made_from_scratch():
+    scenario = load_scenario("baseline", ["city.communities=40", "city.street_offices=5",
+                                          "city.zone_committees=2", "simulation.days=12"])
+    model = CommunityWorkloadModel(scenario, seed=1)
+    model.run_to_end()                    # residents rescale self-governance demand weekly
+    departments = model.departments
+    mean, zero = departments._means(model.days)
+    active = model.days >= departments._demand_start
+    scratch = departments._demand_rate * departments._demand_factor * active[:, None]
+    assert np.array_equal(mean, scratch)
+    assert np.array_equal(zero, np.exp(-scratch).astype(np.float32))

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from sim import draws
-from sim.draws import DailyUniforms, NormalBuffers, check_means, poisson_cells
+from sim.draws import DailyUniforms, NormalBuffers, check_means, narrow, poisson_cells
 from sim.model import CommunityWorkloadModel
 
 
@@ -80,3 +80,10 @@ def test_departments_issue_each_day_once_going_forward(small_city):
     assert departments.issue(4) is first
     with pytest.raises(ValueError, match="going forward"):
         departments.issue(3)
+
+
+def test_narrowed_indices_sort_in_the_same_order():
+    index = np.random.default_rng(5).integers(0, 40, 500)
+    assert narrow(index, 40).dtype == np.int16 and narrow(index, 2 ** 20) is index
+    assert np.array_equal(np.argsort(narrow(index, 40), kind="stable"),
+                          np.argsort(index, kind="stable"))

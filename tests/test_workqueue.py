@@ -97,6 +97,14 @@ def test_changes_waiting_for_a_read_give_the_queue_made_one_change_at_a_time():
     assert changed(together=True) == changed(together=False)
 
 
+def test_a_merge_puts_new_work_after_kept_work_of_equal_key_in_the_order_it_came():
+    queue = queue_of("fifo", [0, 0, 0], [0] * 3, [5] * 3, [1, 1, 1], [3, 3, 3])
+    queue.update(np.array([False, True, False]), None)
+    queue.add(**columns("fifo", [0, 0, 0], [0] * 3, [5] * 3, [1, 0, 1], [2, 2, 2],
+                        first_task=7))
+    assert queue.task.tolist() == [8, 0, 2, 7, 9]
+
+
 def test_a_pass_over_listed_items_works_as_a_pass_over_a_mask_of_them():
     masked = queue_of("fifo", [0, 0, 0, 1, 1], [0] * 5, [5] * 5, [0, 1, 2, 3, 4], [3, 2, 4, 1, 5])
     listed = queue_of("fifo", [0, 0, 0, 1, 1], [0] * 5, [5] * 5, [0, 1, 2, 3, 4], [3, 2, 4, 1, 5])
@@ -106,3 +114,11 @@ def test_a_pass_over_listed_items_works_as_a_pass_over_a_mask_of_them():
     share = listed.allocate_items(eligible.nonzero()[0], capacity)
     assert worked[eligible].tolist() == share.tolist()
     assert masked.remaining.tolist() == listed.remaining.tolist()
+
+
+def test_reading_listed_items_gives_copies_of_the_named_columns_only():
+    queue = queue_of("fifo", [0, 0, 1], [0] * 3, [5] * 3, [0, 1, 2], [3, 2, 1])
+    taken = queue.at(np.array([0, 2]), ("task", "remaining"))
+    taken["remaining"][:] = 0.0
+    assert list(taken) == ["task", "remaining"] and taken["task"].tolist() == [0, 2]
+    assert queue.remaining.tolist() == [3.0, 2.0, 1.0]
