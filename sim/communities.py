@@ -63,7 +63,8 @@ class Committees:
         self.slack_share = settings["committees.discretionary.slack_share"]
         self.overdue_weight = settings["policy.overdue_weight"]
         self.volunteer_share = settings["residents.participation.volunteer_share"]
-        self.has_partners = bool((workforce.partner >= 0).any())
+        self._has_partner = workforce.partner >= 0
+        self.has_partners = bool(self._has_partner.any())
         # Pools whose hours count as the community's own staff's (not grid or zone centre),
         # and the roles present at all, looked up once: every day books hours by them.
         self._pool_is_own = (workforce.role != GRID) & (workforce.role != ZONE)
@@ -151,7 +152,7 @@ class Committees:
         spare = regular - protected - self._pressed_first(regular - protected, pressed)
         spare -= self._used(queue.allocate(spare))
         if self.has_partners:
-            spare -= self._returned(self._used(queue.allocate(self._lent(spare))))
+            spare -= self._returned(self._spend(self._partnered_work(), self._lent(spare)))
         self._overtime(day, pressed)
         self._record(day)
         self._plan_own_time(day, available - regular, protected_left, spare)
@@ -269,6 +270,11 @@ class Committees:
         ledger.add(day, "switching_hours", community, switching[own])
         ledger.add(day, "hours_discretionary", community, discretionary[own])
         ledger.add(day, "slack_hours", community, slack[own])
+
+    def _partnered_work(self) -> np.ndarray:
+        """Queue positions of the work in pools with a lending partner: only they can
+        receive lent hours (in a mixed city, the workstation districts' few)."""
+        return self._has_partner[self.queue.pool].nonzero()[0]
 
     def _lent(self, spare: np.ndarray) -> np.ndarray:
         """Hours each pool receives from its partner (workstation <-> committee)."""
