@@ -46,7 +46,7 @@ def morris_params() -> list[str]:
     """Every numeric assumption with a plausible range in the parameter registry that counts in
     the baseline (a key whose switch the baseline leaves off cannot move anything, and how
     reforms are enforced matters only once one is on; section 6 screens those)."""
-    baseline = load_scenario(SCENARIOS / "baseline.toml")
+    baseline = load_scenario(SCENARIOS / "baseline.toml", CITY)    # the city screened
     return [f"{p.key}={p.plausible[0]}:{p.plausible[1]}" for p in PARAMETERS
             if p.plausible and p.kind in (int, float) and not p.key.startswith("reforms.")
             and (p.needs is None or baseline[p.needs[0]] == p.needs[1])]
@@ -120,7 +120,7 @@ def conservation_section() -> list[str]:
         "completed", "refused", "lapsed", "written_off")) - still_open
     worked = sum(per_community(f) for f in (
         "hours_administrative", "hours_service", "hours_self_governance", "grid_hours",
-        "zone_hours", "purchased_hours"))
+        "zone_hours", "purchased_hours", "volunteer_hours"))
     hours = per_community("effort_accepted") - sum(per_community(f) for f in (
         "lapsed_hours", "perfunctory_hours", "written_off_hours")) - backlog - worked
     item_days = ledger.total("open_item_days") - ledger.total("days_open_finished") - float(
