@@ -225,6 +225,29 @@ def test_each_community_of_a_mixed_city_gets_the_pools_and_routes_of_its_own_mod
     assert pools_and_routes(mixed, 0)["admin_role"] == COMMITTEE
 
 
+def test_each_community_of_a_mixed_city_works_as_under_its_model_city_wide(tmp_path):
+    """The issue's test, on the same two communities: in a city with one community of each
+    model, each community's books equal its books when the whole city runs its model (same
+    roster and seed, so the same arrivals: the two runs differ only in the other community's
+    model). The quiet scenario has no turnover or assessment, whose draws and scores span
+    the city. One staff member and no lending make the models differ: the workstation keeps
+    round(0.33) = 0 people in the committee, so self-governance waits."""
+    rows = [{"governance": "", "staff": "9"}, {"governance": "", "staff": "1",
+                                               "relay": "S-West", "district": "West"}]
+
+    def run(**values):
+        return run_model(rostered(tmp_path, rows, governance__lending_share=0.0, **values),
+                         seed=3)
+
+    mixed = run(governance__by_district={"West": "workstation"})
+    two = run(governance__model="two_committees")
+    station = run(governance__model="workstation")
+    assert mixed.city.governance.tolist() == ["two_committees", "workstation"]
+    assert np.array_equal(mixed.ledger.weekly[:, :, 0], two.ledger.weekly[:, :, 0])
+    assert np.array_equal(mixed.ledger.weekly[:, :, 1], station.ledger.weekly[:, :, 1])
+    assert not np.array_equal(two.ledger.weekly[:, :, 1], station.ledger.weekly[:, :, 1])
+
+
 def test_a_workstation_lends_only_to_its_own_committee_in_a_mixed_city(tmp_path):
     model = CommunityWorkloadModel(rostered(tmp_path, [
         {"governance": "workstation"}, {"governance": "two_committees"},
