@@ -29,6 +29,14 @@ import pandas as pd
 import scenarios
 from analysis.numbers import number, plain
 from analysis.summary import interval
+from sim.bands import (
+    ADMIN_SHARE,
+    OVERTIME,
+    PARTICIPATION,
+    TASK_VOLUME,
+    TURNOVER,
+    Band,
+)
 from sim.calibration import calibrate, missed_targets, parse_free, parse_target, write_calibrated
 from sim.cli import DEFAULT_TOLERANCE
 from sim.parameters import DAYS_PER_WEEK
@@ -84,30 +92,21 @@ def loaded_tenth_quits(result: RunResult) -> np.ndarray:
     return np.array(values)
 
 
+def _from_band(name: str, band: Band) -> Pattern:
+    """A pattern measured by one registered metric, from its band in ``sim.bands``."""
+    return Pattern(name, band.low, band.high, band.source, band.fitted, _metric(band.metric),
+                   band.metric, band.aim)
+
+
 PATTERNS: tuple[Pattern, ...] = (
-    Pattern("admin_share", 0.80, 0.90,
-            "Hefei report: over 80% of committees' time and energy on work handed down",
-            True, _metric("admin_share"), "admin_share"),
-    Pattern("task_instances_per_community_year", 1800, 1900,
-            "work logs of two Hubei communities: 1,852 and 1,886 a year (MECHANISMS.md §4); "
-            "the fit aims at their mean",
-            True, _metric("task_instances_per_community_year"),
-            "task_instances_per_community_year", aim=1869),
-    Pattern("quits_per_staff_year", 0.06, 0.20,
-            "MECHANISMS.md §6: about 6% a year inferred where work is ordinary, 17-20% where "
-            "overloaded; the fit aims at 15%, since the baseline's committees are loaded "
-            "(over 80% of their time on handed-down work) but not all overloaded",
-            True, _metric("quits_per_staff_year"), "quits_per_staff_year", aim=0.15),
-    Pattern("overtime_hours_per_staff_week", 0.0, 5.0,
-            "Ningbo 2010: 93% work 8+ hours a day, 31% over 9: about an hour a day at most",
-            False, _metric("overtime_hours_per_staff_week"), "overtime_hours_per_staff_week"),
+    _from_band("admin_share", ADMIN_SHARE),
+    _from_band("task_instances_per_community_year", TASK_VOLUME),
+    _from_band("quits_per_staff_year", TURNOVER),
+    _from_band("overtime_hours_per_staff_week", OVERTIME),
     Pattern("quits_in_most_loaded_tenth", 0.15, 1.0,
             "'nearly 1 in 5' quit where overloaded (one provincial capital, MECHANISMS.md §6)",
             False, loaded_tenth_quits, "quits_per_staff_year"),
-    Pattern("participation", 0.20, 0.50,
-            "MECHANISMS.md §5: about 70% don't know their committee director (Shanghai 2017); "
-            "held by the participation references, not by the fit",
-            False, _metric("participation"), "participation"),
+    _from_band("participation", PARTICIPATION),
     Pattern("admin_task_types", 160, 260, "Hefei report: 160+ work items", False,
             _metric("admin_task_types")),
     Pattern("selfgov_task_types", 10, 15, "Hefei report: only 10-odd self-governance items",

@@ -1,5 +1,5 @@
-"""The ``commsim`` command line: run, compare, sweep, calibrate, sensitivity, plot, brief,
-scenarios, params, tasks, validate.
+"""The ``commsim`` command line: run, compare, sweep, ensemble, calibrate, sensitivity, plot,
+brief, scenarios, params, tasks, validate.
 
 A SCENARIO argument is a file, or the name of a shipped scenario (``baseline``).
 Heavy modules (the model, Mesa, pandas, SciPy, SALib, matplotlib) are imported
@@ -312,6 +312,97 @@ def sweep_command(scenario: Path, varies: tuple[str, ...], sample: str, n_points
         click.echo(f"commsim: {failed} of {len(runs)} runs failed; see the 'error' column "
                    f"of {out / 'runs.parquet'}", err=True)
         sys.exit(1)
+
+
+@main.command("ensemble")
+@scenario_argument
+@click.option("--prior", "priors", multiple=True, metavar="KEY=LO:HI",
+              help="A numeric key and the range worlds are drawn from, repeatable (default: "
+                   "every key with a plausible range that counts in SCENARIO).")
+@click.option("--target", "targets", multiple=True, metavar="METRIC=LO:HI",
+              help="A metric and the band its replicate mean must fall in, repeatable "
+                   "(default: the baseline's calibration bands, sim/bands.py).")
+@click.option("--n", "n_worlds", type=click.IntRange(min=1), default=200, show_default=True,
+              help="Worlds drawn per round (Latin hypercube over the priors).")
+@click.option("--reps", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Replicates per world; the band is checked on their mean.")
+@click.option("--min-kept", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Fewer worlds kept than this is a failure (exit 1).")
+@click.option("--rounds", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Rounds: each narrows the priors to the kept worlds' ranges, until "
+                   "--min-kept are kept.")
+@seed_option
+@set_option
+@workers_option
+@scheduler_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--resume", is_flag=True, help="Continue an interrupted ensemble in --out.")
+@click.option("--overwrite", is_flag=True, help="Replace an ensemble already in --out.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@format_option
+def ensemble_command(scenario: Path, priors: tuple[str, ...], targets: tuple[str, ...],
+                     n_worlds: int, reps: int, min_kept: int, rounds: int, seed: int,
+                     overrides: tuple[str, ...], workers: int | None, scheduler: str | None,
+                     out: Path, resume: bool, overwrite: bool, quiet: bool, fmt: str) -> None:
+    """Keep the plausible worlds: draws of SCENARIO's uncertain keys whose replicate means
+    fall in every target band (rejection ABC; docs/model.md 8, "Plausible worlds")."""
+    _start_workers_early(workers, scheduler)
+    from sim import ensemble as ens
+    from sim.sweep import Progress
+
+    parsed = [ens.parse_target(t) for t in targets] or ens.default_targets()
+    chosen = [ens.parse_prior(p) for p in priors]
+    loaded = _load(scenario, overrides, [v.key for v in chosen])
+    settings = ens.Settings(loaded, chosen or ens.default_priors(loaded), parsed, n_worlds,
+                            reps, seed, min_kept, rounds)
+    progress = Progress(enabled=not quiet and sys.stderr.isatty())
+    try:
+        result = ens.run_ensemble(settings, out, resume=resume, overwrite=overwrite,
+                                  workers=workers, scheduler=scheduler, progress=progress)
+    except KeyboardInterrupt:
+        click.echo(f"\ninterrupted; finished runs are in {out}; continue with --resume",
+                   err=True)
+        sys.exit(130)
+    _draw_ensemble(result, out)
+    record = result.provenance()
+    if fmt == "json":
+        shown = {k: v for k, v in record.items() if k != "scenario"}  # in ensemble.json
+        click.echo(json.dumps({"out": str(out), **shown}, indent=2, default=str))
+    else:
+        _show_ensemble(record, out)
+    if not result.ok:
+        _ensemble_failed(record, out)
+
+
+def _draw_ensemble(result: Any, out: Path) -> None:
+    """The prior and kept ranges per key, beside the worlds (analysis draws it)."""
+    from analysis.ensemble import draw_ranges
+    from sim.output import output_errors
+
+    with output_errors(out):
+        draw_ranges(result.settings.priors, result.kept, out / "ranges.png")
+
+
+def _show_ensemble(record: dict, out: Path) -> None:
+    """One line per round, then the kept count and where everything is."""
+    for entry in record["round_list"]:
+        click.echo(f"round {entry['round']}: {entry['kept']} of {entry['worlds']} worlds kept "
+                   f"({entry['acceptance_rate']:.1%}) in {out / entry['folder']}")
+    click.echo(f"{record['kept']} plausible world(s) in {out / 'worlds.parquet'} "
+               f"(and .csv); provenance {out / 'ensemble.json'}, chart {out / 'ranges.png'}")
+
+
+def _ensemble_failed(record: dict, out: Path) -> None:
+    """Fewer than --min-kept: say how many, the acceptance and which bands ruled most out."""
+    worlds = sum(entry["worlds"] for entry in record["round_list"])
+    ranked = sorted(record["rejected_by_target"].items(), key=lambda item: -item[1])
+    named = ", ".join(f"{metric} ruled out {count} of {worlds}" for metric, count in ranked)
+    click.echo(f"commsim: only {record['kept']} world(s) kept, fewer than --min-kept "
+               f"{record['min_kept']} (acceptance {record['kept'] / max(worlds, 1):.1%} over "
+               f"{worlds} worlds); {named}. Everything run is in {out}: rerun with --resume "
+               "and more --rounds, or a new --out with a larger --n, narrower --prior or "
+               "wider --target", err=True)
+    sys.exit(1)
 
 
 @main.command("calibrate")

@@ -74,9 +74,10 @@ class Vary:
         return round(value) if param.kind is int else round(value, 12)
 
 
-def parse_vary(text: str) -> Vary:
-    """Parse ``KEY=V1,V2,...`` or ``KEY=LO:HI[:STEP]``; every value is checked against the key."""
-    where = f"--vary {text}"
+def parse_vary(text: str, option: str = "--vary") -> Vary:
+    """Parse ``KEY=V1,V2,...`` or ``KEY=LO:HI[:STEP]``; every value is checked against the key.
+    ``option`` names the command-line option in messages (``--prior`` reads ranges too)."""
+    where = f"{option} {text}"
     if "=" not in text:
         raise UserError(f"{where}: expected KEY=V1,V2,... or KEY=LO:HI:STEP")
     key, spec = (part.strip() for part in text.split("=", 1))

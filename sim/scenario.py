@@ -104,6 +104,12 @@ class Scenario:
                              f"{switch} = {json.dumps(self[switch])}; {wish} to make it count")
         return notes
 
+    def may_count(self, key: str) -> bool:
+        """Whether the model may read ``key`` here: the switch it needs (``Param.needs``), if
+        any, is on, or may be for some community. Ensembles sample only keys that do."""
+        needs = parameters.BY_KEY[key].needs
+        return needs is None or self._may_be(*needs)
+
     def _may_be(self, switch: str, wanted: Any) -> bool:
         """Whether ``switch`` has the value ``wanted`` for some community. Only the governance
         model differs between communities, and only in a rostered city: a district's entry
