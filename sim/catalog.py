@@ -8,7 +8,6 @@ deep inside the model.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -18,6 +17,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import DTypeLike
 
+from sim.csv_input import CsvFile, read_rows
 from sim.errors import UserError
 
 PACKAGED_CATALOG = Path(__file__).parent / "data" / "task_catalog.csv"
@@ -34,6 +34,7 @@ COLUMNS = (
     "effort_spread", "scales_with_size", "deadline_days", "assessment_weight",
     "grid_eligible", "digitisable", "on_access_list", "source",
 )
+CATALOG_FILE = CsvFile("catalog", "task", COLUMNS, strict=False)   # extra columns: notes
 FLAG_COLUMNS = ("scales_with_size", "grid_eligible", "digitisable", "on_access_list")
 # column -> (low, high) for numbers every row must have
 NUMBER_RANGES = {
@@ -110,23 +111,7 @@ class TaskCatalog:
 def load_catalog(path: str | Path | None = None) -> TaskCatalog:
     """Read and check a catalog CSV (the packaged one when ``path`` is empty)."""
     path = Path(path) if path else PACKAGED_CATALOG
-    if not path.is_file():
-        raise UserError(f"{path}: catalog file not found")
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            missing = [c for c in COLUMNS if c not in header]
-            if missing:
-                raise UserError(f"{path}: missing column(s) {', '.join(missing)}; "
-                                f"a catalog needs {', '.join(COLUMNS)}")
-            rows = [_check_row(path, reader.line_num, row) for row in reader]
-    except UnicodeDecodeError:
-        raise UserError(f"{path}: not UTF-8 text") from None
-    except csv.Error as err:
-        raise UserError(f"{path}: CSV error: {err}") from None
-    if not rows:
-        raise UserError(f"{path}: the catalog has no task rows")
+    rows = read_rows(path, CATALOG_FILE, _check_row)
     seen: dict[str, int] = {}
     for line, row in rows:
         if row["task_id"] in seen:

@@ -17,14 +17,14 @@ numbered in order of first appearance.
 
 from __future__ import annotations
 
-import csv
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from sim.city import RELAY_KINDS, USE_RULE, ZONE_COMMITTEE, CityLayout, build_city
+from sim.csv_input import CsvFile, read_rows
 from sim.errors import UserError
 from sim.governance import GOVERNANCE, assign_governance, street_models
 from sim.scenario import Scenario
@@ -33,6 +33,7 @@ from sim.streams import Streams
 REQUIRED = ("id", "name", "district", "relay", "relay_kind", "households", "staff",
             "governance")
 OPTIONAL = ("grid_workers", "space_m2", "funds_yuan")
+ROSTER_FILE = CsvFile("roster", "community", REQUIRED, OPTIONAL)
 HOUSEHOLDS = (1.0, 1e6)        # the range city.households_max allows
 MOST_STAFF = 10000
 OPTIONAL_HIGH = 1e12
@@ -53,36 +54,9 @@ def city_of(scenario: Scenario, streams: Streams) -> CityLayout:
 def load_roster(path: str | Path) -> CityLayout:
     """Read and check a roster CSV; governance cells left empty stay "" (assigned later)."""
     path = Path(path)
-    if not path.is_file():
-        raise UserError(f"{path}: roster file not found")
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            _check_header(path, reader.fieldnames or [])
-            rows = [_check_row(path, reader.line_num, row) for row in reader]
-    except UnicodeDecodeError:
-        raise UserError(f"{path}: not UTF-8 text") from None
-    except csv.Error as err:
-        raise UserError(f"{path}: CSV error: {err}") from None
-    if not rows:
-        raise UserError(f"{path}: the roster has no community rows; it needs a header "
-                        f"({', '.join(REQUIRED)}) and one row per community")
+    rows = read_rows(path, ROSTER_FILE, _check_row)
     _check_ids(path, rows)
     return _to_city(path, rows)
-
-
-def _check_header(path: Path, header: Sequence[str]) -> None:
-    if not header:
-        raise UserError(f"{path}: the roster is empty; it needs a header "
-                        f"({', '.join(REQUIRED)}) and one row per community")
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise UserError(f"{path}: missing column(s) {', '.join(missing)}; a roster needs "
-                        f"{', '.join(REQUIRED)} (optional: {', '.join(OPTIONAL)})")
-    unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
-    if unknown:
-        raise UserError(f"{path}: unknown column(s) {', '.join(map(repr, unknown))}; a roster "
-                        f"has {', '.join(REQUIRED)} and optionally {', '.join(OPTIONAL)}")
 
 
 Row = tuple[int, dict]

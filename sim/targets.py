@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sim.csv_input import CsvFile, read_rows
 from sim.errors import UserError
 from sim.groups import CITY_LABEL, LEVELS, groups
 from sim.metrics import METRICS
@@ -32,6 +33,7 @@ from sim.scenario import Scenario
 
 REQUIRED = ("metric", "level", "id", "value")
 OPTIONAL = ("se",)
+TARGETS_FILE = CsvFile("targets file", "observed value", REQUIRED, OPTIONAL)
 # Assumption: an observed value given without a standard error is taken as known to 5% of
 # itself (--default-relative-se), about the half-width of the field report's administrative-
 # share band (0.80-0.90 around 0.85), the same figure as calibrate's default tolerance.
@@ -79,37 +81,9 @@ class Observed:
 def load_targets(path: str | Path) -> list[Observed]:
     """Read and check a targets file; every row is checked before any is used."""
     path = Path(path)
-    if not path.is_file():
-        raise UserError(f"{path}: targets file not found; expected a CSV with columns "
-                        f"{', '.join(REQUIRED)} (optional: {', '.join(OPTIONAL)})")
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            _check_header(path, reader.fieldnames or [])
-            rows = [_check_row(path, reader.line_num, row) for row in reader]
-    except UnicodeDecodeError:
-        raise UserError(f"{path}: not UTF-8 text") from None
-    except csv.Error as err:
-        raise UserError(f"{path}: CSV error: {err}") from None
-    if not rows:
-        raise UserError(f"{path}: no observed values; the file needs a header "
-                        f"({', '.join(REQUIRED)}) and one row per observed value")
+    rows = read_rows(path, TARGETS_FILE, _check_row)
     check_unique(rows, str(path))
     return rows
-
-
-def _check_header(path: Path, header: Sequence[str]) -> None:
-    if not header:
-        raise UserError(f"{path}: the targets file is empty; it needs a header "
-                        f"({', '.join(REQUIRED)}) and one row per observed value")
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise UserError(f"{path}: missing column(s) {', '.join(missing)}; a targets file "
-                        f"needs {', '.join(REQUIRED)} (optional: {', '.join(OPTIONAL)})")
-    unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
-    if unknown:
-        raise UserError(f"{path}: unknown column(s) {', '.join(map(repr, unknown))}; a targets "
-                        f"file has {', '.join(REQUIRED)} and optionally {', '.join(OPTIONAL)}")
 
 
 def _check_row(path: Path, line: int, row: dict[str, str | None]) -> Observed:

@@ -83,7 +83,7 @@ def test_a_bad_row_is_named_with_its_column_value_and_what_is_allowed(tmp_path, 
 @pytest.mark.parametrize("text, expected", [
     (None, "targets file not found; expected a CSV with columns metric, level, id, value"),
     ("", "the targets file is empty; it needs a header (metric, level, id, value)"),
-    (HEADER, "no observed values"),
+    (HEADER, "the targets file has no observed value rows"),
     ("metric,level,value\nadmin_share,city,0.8\n",
      "missing column(s) id; a targets file needs metric, level, id, value (optional: se)"),
     ("metric,level,id,value,source\nadmin_share,city,,0.8,x\n",
