@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from sim.errors import UserError
 
 Row = TypeVar("Row")
+Fail = Callable[[str, str], UserError]
 
 
 @dataclass(frozen=True)
@@ -78,3 +79,19 @@ def check_header(path: Path, spec: CsvFile, header: Sequence[str]) -> None:
         optional = f" and optionally {', '.join(spec.optional)}" if spec.optional else ""
         raise UserError(f"{path}: unknown column(s) {', '.join(map(repr, unknown))}; a "
                         f"{spec.kind} has {', '.join(spec.required)}{optional}")
+
+
+def row_cells(path: Path, line: int, row: dict[str, str | None],
+              columns: Sequence[str]) -> tuple[dict[str, str], Fail]:
+    """A data row's ``columns`` as stripped text (empty where blank), and the maker of its
+    messages: ``fail(column, allowed)`` names the file, row, column, bad value and what is
+    allowed. A row with more cells than the header is refused here."""
+    if None in row:     # DictReader's key for cells beyond the header
+        raise UserError(f"{path}: row {line}: more cells than the header has columns "
+                        f"({len(row) - 1})")
+
+    def fail(column: str, allowed: str) -> UserError:
+        return UserError(f"{path}: row {line}, column '{column}': bad value "
+                         f"{row.get(column)!r}; expected {allowed}")
+
+    return {c: (row.get(c) or "").strip() for c in columns}, fail

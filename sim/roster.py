@@ -18,13 +18,12 @@ numbered in order of first appearance.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from sim.city import RELAY_KINDS, USE_RULE, ZONE_COMMITTEE, CityLayout, build_city
-from sim.csv_input import CsvFile, read_rows
+from sim.csv_input import CsvFile, Fail, read_rows, row_cells
 from sim.errors import UserError
 from sim.governance import GOVERNANCE, assign_governance, street_models
 from sim.scenario import Scenario
@@ -60,19 +59,11 @@ def load_roster(path: str | Path) -> CityLayout:
 
 
 Row = tuple[int, dict]
-Fail = Callable[[str, str], UserError]
 
 
 def _check_row(path: Path, line: int, row: dict[str, str | None]) -> Row:
     """One data row as typed values; ``line`` is its line number in the file."""
-    def fail(column: str, allowed: str) -> UserError:
-        return UserError(f"{path}: row {line}, column '{column}': bad value "
-                         f"{row.get(column)!r}; expected {allowed}")
-
-    if None in row:     # DictReader's key for cells beyond the header
-        raise UserError(f"{path}: row {line}: more cells than the header has columns "
-                        f"({len(row) - 1})")
-    text = {c: (row.get(c) or "").strip() for c in REQUIRED}
+    text, fail = row_cells(path, line, row, REQUIRED)
     for column in ("id", "relay"):
         if not text[column]:
             raise fail(column, "a non-empty text")

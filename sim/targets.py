@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sim.csv_input import CsvFile, read_rows
+from sim.csv_input import CsvFile, read_rows, row_cells
 from sim.errors import UserError
 from sim.groups import CITY_LABEL, LEVELS, groups
 from sim.metrics import METRICS
@@ -88,14 +88,7 @@ def load_targets(path: str | Path) -> list[Observed]:
 
 def _check_row(path: Path, line: int, row: dict[str, str | None]) -> Observed:
     """One data row as an Observed; ``line`` is its line number in the file."""
-    def fail(column: str, allowed: str) -> UserError:
-        return UserError(f"{path}: row {line}, column '{column}': bad value "
-                         f"{row.get(column)!r}; expected {allowed}")
-
-    if None in row:      # DictReader's key for cells beyond the header
-        raise UserError(f"{path}: row {line}: more cells than the header has columns "
-                        f"({len(row) - 1})")
-    text = {c: (row.get(c) or "").strip() for c in (*REQUIRED, *OPTIONAL)}
+    text, fail = row_cells(path, line, row, (*REQUIRED, *OPTIONAL))
     if text["metric"] not in METRICS:
         raise fail("metric", "one of " + ", ".join(METRICS))
     if text["level"] not in LEVELS:
