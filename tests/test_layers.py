@@ -28,7 +28,8 @@ MODEL = ("sim.model", "sim.departments", "sim.street_offices", "sim.communities"
          "sim.residents", "sim.staff", "sim.governance", "sim.city", "sim.catalog",
          "sim.scenario", "sim.param", "sim.parameters", "sim.reforms", "sim.enforcement",
          "sim.documentation", "sim.instances", "sim.ledger", "sim.workqueue", "sim.policies",
-         "sim.streams", "sim.draws", "sim.metrics", "sim.errors", "sim.languages", "sim.groups")
+         "sim.streams", "sim.draws", "sim.metrics", "sim.errors", "sim.languages", "sim.groups",
+         "sim.costs")
 EXPERIMENTS = ("sim.runner", "sim.compare", "sim.sweep", "sim.design", "sim.calibration",
                "sim.executors", "sim.output", "sim.freed", "sim.results_folder",
                "sim.targets")
