@@ -32,7 +32,7 @@ MODEL = ("sim.model", "sim.departments", "sim.street_offices", "sim.communities"
          "sim.costs")
 EXPERIMENTS = ("sim.runner", "sim.compare", "sim.sweep", "sim.design", "sim.calibration",
                "sim.executors", "sim.output", "sim.freed", "sim.results_folder",
-               "sim.targets")
+               "sim.targets", "sim.budget")
 CLI = ("sim.cli",)
 ANALYSIS = ("analysis",)               # the whole package
 # `sim/__init__.py` is the public API: it re-exports from the model and the experiments (run,
