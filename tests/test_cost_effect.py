@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -92,3 +93,18 @@ def test_budget_sizes_a_reform_with_a_size_key_to_the_budget(budget_folder):
     spent = {e["name"]: e["extra_cost"]["mean"] for e in document["cost_effect"]["scenarios"]}
     assert spent["funding"] == pytest.approx(20000, rel=TOLERANCE)
     assert sizing["access_list"]["status"] == "own cost"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_cost_chart_draws_each_scenario_from_a_compare_folder(budget_folder, tmp_path,
+                                                                  lang):
+    result = CliRunner().invoke(main, ["plot", str(budget_folder), "--lang", lang, "--out",
+                                       str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / f"cost_{lang}.png").read_bytes().startswith(b"\x89PNG")
+    drawn = pd.read_csv(tmp_path / f"cost_{lang}.csv").query("kind == 'line'")
+    table = pd.read_csv(budget_folder / "cost_effect.csv").set_index(["scenario", "measure"])
+    for name in ("funding", "access_list"):
+        point = (table.loc[(name, "extra_cost"), "mean"], table.loc[(name, "resident_hours"),
+                                                                     "mean"])
+        assert ((np.isclose(drawn["x"], point[0])) & (np.isclose(drawn["y"], point[1]))).any()
