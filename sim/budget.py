@@ -108,6 +108,8 @@ def solve(spend: Callable[[float], float], budget: float, first_spend: float,
     a proportional first guess, kept within ``limits``. Returns the factor, its spend and
     "scaled" (within TOLERANCE), "capped" (a bound stops it short) or "closest"."""
     low, high = limits
+    if abs(first_spend - budget) <= TOLERANCE * abs(budget):
+        return 1.0, first_spend, "scaled"           # as written, it already spends the budget
     tried = [(1.0, first_spend)]
     guess = budget / first_spend if first_spend > 0 else 2.0
     for _ in range(MAX_EVALUATIONS):

@@ -68,6 +68,7 @@ def test_the_solver_meets_a_linear_spend_and_stops_at_a_bound():
     assert factor == pytest.approx(0.7, rel=0.05)
     _, _, capped = solve(lambda f: 100 * f, 500, 100, (0, 2))
     assert capped == "capped"
+    assert solve(lambda f: 1 / 0, 500, 505, (0, 2)) == (1.0, 505, "scaled")   # no run needed
 
 
 @pytest.fixture(scope="module")
