@@ -84,8 +84,10 @@ class Sizing:
 
 
 def scaled(scenario: Scenario, keys: tuple[str, ...], factor: float) -> Scenario:
-    """The scenario with every size key multiplied by ``factor``."""
-    return scenario.updated({key: scenario[key] * factor for key in keys}, "--budget")
+    """The scenario with every size key multiplied by ``factor`` (whole keys rounded)."""
+    values = {key: scenario[key] * factor for key in keys}
+    return scenario.updated({key: round(value) if BY_KEY[key].kind is int else value
+                             for key, value in values.items()}, "--budget")
 
 
 def factor_limits(scenario: Scenario, keys: tuple[str, ...]) -> tuple[float, float]:

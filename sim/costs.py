@@ -22,7 +22,7 @@ Every line is in yuan per community-year of the communities it is computed over.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -61,10 +61,10 @@ def in_force_days(start_day: int, window_start: int, window_end: int) -> int:
     return max(window_end - max(window_start, start_day), 0)
 
 
-def zone_staff_per_community(model: object) -> np.ndarray:
+def zone_staff_per_community(model: Any) -> np.ndarray:
     """Each community's share of its zone centre's staff: the centre's head count over the
     communities it guides (those of its relay under a model with zone relays); 0 elsewhere."""
-    city, workforce = model.city, model.workforce   # type: ignore[attr-defined]
+    city, workforce = model.city, model.workforce
     guided = np.array([GOVERNANCE[name].zone_relays for name in city.governance.tolist()],
                       dtype=bool)
     relays = len(city.relay_kind)
