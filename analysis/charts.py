@@ -31,6 +31,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 from matplotlib.typing import ColorType, LineStyleType
 
+from analysis import cost_effect as ce
 from analysis import freed as fh
 from analysis import labels as lb
 from analysis.chart_data import write_plotted_data
@@ -410,6 +411,77 @@ register(Chart(
            "to.",
         zh="改革腾出的行政工时最终去向：用于居民工作、减少加班，或成为闲置工时；"
            "菱形标出腾出工时，各部分之和等于它。")))
+
+
+# --- cost-effectiveness ----------------------------------------------------------------------
+
+def _price_text(price: dict[str, Any], lang: str) -> str:
+    """A scenario's yuan per hour gained, or why it has none."""
+    if price["mean"] is None:
+        return lb.text("cost.no_gain" if price["status"] == ce.NO_GAIN else "cost.no_extra_cost",
+                       lang)
+    return lb.text("cost.price", lang, price=number(price["mean"], digits=0))
+
+
+def _cost_point(ax: Axes, entry: dict[str, Any], index: int, label: str, lang: str) -> None:
+    """One scenario: its mean extra cost and hours gained, each with its replicate interval,
+    and its yuan per hour beside it."""
+    cost, hours = entry["extra_cost"], entry["resident_hours"]
+    errors = [[[0.0], [0.0]] if band["ci_low"] is None else
+              [[band["mean"] - band["ci_low"]], [band["ci_high"] - band["mean"]]]
+              for band in (cost, hours)]
+    style = look(index + 1)
+    ax.errorbar(cost["mean"], hours["mean"], xerr=errors[0], yerr=errors[1], fmt=style.marker,
+                color=style.colour, markersize=7, capsize=3, elinewidth=1.2, label=label,
+                zorder=3)
+    ax.annotate(_price_text(entry["yuan_per_hour"], lang), (cost["mean"], hours["mean"]),
+                xytext=(6, 6), textcoords="offset points", size=7.5, color=TEXT_GREY)
+
+
+@styled
+def cost_effectiveness(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figure:
+    """Per scenario against the first: what it costs more a year and the resident-facing
+    hours it gains, so the cheap gains sit top left and the dear ones bottom right."""
+    summary = ce.summarise(ce.results_per_replicate(results), results.scenarios)
+    methods = [str(e[m]["method"]) for e in summary["scenarios"]
+               for m in ("extra_cost", "resident_hours") if e[m]["method"]]
+    base = display_name(results, results.baseline, lang)
+    fig = _frame(results, lang, canvas, "cost", base=base,
+                 interval=lb.methods_label(methods, lang))
+    ax = fig.subplots()
+    for index, entry in enumerate(summary["scenarios"]):
+        _cost_point(ax, entry, index, display_name(results, entry["name"], lang), lang)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.margins(x=0.15, y=0.12)
+    tidy_numbers(ax.xaxis)
+    tidy_numbers(ax.yaxis)
+    ax.set_xlabel(lb.text("cost.x", lang))
+    ax.set_ylabel(lb.text("cost.y", lang))
+    legend_below(fig, ax.get_legend_handles_labels()[0], 3)
+    return fig
+
+
+def _cost_fits(results: Results) -> bool:
+    """A comparison whose runs carry the cost metric and whose weekly totals book the hours."""
+    return (compares(results) and fh.fits(results.weekly)
+            and "cost_yuan_per_community_year" in results.metrics.columns)
+
+
+register(Chart(
+    name="cost", fits=_cost_fits, draw=cost_effectiveness,
+    title=Bilingual(en="What each resident-facing hour costs", zh="每增加一小时面向居民工作的成本"),
+    subtitle=Bilingual(
+        en="Extra cost and resident-facing hours gained (services, self-governance, "
+           "discretionary work) against {base}, per community of {base} and year, paired "
+           "replicates: mean and {interval}; beside each, yuan per hour gained",
+        zh="各情景相对{base}的新增成本与面向居民工时（服务、自治、主动服务）增加量，按{base}每社区"
+           "每年计，配对重复：均值及{interval}；旁注为每增加一小时的成本"),
+    caption=Bilingual(
+        en="Scenarios up and to the left buy resident time cheaply; a scenario on or below the "
+           "zero line gains no resident time whatever it costs.",
+        zh="越靠左上方的情景，以越低的成本换得居民工作时间；位于零线或其下方的情景，"
+           "无论花费多少都没有增加面向居民的时间。")))
 
 
 # --- across communities ----------------------------------------------------------------------

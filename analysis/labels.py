@@ -222,6 +222,14 @@ _TEXT = {
     "hours.axis": Bilingual(en="hours per community per year", zh="小时/社区/年"),
     # where the freed hours went
     "freed.axis": Bilingual(en="hours per community per year", zh="小时/社区/年"),
+    # cost-effectiveness
+    "cost.x": Bilingual(en="extra cost, yuan per community per year",
+                        zh="新增成本（元/社区/年）"),
+    "cost.y": Bilingual(en="resident-facing hours gained per community per year",
+                        zh="面向居民工时增加（小时/社区/年）"),
+    "cost.price": Bilingual(en="{price} yuan/h", zh="{price}元/小时"),
+    "cost.no_gain": Bilingual(en="no gain", zh="无增加"),
+    "cost.no_extra_cost": Bilingual(en="no extra cost", zh="无新增成本"),
     # across communities
     "communities.only": Bilingual(en=" (baseline only)", zh="（仅基准情景）"),
     "communities.x": Bilingual(en="households (log scale)", zh="户数（对数刻度）"),

@@ -208,26 +208,35 @@ def _write_run(folder: Path, result: RunResult, summary: dict, elapsed: float) -
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Write replicate metrics, weekly and per-community tables and a manifest.")
 @click.option("--overwrite", is_flag=True, help="Replace a non-empty --out folder (atomically).")
+@click.option("--budget", type=click.FloatRange(min=0, min_open=True), default=None,
+              metavar="YUAN",
+              help="Size each scenario after the first to spend YUAN per community-year more "
+                   "than it, through the keys that scale its spend (a reform's size keys, or "
+                   "its staffing); one without such a key runs at its own cost.")
 @format_option
 def compare_command(scenarios: tuple[Path, ...], reps: int, seed: int,
                     overrides: tuple[str, ...], workers: int | None, scheduler: str | None,
-                    out: Path | None, overwrite: bool, fmt: str) -> None:
+                    out: Path | None, overwrite: bool, budget: float | None, fmt: str) -> None:
     """Run SCENARIOS on the same replicate seeds; show each and its paired difference
-    from the first."""
+    from the first, where its freed hours went and what each resident-facing hour gained
+    cost."""
     _start_workers_early(workers, scheduler)
+    from analysis.cost_effect import comparison_per_replicate, format_cost_effect, summarise
     from analysis.freed import format_freed, summarise_freed
     from analysis.summary import format_comparison, paired_differences
-    from sim.compare import compare
     from sim.output import check_target, write_folder
 
     loaded = [_load(path, overrides) for path in scenarios]
     if out is not None:
         check_target(out, overwrite)
-    comparison = compare(loaded, reps=reps, seed=seed, workers=workers, scheduler=scheduler,
-                         tables=out is not None)
+    comparison, sizing = _compare(loaded, budget, reps=reps, seed=seed, workers=workers,
+                                  scheduler=scheduler, tables=out is not None)
+    loaded = comparison.scenarios or loaded
     results = paired_differences(comparison.metrics, comparison.names)
     freed = summarise_freed(comparison.freed_hours(), comparison.names)
-    document = {"seed": seed, "reps": reps, "scenarios": results, "freed_hours": freed}
+    costs = summarise(comparison_per_replicate(comparison), comparison.names)
+    document = {"seed": seed, "reps": reps, "scenarios": results, "freed_hours": freed,
+                "cost_effect": costs, "budget": sizing}
     if out is not None:
         write_folder(out, lambda tmp: _write_comparison(tmp, comparison, loaded, document),
                      overwrite)
@@ -238,17 +247,35 @@ def compare_command(scenarios: tuple[Path, ...], reps: int, seed: int,
     click.echo(format_comparison(results))
     if freed["scenarios"]:
         click.echo("\n" + format_freed(freed))
+    if costs["scenarios"]:
+        click.echo("\n" + format_cost_effect(costs, sizing))
     if out is not None:
         click.echo(f"results written to {out}")
 
 
+def _compare(loaded: list[Scenario], budget: float | None, **options: Any
+             ) -> tuple[Comparison, dict[str, Any] | None]:
+    """The comparison as written, or with every scenario sized to ``budget`` (sim.budget),
+    and how each was sized."""
+    from sim.budget import compare_on_budget
+    from sim.compare import compare
+
+    if budget is None:
+        return compare(loaded, **options), None
+    comparison, sizings = compare_on_budget(loaded, budget, **options)
+    return comparison, {"yuan_per_community_year": budget,
+                        "scenarios": [s.as_dict() for s in sizings]}
+
+
 def _write_comparison(folder: Path, comparison: Comparison, scenarios: list,
                       document: dict) -> None:
+    from analysis.cost_effect import cost_frame
     from analysis.freed import freed_frame
     from sim.results_folder import write_comparison
 
     write_comparison(folder, comparison, scenarios, document["seed"], document["reps"],
                      {"freed_hours.csv": freed_frame(document["freed_hours"]),
+                      "cost_effect.csv": cost_frame(document["cost_effect"]),
                       "comparison.json": document})
 
 

@@ -30,6 +30,7 @@ class Comparison:
     categories: pd.DataFrame = field(default_factory=pd.DataFrame)
     breakdown: pd.DataFrame = field(default_factory=pd.DataFrame)
     years: dict[str, float] = field(default_factory=dict)    # measured years per scenario
+    scenarios: list[Scenario] = field(default_factory=list)  # as run (sized, with --budget)
 
     def freed_hours(self) -> pd.DataFrame:
         """Where the administrative hours each scenario frees against the first one went,
@@ -73,7 +74,8 @@ def compare(scenarios: list[Scenario], *, reps: int = 5, seed: int = 0,
     years = {name: measured_years(scenario)
              for name, scenario in zip(names, scenarios, strict=True)}
     return Comparison(names, metrics, **{table: _concat(frames)
-                                         for table, frames in collected.items()}, years=years)
+                                         for table, frames in collected.items()}, years=years,
+                      scenarios=list(scenarios))
 
 
 def measured_years(scenario: Scenario) -> float:

@@ -137,6 +137,13 @@ class Finished:
         """Own staff's regular hours plus the overtime they worked: every hour they had."""
         return self.total("regular_hours") + self.total("overtime_hours")
 
+    @cached_property
+    def costs(self) -> dict[str, float]:
+        """Yuan per community-year by cost line (sim.costs; imported here, once a run is done,
+        so the command line can read the registry without numpy)."""
+        from sim.costs import cost_lines
+        return cost_lines(self)
+
     def per_1000_households_year(self, hours: float) -> float:
         return _ratio(hours * 1000, self.households.sum() * self.years)
 
@@ -409,8 +416,37 @@ _CAMPAIGNS = (
            compute=_per_community_year("funding_yuan")),
 )
 
+
+def _cost(line: str) -> Callable[[Finished], float]:
+    return lambda run: run.costs[line]
+
+
+_COST_LINES = (   # (line of sim.costs, meaning, English label, Chinese label)
+    ("staff", "pay of the community's own staff at work", "Own staff pay", "社区工作者薪酬"),
+    ("grid", "pay of dedicated grid workers (grid delegation)", "Grid worker pay",
+     "专职网格员薪酬"),
+    ("zone", "pay of the zone centre's staff, shared among the communities it guides",
+     "Zone centre staff pay", "片区服务中心人员薪酬"),
+    ("purchased", "money reaching the community for purchased help (funding follows task)",
+     "Purchased services", "购买服务经费"),
+    ("systems", "flat yearly costs of reforms: digital platform, access-list administration",
+     "Reform systems", "改革系统与管理费用"),
+)
+_COSTS = (
+    Metric("cost_yuan_per_community_year", NON_NEGATIVE,
+           meaning="yearly cost per community, all lines: own staff, grid workers, zone "
+                   "centre staff, purchased help and reform systems (costs.* prices)",
+           en=Label("Cost", "yuan/community/year"), zh=Label("成本", "元/社区/年"),
+           compute=lambda run: sum(run.costs.values())),
+    *(Metric(f"cost_{line}_yuan_per_community_year", NON_NEGATIVE,
+             meaning=f"yearly cost per community: {meaning}",
+             en=Label(f"Cost: {en}", "yuan/community/year"),
+             zh=Label(f"成本：{zh}", "元/社区/年"), compute=_cost(line))
+      for line, meaning, en, zh in _COST_LINES),
+)
+
 METRICS: dict[str, Metric] = {metric.name: metric
-                              for metric in _DECLARED + _RESIDENTS + _CAMPAIGNS}
+                              for metric in _DECLARED + _RESIDENTS + _CAMPAIGNS + _COSTS}
 KEY_METRICS: tuple[str, ...] = tuple(name for name, m in METRICS.items() if m.key)
 
 

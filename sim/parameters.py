@@ -157,7 +157,7 @@ CORE: tuple[Param, ...] = (
     Param("costs.staff_pay_yuan_month", 4000.0, float,
           "monthly pay of a community staff member, bonuses included",
           "Wuhan 2023: 3,200-3,400 take-home, about 4,000 with bonuses (MECHANISMS.md 6)",
-          1, 10**6, needs=("staffing.turnover.enabled", True), plausible=(1600, 5000)),
+          1, 10**6, plausible=(1600, 5000)),
     Param("costs.reference_wage_yuan_month", 4000.0, float,
           "local monthly wage staff compare their pay with; at this pay the anchor quit "
           "rates hold", ASSUMPTION + ": equal to staff pay, so the baseline keeps the anchors",
@@ -168,6 +168,28 @@ CORE: tuple[Param, ...] = (
           "derived: 4,000 yuan a month (Wuhan 2023, MECHANISMS.md §6) x 12 / (250 days x 8 h); "
           "Chenzhou 2014 budgets about 20 yuan an hour (MECHANISMS.md §9)",
           0.01, 10**5, needs=("reforms.funding.enabled", True), plausible=(18, 40)),
+    Param("costs.grid_worker_pay_yuan_month", 4000.0, float,
+          "monthly pay of a dedicated grid worker (paid by the street), bonuses included",
+          ASSUMPTION + ": equal to community staff pay; no grid-worker pay found, grid workers "
+          "double as community clerks (Wuhan 2023) at equal pay across grid sizes "
+          "(MECHANISMS.md §8)", 1, 10**6, needs=("reforms.grid_delegation.enabled", True),
+          plausible=(1600, 5000)),
+    Param("costs.zone_staff_pay_yuan_month", 4000.0, float,
+          "monthly pay of a zone committee's service-centre staff member",
+          ASSUMPTION + ": equal to community staff pay; no zone-centre pay found", 1, 10**6,
+          needs=("governance.model", "zone_committee"), plausible=(3000, 6000)),
+    Param("costs.digital_system_yuan_year", 20000.0, float,
+          "yearly cost per community of the digital one-stop service: licences, devices, "
+          "maintenance and data links, while the reform is in force",
+          ASSUMPTION + ": no per-community cost of a city platform found; about 5 months of "
+          "one staff member's pay", 0, 10**8, needs=("reforms.digital.enabled", True),
+          plausible=(5000, 100000)),
+    Param("costs.access_list_admin_yuan_year", 4800.0, float,
+          "yearly cost per community of administering the access list: the street office's "
+          "review of new items, inspections and complaints, while the reform is in force",
+          ASSUMPTION + ": a tenth of a staff member's year (4,000 yuan x 12 x 0.1) per "
+          "community; no figure found", 0, 10**8,
+          needs=("reforms.access_list.enabled", True), plausible=(1000, 20000)),
     # --- governance -------------------------------------------------------
     Param("governance.model", "two_committees", str,
           "governance model of every community that neither the roster's governance column "

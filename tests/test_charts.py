@@ -40,7 +40,7 @@ FOLDERS = {
 }
 EXPECTED = {
     "run": {"hours", "communities", "through_year"},
-    "compare": {"hours", "communities", "through_year", "differences", "freed"},
+    "compare": {"hours", "communities", "through_year", "differences", "freed", "cost"},
     "sweep_one": {"response_staffing-staff_per_community"},
     "sweep_two": {"heatmap", "frontier"},
     "sweep_named": {"response_governance-model"},

@@ -34,6 +34,7 @@ class AccessList(Reform):
 
     name = "access_list"
     build_order = 1
+    cost_line = "systems"        # the street offices' administration of it (no size to scale)
     label = Bilingual(en="Access list", zh="事项准入")
     parameters = (
         Param("reforms.access_list.enabled", False, bool,
@@ -54,10 +55,12 @@ class AccessList(Reform):
     @classmethod
     def from_scenario(cls, scenario: Scenario, streams: Streams) -> AccessList:
         key = "reforms.access_list."
-        return cls(scenario[key + "max_admin_tasks"], scenario[key + "approval_days"],
-                   scenario[key + "approval_rate"],
-                   lambda task_id: streams.get("access_list", "approval", task_id).random(),
-                   enforcement_factory(scenario, streams, cls.name))
+        reform = cls(scenario[key + "max_admin_tasks"], scenario[key + "approval_days"],
+                     scenario[key + "approval_rate"],
+                     lambda task_id: streams.get("access_list", "approval", task_id).random(),
+                     enforcement_factory(scenario, streams, cls.name))
+        reform.flat_yuan_year = scenario["costs.access_list_admin_yuan_year"]
+        return reform
 
     def __init__(self, max_admin_tasks: int, approval_days: int, approval_rate: float,
                  approval_draw: Callable[[str], float], enforcement: EnforcementFactory):

@@ -74,6 +74,12 @@ class Reform:
     start_day = 0          # first working day the reform is in force
     assessment_cut = 0.0   # share by which street offices assess less often
     enforcement: Enforcement | None = None
+    # Its spend: the cost line it joins (``sim.costs.LINES``; "" if it costs nothing itself)
+    # and the keys that scale it, which ``commsim compare --budget`` may set (none: it is
+    # reported at its own cost).
+    cost_line: ClassVar[str] = ""
+    size_keys: ClassVar[tuple[str, ...]] = ()
+    flat_yuan_year = 0.0   # a flat yearly cost per community, if its from_scenario sets one
 
     @classmethod
     def all_parameters(cls) -> tuple[Param, ...]:
@@ -163,6 +169,12 @@ class Reform:
     def reserved_hours(self, workforce: Workforce) -> np.ndarray:
         """Hours per pool taken off today's regular hours for duties outside the queue."""
         return np.zeros(len(workforce))
+
+    def yearly_cost(self, n_communities: int) -> np.ndarray:
+        """Yuan a year each community costs while the reform is in force, for its
+        ``cost_line``; counted from its start day only, so that the before costs what the
+        baseline costs."""
+        return np.full(n_communities, float(self.flat_yuan_year))
 
     def _enforcement(self) -> Enforcement:
         """The enforcement ``start`` made (reforms that have one ask for it only after)."""

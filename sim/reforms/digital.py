@@ -29,6 +29,7 @@ class DigitalService(Reform):
 
     name = "digital"
     build_order = 3
+    cost_line = "systems"        # its platform, per community a year (no size to scale)
     label = Bilingual(en="Digital one-stop", zh="数字化与多表合一")
     parameters = (
         Param("reforms.digital.enabled", False, bool,
@@ -52,8 +53,10 @@ class DigitalService(Reform):
 
     @classmethod
     def from_scenario(cls, scenario: Scenario, streams: Streams) -> DigitalService:
-        return cls(scenario["reforms.digital.effort_cut"],
-                   scenario["reforms.digital.app_duty_hours_per_staff_week"], DAYS_PER_WEEK)
+        reform = cls(scenario["reforms.digital.effort_cut"],
+                     scenario["reforms.digital.app_duty_hours_per_staff_week"], DAYS_PER_WEEK)
+        reform.flat_yuan_year = scenario["costs.digital_system_yuan_year"]
+        return reform
 
     def __init__(self, effort_cut: float, app_duty_hours_per_staff_week: float,
                  days_per_week: int):

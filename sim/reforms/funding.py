@@ -31,6 +31,9 @@ class FundingFollowsTask(Reform):
 
     name = "funding"
     build_order = 2
+    # Its money is booked as it reaches communities (funding_yuan, the "purchased" line), so
+    # it has no yearly_cost; its spend scales with the share of pushed-down hours paid for.
+    size_keys = ("reforms.funding.coverage",)
     label = Bilingual(en="Funding follows task", zh="费随事转")
     parameters = (
         Param("reforms.funding.enabled", False, bool, "funding follows the task (费随事转)",

@@ -57,6 +57,8 @@ class GridDelegation(Reform):
 
     name = "grid_delegation"
     build_order = 4
+    cost_line = "grid"
+    size_keys = ("city.grid_personnel_per_1000_households",)   # dedicated workers follow it
     label = Bilingual(en="Grid delegation", zh="网格承接")
     parameters = (
         Param("reforms.grid_delegation.enabled", False, bool,
@@ -83,9 +85,11 @@ class GridDelegation(Reform):
     @classmethod
     def from_scenario(cls, scenario: Scenario, streams: Streams) -> GridDelegation:
         key = "reforms.grid_delegation."
-        return cls(scenario["city.grid_personnel_per_1000_households"],
-                   scenario["city.grid_dedicated_share"], scenario[key + "hours_per_worker_day"],
-                   scenario[key + "head_duty_hours"], scenario[key + "buffer_days"])
+        reform = cls(scenario["city.grid_personnel_per_1000_households"],
+                     scenario["city.grid_dedicated_share"], scenario[key + "hours_per_worker_day"],
+                     scenario[key + "head_duty_hours"], scenario[key + "buffer_days"])
+        reform.pay_yuan_month = scenario["costs.grid_worker_pay_yuan_month"]
+        return reform
 
     def __init__(self, per_1000_households: float, dedicated_share: float,
                  hours_per_worker_day: float, head_duty_hours: float, buffer_days: float):
@@ -99,15 +103,23 @@ class GridDelegation(Reform):
         self._room = np.empty(0)
         self._head_pools = np.empty(0, dtype=np.int64)
         self._planned_heads = np.empty(0, dtype=np.int64)
+        self._dedicated = np.empty(0, dtype=np.int64)
+        self.pay_yuan_month = 0.0
 
     def add_pools(self, city: CityLayout, workforce: Workforce) -> Workforce:
         dedicated, heads = grid_personnel(city.households, self.per_1000_households,
                                           self.dedicated_share)
         self._head_pools = head_pools(city, workforce)
         self._planned_heads = heads[workforce.community[self._head_pools]]
+        self._dedicated = dedicated
         grid = make_pools(np.arange(city.n_communities), city.relay, GRID, dedicated,
                           self.hours_per_worker_day, 0.0)
         return workforce.add_pools(grid)
+
+    def yearly_cost(self, n_communities: int) -> np.ndarray:
+        """The dedicated workers' pay; the heads are committee staff, paid in the staff line.
+        Their head count is fixed (no turnover), so counts times pay is exact."""
+        return self._dedicated * self.pay_yuan_month * 12.0
 
     def heads(self, workforce: Workforce) -> np.ndarray:
         """Grid heads per pool now: never more than the pool's staff at work (turnover)."""
