@@ -6,10 +6,11 @@ service centre are reported beside them, not inside them.
 
 ``METRICS`` is the one registry every command, table, chart and brief reads:
 a metric's name, meaning, Chinese and English label and unit, the range its
-values can take (which decides how its interval is drawn) and whether short
-tables and charts lead with it. Adding a metric means adding one ``Metric``
-here (and defining it in docs/model.md). The module imports nothing heavy, so
-the command line can read the registry without loading numpy or pandas.
+values can take (which decides how its interval is drawn), whether short
+tables and charts lead with it and which way is an improvement. Adding a
+metric means adding one ``Metric`` here (and defining it in docs/model.md). The
+module imports nothing heavy, so the command line can read the registry without
+loading numpy or pandas.
 """
 
 from __future__ import annotations
