@@ -113,11 +113,22 @@ def discovery(effects: pd.DataFrame, priors: pd.DataFrame, metric: str) -> list[
             entry["share_improving"] = float(better.mean())
             entry["splits"] = discover(priors, pd.Series(better, index=priors.index))
             if not entry["splits"]:
-                entry["skipped"] = (f"all {len(better)} worlds agree: it "
-                                    f"{'improves' if better.all() else 'does not improve'} "
-                                    f"{metric} in every one")
+                entry["skipped"] = _no_split(better, metric)
         results.append(entry)
     return results
+
+
+def _percent(share: float) -> str:
+    """A share of worlds in whole percent: with tens of worlds, decimals would be noise."""
+    return numbers.number(share, share=True, digits=0)
+
+
+def _no_split(better: np.ndarray, metric: str) -> str:
+    """Why a tree found no split: every world agrees, or no key separates them."""
+    if better.all() or not better.any():
+        verb = "improves" if better.all() else "does not improve"
+        return f"all {len(better)} worlds agree: it {verb} {metric} in every one"
+    return "no prior key separates the worlds that improve from the others"
 
 
 def _value(value: float | None, metric: str, sign: bool = True) -> str:
@@ -142,7 +153,7 @@ def format_robust(table: pd.DataFrame, ranks: pd.DataFrame, found: list[dict[str
         lines.append(f"{metric}  ({METRICS[metric].better or 'no direction'} is better)")
         for row in _records(table[table["metric"] == metric]):
             share = "" if row["share_improving"] is None \
-                else f"  improves in {numbers.plain(row['share_improving'], share=True)}"
+                else f"  improves in {_percent(row['share_improving'])}"
             lines.append(f"  {row['scenario']:<24} {_value(row['median_effect'], metric):>12} "
                          f"{_range(row['world_low'], row['world_high'], metric):<28} "
                          f"(within {_range(row['within_low'], row['within_high'], metric)})"
@@ -151,7 +162,7 @@ def format_robust(table: pd.DataFrame, ranks: pd.DataFrame, found: list[dict[str
         lines.append("\nranking by median effect (share of worlds holding that rank)")
         for metric in dict.fromkeys(ranks["metric"]):
             ranked = ", ".join(f"{r['rank']}. {r['scenario']} "
-                               f"({numbers.plain(r['share_at_rank'], share=True)})"
+                               f"({_percent(r['share_at_rank'])})"
                                for r in _records(ranks[ranks["metric"] == metric]))
             lines.append(f"  {metric}: {ranked}")
     lines += ["", *discovery_lines(found)]
@@ -167,14 +178,16 @@ def discovery_lines(found: list[dict[str, Any]]) -> list[str]:
             lines.append(f"{head}: skipped, {entry['skipped']}")
             continue
         lines.append(f"{head} (improves in "
-                     f"{numbers.plain(entry['share_improving'], share=True)} of worlds):")
+                     f"{_percent(entry['share_improving'])} of worlds):")
         for split in entry["splits"]:
             value = f"{split['threshold']:.4g}"
-            lines.append(f"  {'  ' * split['depth']}the conclusion hinges on {split['key']} "
+            within = f"where {split['within']}, " if split["within"] else ""
+            lines.append(f"  {'  ' * split['depth']}{within}the conclusion hinges on "
+                         f"{split['key']} "
                          f"<= {value} (improves in "
-                         f"{numbers.plain(split['improving_at_or_below'], share=True)} of "
+                         f"{_percent(split['improving_at_or_below'])} of "
                          f"{split['worlds_at_or_below']}) / > {value} (in "
-                         f"{numbers.plain(split['improving_above'], share=True)} of "
+                         f"{_percent(split['improving_above'])} of "
                          f"{split['worlds_above']})")
     return lines
 

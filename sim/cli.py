@@ -301,9 +301,11 @@ def _robust_compare(loaded: list[Scenario], folder: Path, metric: str, *, reps: 
     """``compare --ensemble``: the scenarios in every kept world, effects across worlds."""
     from analysis.robust import format_robust, robust_document
     from sim.output import check_target, write_folder
-    from sim.robust import compare_in_worlds, load_worlds
+    from sim.robust import compare_in_worlds, load_worlds, overridden
 
     worlds = load_worlds(folder)
+    for note in overridden(loaded, worlds):
+        click.echo(f"commsim: warning: {note}", err=True)
     if out is not None:
         check_target(out, overwrite)
     comparison = compare_in_worlds(loaded, worlds, reps=reps, seed=seed, workers=workers,

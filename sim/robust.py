@@ -93,6 +93,16 @@ def in_world(scenario: Scenario, worlds: Worlds, row: int) -> Scenario:
                             f"--ensemble {worlds.folder / WORLDS} world {number}")
 
 
+def overridden(scenarios: list[Scenario], worlds: Worlds) -> list[str]:
+    """Where a scenario sets a world key differently from the first: every world's value
+    replaces both, so that part of the scenario's difference is not compared at all."""
+    first, names = scenarios[0], unique_names(scenarios)
+    return [f"{name} sets {key} = {scenario[key]!r} (the first, {names[0]}, "
+            f"{first[key]!r}); each world's value replaces both, so that difference is not "
+            "compared" for name, scenario in zip(names[1:], scenarios[1:], strict=True)
+            for key in worlds.keys if scenario[key] != first[key]]
+
+
 def compare_in_worlds(scenarios: list[Scenario], worlds: Worlds, *, reps: int = 5,
                       seed: int = 0, workers: int | None = None,
                       scheduler: str | None = None) -> Comparison:
@@ -125,15 +135,18 @@ def discover(priors: pd.DataFrame, improves: pd.Series) -> list[dict[str, Any]]:
     inner = tree.tree_
     paths = tree.decision_path(features).toarray().astype(bool)
     depth = [0] * inner.node_count
+    under: list[list[str]] = [[] for _ in range(inner.node_count)]   # the branch a node is on
     splits = []
     for node in range(inner.node_count):      # parents come before their children
         left, right = inner.children_left[node], inner.children_right[node]
         if left < 0:
             continue
         depth[left] = depth[right] = depth[node] + 1
-        splits.append({"key": str(priors.columns[inner.feature[node]]),
-                       "threshold": float(inner.threshold[node]),
-                       "depth": depth[node],
+        key, threshold = str(priors.columns[inner.feature[node]]), float(inner.threshold[node])
+        under[left] = [*under[node], f"{key} <= {threshold:.4g}"]
+        under[right] = [*under[node], f"{key} > {threshold:.4g}"]
+        splits.append({"key": key, "threshold": threshold, "depth": depth[node],
+                       "within": " and ".join(under[node]),
                        "worlds": int(paths[:, node].sum()),
                        "improving_at_or_below": float(target[paths[:, left]].mean()),
                        "improving_above": float(target[paths[:, right]].mean()),

@@ -14,7 +14,7 @@ from analysis.summary import paired_differences
 from sim.cli import main
 from sim.compare import compare
 from sim.ensemble import WORLDS
-from sim.robust import compare_in_worlds, discover, load_worlds
+from sim.robust import compare_in_worlds, discover, load_worlds, overridden
 from sim.scenario import load_scenario
 from tests.conftest import SCENARIOS, SYNTHETIC
 
@@ -87,6 +87,13 @@ def test_discovery_fits_nothing_when_every_world_agrees():
     assert discover(priors, pd.Series([True, True, True])) == []
 
 
+def test_a_scenario_setting_a_world_key_itself_is_warned_about(tmp_path):
+    write_worlds(tmp_path, **{STAFF: [6], "tasks.effort_scale": [1.0]})
+    more_staff = pair()[0].updated({STAFF: 20}, "test")
+    notes = overridden([pair()[0], pair()[1], more_staff], load_worlds(tmp_path))
+    assert len(notes) == 1 and STAFF in notes[0] and "baseline#2" in notes[0]
+
+
 @pytest.mark.parametrize("columns, message", [
     (None, "no worlds.parquet"),
     ({STAFF: []}, "keeps no world"),
@@ -116,3 +123,18 @@ def test_the_command_writes_the_robust_tables_and_world_of_every_run(tmp_path):
     assert set(pd.read_parquet(out / "runs.parquet")["world"]) == {0, 1}
     document = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
     assert document["robust"]["ranking"] and "scenario discovery" in result.output
+
+
+def test_the_worlds_an_ensemble_writes_run_as_they_are(tmp_path):
+    ens = tmp_path / "ens"
+    made = CliRunner().invoke(main, ["ensemble", "baseline", "--prior",
+                                     "tasks.effort_scale=0.8:1.2", "--prior", f"{STAFF}=5:9",
+                                     "--target", "admin_share=0:1", "--n", "3", "--min-kept",
+                                     "1", "--workers", "1", "--quiet", "--out", str(ens),
+                                     *TINY_SET])
+    assert made.exit_code == 0, made.output
+    worlds = load_worlds(ens)
+    assert worlds.keys == ["tasks.effort_scale", STAFF] and len(worlds.table) == 3
+    runs = compare_in_worlds(pair(), worlds, reps=2, seed=0, workers=1).metrics
+    staffed = runs.groupby("world")["staff_per_community"].mean()   # at work: quits lower it
+    assert (abs(staffed.to_numpy() - worlds.table[STAFF].to_numpy()) <= 1).all()
