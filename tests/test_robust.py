@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from analysis.robust import robust_effects, world_effects
+from analysis.robust import ranking, robust_effects, world_effects
 from analysis.summary import paired_differences
 from sim.cli import main
 from sim.compare import compare
@@ -138,3 +138,15 @@ def test_the_worlds_an_ensemble_writes_run_as_they_are(tmp_path):
     runs = compare_in_worlds(pair(), worlds, reps=2, seed=0, workers=1).metrics
     staffed = runs.groupby("world")["staff_per_community"].mean()   # at work: quits lower it
     assert (abs(staffed.to_numpy() - worlds.table[STAFF].to_numpy()) <= 1).all()
+
+
+def test_the_ranking_orders_by_median_effect_and_counts_worlds_holding_each_rank():
+    # admin_share, lower is better: c beats b in world 0, b beats c in worlds 1 and 2.
+    values = {"a": [0.5, 0.5, 0.5], "b": [0.4, 0.3, 0.3], "c": [0.2, 0.45, 0.4]}
+    metrics = pd.DataFrame([{"scenario": name, "world": world, "rep": rep,
+                             "admin_share": value}
+                            for name, by_world in values.items()
+                            for world, value in enumerate(by_world) for rep in (0, 1)])
+    ranks = ranking(world_effects(metrics, list(values)), list(values), ("admin_share",))
+    assert list(ranks["scenario"]) == ["b", "c", "a"]
+    assert list(ranks["share_at_rank"]) == pytest.approx([2 / 3, 2 / 3, 1.0])
