@@ -213,14 +213,30 @@ def _write_run(folder: Path, result: RunResult, summary: dict, elapsed: float) -
               help="Size each scenario after the first to spend YUAN per community-year more "
                    "than it, through the keys that scale its spend (a reform's size keys, or "
                    "its staffing); one without such a key runs at its own cost.")
+@click.option("--ensemble", type=click.Path(path_type=Path), default=None, metavar="DIR",
+              help="Run every scenario in every plausible world of this ensemble folder "
+                   "(commsim ensemble --out DIR) and report effects across worlds.")
+@click.option("--discover", "discover_metric", type=LazyChoice(_metric_names),
+              default="resident_hours_per_1000_households", show_default=True,
+              help="With --ensemble: the metric whose improvement scenario discovery explains "
+                   "by the worlds' prior keys.")
 @format_option
 def compare_command(scenarios: tuple[Path, ...], reps: int, seed: int,
                     overrides: tuple[str, ...], workers: int | None, scheduler: str | None,
-                    out: Path | None, overwrite: bool, budget: float | None, fmt: str) -> None:
+                    out: Path | None, overwrite: bool, budget: float | None,
+                    ensemble: Path | None, discover_metric: str, fmt: str) -> None:
     """Run SCENARIOS on the same replicate seeds; show each and its paired difference
     from the first, where its freed hours went and what each resident-facing hour gained
-    cost."""
+    cost. With --ensemble, across plausible worlds instead (docs/model.md 8)."""
     _start_workers_early(workers, scheduler)
+    if ensemble is not None:
+        if budget is not None:
+            raise UserError("--budget and --ensemble: not supported together; size the "
+                            "scenarios on one world first")
+        _robust_compare([_load(path, overrides) for path in scenarios], ensemble,
+                        discover_metric, reps=reps, seed=seed, workers=workers,
+                        scheduler=scheduler, out=out, overwrite=overwrite, fmt=fmt)
+        return
     from analysis.cost_effect import comparison_per_replicate, format_cost_effect, summarise
     from analysis.freed import format_freed, summarise_freed
     from analysis.summary import format_comparison, paired_differences
@@ -276,6 +292,49 @@ def _write_comparison(folder: Path, comparison: Comparison, scenarios: list,
     write_comparison(folder, comparison, scenarios, document["seed"], document["reps"],
                      {"freed_hours.csv": freed_frame(document["freed_hours"]),
                       "cost_effect.csv": cost_frame(document["cost_effect"]),
+                      "comparison.json": document})
+
+
+def _robust_compare(loaded: list[Scenario], folder: Path, metric: str, *, reps: int, seed: int,
+                    workers: int | None, scheduler: str | None, out: Path | None,
+                    overwrite: bool, fmt: str) -> None:
+    """``compare --ensemble``: the scenarios in every kept world, effects across worlds."""
+    from analysis.robust import format_robust, robust_document
+    from sim.output import check_target, write_folder
+    from sim.robust import compare_in_worlds, load_worlds, overridden
+
+    worlds = load_worlds(folder)
+    for note in overridden(loaded, worlds):
+        click.echo(f"commsim: warning: {note}", err=True)
+    if out is not None:
+        check_target(out, overwrite)
+    comparison = compare_in_worlds(loaded, worlds, reps=reps, seed=seed, workers=workers,
+                                   scheduler=scheduler)
+    robust = robust_document(comparison.metrics, comparison.names,
+                             worlds.table.set_index("world")[worlds.keys], metric)
+    document = {"seed": seed, "reps": reps, "scenarios": comparison.names,
+                "ensemble": worlds.provenance(), "robust": robust["record"]}
+    if out is not None:
+        write_folder(out, lambda tmp: _write_robust(tmp, comparison, loaded, document, robust,
+                                                    worlds.table), overwrite)
+    if fmt == "json":
+        click.echo(json.dumps(document, indent=2))
+        return
+    click.echo(f"{len(loaded)} scenarios in {len(worlds.table)} plausible world(s) of "
+               f"{folder}, {reps} paired replicates each (the same in every world), seed {seed}")
+    click.echo(format_robust(robust["table"], robust["ranking"], robust["discovery"],
+                             comparison.names[0]))
+    if out is not None:
+        click.echo(f"results written to {out}")
+
+
+def _write_robust(folder: Path, comparison: Comparison, scenarios: list, document: dict,
+                  robust: dict, worlds: Any) -> None:
+    from sim.results_folder import write_comparison
+
+    write_comparison(folder, comparison, scenarios, document["seed"], document["reps"],
+                     {"robust.csv": robust["table"], "ranking.csv": robust["ranking"],
+                      "world_effects.csv": robust["effects"], "worlds.csv": worlds,
                       "comparison.json": document})
 
 

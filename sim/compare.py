@@ -50,32 +50,57 @@ def compare(scenarios: list[Scenario], *, reps: int = 5, seed: int = 0,
     """
     names = unique_names(scenarios)
     wanted = TABLES if tables else ("city_weekly",)
-    specs = [RunSpec(scenario, seed, rep, key=f"{name}/{rep}", tables=wanted)
-             for name, scenario in zip(names, scenarios, strict=True) for rep in range(reps)]
-    rows: list[dict] = []
-    collected: dict[str, list[pd.DataFrame]] = {table: [] for table in TABLES}
-    with open_executor(workers, scheduler) as executor:
-        for spec, record in map_unordered(executor, execute, specs, window(workers)):
-            name = spec.key.rsplit("/", 1)[0]
-            rows.append({"scenario": name, "rep": spec.replicate, "seed": spec.seed,
-                         "status": record["status"], "error": record["error"],
-                         "seconds": record["seconds"], **{m: record.get(m) for m in METRICS}})
-            for table, frames in collected.items():
-                if table in record:
-                    frames.append(record[table].assign(scenario=name))
-    order = {name: i for i, name in enumerate(names)}
-    metrics = pd.DataFrame(rows).sort_values(["scenario", "rep"], key=lambda c: c.map(
-        order) if c.name == "scenario" else c).reset_index(drop=True)
-    failed = metrics[metrics["status"] != "ok"]
-    if len(failed):
-        first = failed.iloc[0]
-        raise UserError(f"{len(failed)} run(s) failed, e.g. scenario {first['scenario']} "
-                        f"replicate {first['rep']}: {first['error']}")
+    metrics, collected = run_cells([Cell(name, scenario) for name, scenario
+                                    in zip(names, scenarios, strict=True)], reps=reps,
+                                   seed=seed, workers=workers, scheduler=scheduler,
+                                   tables=wanted)
     years = {name: measured_years(scenario)
              for name, scenario in zip(names, scenarios, strict=True)}
     return Comparison(names, metrics, **{table: _concat(frames)
                                          for table, frames in collected.items()}, years=years,
                       scenarios=list(scenarios))
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One scenario as run in one plausible world (``world`` None outside ensembles)."""
+
+    name: str
+    scenario: Scenario
+    world: int | None = None
+
+
+def run_cells(cells: list[Cell], *, reps: int, seed: int, workers: int | None,
+              scheduler: str | None, tables: tuple[str, ...] = ()
+              ) -> tuple[pd.DataFrame, dict[str, list[pd.DataFrame]]]:
+    """Run ``reps`` replicates of every cell on the same seeds (common random numbers across
+    scenarios and worlds); one row per run, in cell then replicate order, and the tables
+    each record carried. A failed run is a UserError naming it."""
+    specs = [RunSpec(cell.scenario, seed, rep, key=str(index), tables=tables)
+             for index, cell in enumerate(cells) for rep in range(reps)]
+    rows: list[dict] = []
+    collected: dict[str, list[pd.DataFrame]] = {table: [] for table in TABLES}
+    with open_executor(workers, scheduler) as executor:
+        for spec, record in map_unordered(executor, execute, specs, window(workers)):
+            index = int(spec.key)
+            cell = cells[index]
+            place = {} if cell.world is None else {"world": cell.world}
+            rows.append({"cell": index, "scenario": cell.name, **place, "rep": spec.replicate,
+                         "seed": spec.seed, "status": record["status"],
+                         "error": record["error"], "seconds": record["seconds"],
+                         **{m: record.get(m) for m in METRICS}})
+            for table, frames in collected.items():
+                if table in record:
+                    frames.append(record[table].assign(scenario=cell.name, **place))
+    metrics = pd.DataFrame(rows).sort_values(["cell", "rep"]).drop(columns="cell")
+    metrics = metrics.reset_index(drop=True)
+    failed = metrics[metrics["status"] != "ok"]
+    if len(failed):
+        first = failed.iloc[0]
+        where = "" if "world" not in first else f" in world {first['world']}"
+        raise UserError(f"{len(failed)} run(s) failed, e.g. scenario {first['scenario']}"
+                        f"{where} replicate {first['rep']}: {first['error']}")
+    return metrics, collected
 
 
 def measured_years(scenario: Scenario) -> float:

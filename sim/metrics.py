@@ -6,10 +6,11 @@ service centre are reported beside them, not inside them.
 
 ``METRICS`` is the one registry every command, table, chart and brief reads:
 a metric's name, meaning, Chinese and English label and unit, the range its
-values can take (which decides how its interval is drawn) and whether short
-tables and charts lead with it. Adding a metric means adding one ``Metric``
-here (and defining it in docs/model.md). The module imports nothing heavy, so
-the command line can read the registry without loading numpy or pandas.
+values can take (which decides how its interval is drawn), whether short
+tables and charts lead with it and which way is an improvement. Adding a
+metric means adding one ``Metric`` here (and defining it in docs/model.md). The
+module imports nothing heavy, so the command line can read the registry without
+loading numpy or pandas.
 """
 
 from __future__ import annotations
@@ -164,6 +165,10 @@ class Metric:
     zh: Label
     compute: Callable[[Finished], float]
     key: bool = False                       # led with in short tables, forest plots, sweeps
+    # Which way is an improvement ("higher", "lower"); None where a change is neither good
+    # nor bad in itself (slack, delegated hours, refusals). Robust comparisons count the
+    # worlds in which a reform improves a metric by it.
+    better: str | None = None
 
     def label(self, lang: str) -> Label:
         """Name and unit in ``lang``; an unknown language is an error, not English."""
@@ -203,42 +208,43 @@ def _participation(run: Finished) -> float:
 
 
 SHARE, NON_NEGATIVE = Bounds.SHARE, Bounds.NON_NEGATIVE
+HIGHER, LOWER = "higher", "lower"
 
 _DECLARED = (
-    Metric("admin_share", SHARE, key=True,
+    Metric("admin_share", SHARE, better=LOWER, key=True,
            meaning="share of staff hours worked on administrative tasks",
            en=Label("Administrative share of staff hours", "%"), zh=Label("行政事务工时占比", "%"),
            compute=lambda run: _ratio(run.admin_hours, run.staff_hours)),
-    Metric("service_share", SHARE,
+    Metric("service_share", SHARE, better=HIGHER,
            meaning="share of staff hours worked on services",
            en=Label("Service share of staff hours", "%"), zh=Label("服务工时占比", "%"),
            compute=lambda run: _ratio(run.total("hours_service"), run.staff_hours)),
-    Metric("selfgov_share", SHARE, key=True,
+    Metric("selfgov_share", SHARE, better=HIGHER, key=True,
            meaning="share of staff hours worked on self-governance",
            en=Label("Self-governance share of staff hours", "%"), zh=Label("自治工时占比", "%"),
            compute=lambda run: _ratio(run.total("hours_self_governance"), run.staff_hours)),
-    Metric("discretionary_share", SHARE,
+    Metric("discretionary_share", SHARE, better=HIGHER,
            meaning="share of staff hours worked on discretionary resident work (visits, "
                    "activities, consultations, organising volunteers)",
            en=Label("Discretionary resident work share of staff hours", "%"),
            zh=Label("主动服务居民工时占比", "%"),
            compute=lambda run: _ratio(run.total("hours_discretionary"), run.staff_hours)),
-    Metric("admin_share_of_available", SHARE,
+    Metric("admin_share_of_available", SHARE, better=LOWER,
            meaning="share of staff hours available (regular plus overtime worked) spent on "
                    "administrative tasks",
            en=Label("Administrative share of hours available", "%"),
            zh=Label("行政事务占可用工时比", "%"),
            compute=lambda run: _ratio(run.admin_hours, run.available_hours)),
-    Metric("service_share_of_available", SHARE,
+    Metric("service_share_of_available", SHARE, better=HIGHER,
            meaning="share of staff hours available spent on services",
            en=Label("Service share of hours available", "%"), zh=Label("服务占可用工时比", "%"),
            compute=lambda run: _ratio(run.total("hours_service"), run.available_hours)),
-    Metric("selfgov_share_of_available", SHARE,
+    Metric("selfgov_share_of_available", SHARE, better=HIGHER,
            meaning="share of staff hours available spent on self-governance",
            en=Label("Self-governance share of hours available", "%"),
            zh=Label("自治占可用工时比", "%"),
            compute=lambda run: _ratio(run.total("hours_self_governance"), run.available_hours)),
-    Metric("discretionary_share_of_available", SHARE,
+    Metric("discretionary_share_of_available", SHARE, better=HIGHER,
            meaning="share of staff hours available spent on discretionary resident work",
            en=Label("Discretionary resident work share of hours available", "%"),
            zh=Label("主动服务居民占可用工时比", "%"),
@@ -254,12 +260,12 @@ _DECLARED = (
            zh=Label("正常工时用于指派工作的比例", "%"),
            compute=lambda run: _ratio(run.task_hours - run.total("overtime_hours"),
                                       run.total("regular_hours"))),
-    Metric("selfgov_hours_per_1000_households", NON_NEGATIVE,
+    Metric("selfgov_hours_per_1000_households", NON_NEGATIVE, better=HIGHER,
            meaning="self-governance staff hours per 1,000 households a year",
            en=Label("Self-governance hours per 1,000 households", "hours/year"),
            zh=Label("每千户自治工时", "小时/年"),
            compute=lambda run: run.per_1000_households_year(run.total("hours_self_governance"))),
-    Metric("resident_hours_per_1000_households", NON_NEGATIVE, key=True,
+    Metric("resident_hours_per_1000_households", NON_NEGATIVE, better=HIGHER, key=True,
            meaning="resident-facing staff hours (services, self-governance and discretionary "
                    "resident work) per 1,000 households a year",
            en=Label("Resident-facing hours per 1,000 households", "hours/year"),
@@ -267,18 +273,18 @@ _DECLARED = (
            compute=lambda run: run.per_1000_households_year(
                run.total("hours_service") + run.total("hours_self_governance")
                + run.total("hours_discretionary"))),
-    Metric("paperwork_hours_per_community_year", NON_NEGATIVE,
+    Metric("paperwork_hours_per_community_year", NON_NEGATIVE, better=LOWER,
            meaning="documentation hours (留痕) within the administrative work reaching a "
                    "community per year",
            en=Label("Documentation hours in administrative work", "hours/community/year"),
            zh=Label("行政事务中的留痕工时", "小时/社区/年"),
            compute=lambda run: run.total("paperwork_hours") / run.communities / run.years),
-    Metric("unmet_selfgov_share", SHARE, key=True,
+    Metric("unmet_selfgov_share", SHARE, better=LOWER, key=True,
            meaning="share of self-governance demand hours withdrawn unserved",
            en=Label("Unmet self-governance demand", "%"), zh=Label("未满足的自治需求占比", "%"),
            compute=lambda run: _ratio(run.total("unmet_selfgov_hours"),
                                       run.total("selfgov_hours_issued"))),
-    Metric("overdue_rate", SHARE, key=True,
+    Metric("overdue_rate", SHARE, better=LOWER, key=True,
            meaning="instances falling overdue per deadline set (measured period)",
            en=Label("Overdue rate", "%"), zh=Label("逾期率", "%"),
            compute=lambda run: _ratio(_overdue(run), run.total("deadlines"))),
@@ -287,12 +293,12 @@ _DECLARED = (
                    "chasing them (departments.chase_limit_days), per deadline set",
            en=Label("Administrative items written off", "%"), zh=Label("行政事项不了了之占比", "%"),
            compute=lambda run: _ratio(run.total("written_off"), run.total("deadlines"))),
-    Metric("backlog_hours_per_community", NON_NEGATIVE, key=True,
+    Metric("backlog_hours_per_community", NON_NEGATIVE, better=LOWER, key=True,
            meaning="open work per community at the end (hours)",
            en=Label("Backlog per community at the end", "hours"),
            zh=Label("期末每社区积压工作", "小时"),
            compute=lambda run: float(run.final_sum("backlog_hours") / run.communities)),
-    Metric("overtime_hours_per_staff_week", NON_NEGATIVE, key=True,
+    Metric("overtime_hours_per_staff_week", NON_NEGATIVE, better=LOWER, key=True,
            meaning="overtime hours per staff member per week",
            en=Label("Overtime per staff member", "hours/week"), zh=Label("人均加班", "小时/周"),
            compute=lambda run: _ratio(run.total("overtime_hours") * DAYS_PER_WEEK,
@@ -302,7 +308,7 @@ _DECLARED = (
            en=Label("Task instances per community", "per year"),
            zh=Label("每社区任务件数", "件/年"),
            compute=lambda run: run.total("accepted") / run.communities / run.years),
-    Metric("admin_task_types", NON_NEGATIVE,
+    Metric("admin_task_types", NON_NEGATIVE, better=LOWER,
            meaning="administrative task types in effect after reforms",
            en=Label("Administrative task types in effect", "types"),
            zh=Label("在办行政事项类型", "项"),
@@ -326,7 +332,7 @@ _DECLARED = (
            meaning="community staff at work, averaged over the measured period",
            en=Label("Staff at work per community", "staff"), zh=Label("每社区在岗人员", "人"),
            compute=lambda run: run.total("staff_days") / run.window.days / run.communities),
-    Metric("quits_per_staff_year", NON_NEGATIVE,
+    Metric("quits_per_staff_year", NON_NEGATIVE, better=LOWER,
            meaning="staff quits per staff member per year",
            en=Label("Staff quits", "per staff/year"), zh=Label("人员离职", "次/人/年"),
            compute=lambda run: _ratio(run.total("quits"),
@@ -334,17 +340,17 @@ _DECLARED = (
 )
 
 _RESIDENTS = (
-    Metric("participation", SHARE,
+    Metric("participation", SHARE, better=HIGHER,
            meaning="share of households that took part in at least one committee activity or "
                    "election in a year, household-weighted over communities, at the end",
            en=Label("Residents' participation", "%"), zh=Label("居民参与率", "%"),
            compute=_participation),
-    Metric("volunteer_hours_per_1000_households", NON_NEGATIVE,
+    Metric("volunteer_hours_per_1000_households", NON_NEGATIVE, better=HIGHER,
            meaning="volunteer hours on services and self-governance per 1,000 households a year",
            en=Label("Volunteer hours per 1,000 households", "hours/year"),
            zh=Label("每千户志愿服务工时", "小时/年"),
            compute=lambda run: run.per_1000_households_year(run.total("volunteer_hours"))),
-    Metric("complaints_per_1000_households", NON_NEGATIVE,
+    Metric("complaints_per_1000_households", NON_NEGATIVE, better=LOWER,
            meaning="hotline complaint work orders from unserved resident requests per 1,000 "
                    "households a year",
            en=Label("Complaints from unserved requests per 1,000 households", "per year"),
@@ -366,25 +372,25 @@ def _per_community_year(field: str) -> Callable[[Finished], float]:
 
 
 _CAMPAIGNS = (
-    Metric("formal_admin_hours_per_community_year", NON_NEGATIVE,
+    Metric("formal_admin_hours_per_community_year", NON_NEGATIVE, better=LOWER,
            meaning="staff hours per community a year on administrative work that came through "
                    "the formal channel (listed, or slipped past the relay), grid duties included",
            en=Label("Formal administrative hours", "hours/community/year"),
            zh=Label("正式渠道行政事务工时", "小时/社区/年"),
            compute=lambda run: (run.admin_hours - run.total("informal_admin_hours"))
            / run.communities / run.years),
-    Metric("informal_admin_hours_per_community_year", NON_NEGATIVE,
+    Metric("informal_admin_hours_per_community_year", NON_NEGATIVE, better=LOWER,
            meaning="staff hours per community a year on refused work departments pushed down "
                    "through informal channels (groups, apps, 'assisting' items)",
            en=Label("Informal administrative hours", "hours/community/year"),
            zh=Label("非正式渠道行政事务工时", "小时/社区/年"),
            compute=_per_community_year("informal_admin_hours")),
-    Metric("informal_admin_share", SHARE,
+    Metric("informal_admin_share", SHARE, better=LOWER,
            meaning="share of administrative staff hours on work that came informally",
            en=Label("Informal share of administrative hours", "%"),
            zh=Label("非正式渠道占行政工时比", "%"),
            compute=lambda run: _ratio(run.total("informal_admin_hours"), run.admin_hours)),
-    Metric("admin_types_in_force", NON_NEGATIVE,
+    Metric("admin_types_in_force", NON_NEGATIVE, better=LOWER,
            meaning="administrative task types that can reach a community formally at the end: "
                    "listed types, plus unlisted ones weighted by the chance its relay lets "
                    "them through, averaged over communities",
@@ -401,7 +407,7 @@ _CAMPAIGNS = (
            en=Label("Assessment score", "%"), zh=Label("街道考核得分", "%"),
            compute=lambda run: _ratio(run.total("assessment_score_sum"),
                                       run.total("assessments"))),
-    Metric("pressed_share", SHARE,
+    Metric("pressed_share", SHARE, better=LOWER,
            meaning="share of assessments that left a community pressed (score below the "
                    "threshold): assessed work then comes before everything else",
            en=Label("Assessments leaving a community pressed", "%"),
@@ -433,12 +439,12 @@ _COST_LINES = (   # (line of sim.costs, meaning, English label, Chinese label)
      "Reform systems", "改革系统与管理费用"),
 )
 _COSTS = (
-    Metric("cost_yuan_per_community_year", NON_NEGATIVE,
+    Metric("cost_yuan_per_community_year", NON_NEGATIVE, better=LOWER,
            meaning="yearly cost per community, all lines: own staff, grid workers, zone "
                    "centre staff, purchased help and reform systems (costs.* prices)",
            en=Label("Cost", "yuan/community/year"), zh=Label("成本", "元/社区/年"),
            compute=lambda run: sum(run.costs.values())),
-    *(Metric(f"cost_{line}_yuan_per_community_year", NON_NEGATIVE,
+    *(Metric(f"cost_{line}_yuan_per_community_year", NON_NEGATIVE, better=LOWER,
              meaning=f"yearly cost per community: {meaning}",
              en=Label(f"Cost: {en}", "yuan/community/year"),
              zh=Label(f"成本：{zh}", "元/社区/年"), compute=_cost(line))

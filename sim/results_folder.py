@@ -11,7 +11,7 @@ scenarios, so every command writes the same layout and one loader
 - ``manifest.json``: the command, every scenario fully resolved, seeds, replicates,
   versions, ``format_version`` and ``tables`` (each file, what it holds, its keys).
 
-``point`` is -1 outside sweeps and ``world`` -1 until ensembles of plausible worlds add it.
+``point`` is -1 outside sweeps and ``world`` -1 outside ``compare --ensemble`` (plausible worlds).
 """
 
 from __future__ import annotations

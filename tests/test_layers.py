@@ -33,7 +33,7 @@ MODEL = ("sim.model", "sim.departments", "sim.street_offices", "sim.communities"
 EXPERIMENTS = ("sim.runner", "sim.compare", "sim.sweep", "sim.design", "sim.calibration",
                "sim.ensemble", "sim.bands",
                "sim.executors", "sim.output", "sim.freed", "sim.results_folder",
-               "sim.targets", "sim.budget")
+               "sim.targets", "sim.budget", "sim.robust")
 CLI = ("sim.cli",)
 ANALYSIS = ("analysis",)               # the whole package
 # `sim/__init__.py` is the public API: it re-exports from the model and the experiments (run,

@@ -63,3 +63,14 @@ def test_an_unknown_metric_keeps_its_raw_name_and_no_unit():
     assert lb.metric_unit("my_metric", "zh") == ""
     assert not lb.is_share("my_metric")
 
+
+
+@pytest.mark.parametrize("name", list(METRICS))
+def test_every_direction_of_improvement_is_higher_lower_or_none(name):
+    assert METRICS[name].better in ("higher", "lower", None)
+
+
+def test_the_key_metrics_that_measure_a_burden_or_a_gain_say_which_way_is_better():
+    assert METRICS["admin_share"].better == "lower"
+    assert METRICS["resident_hours_per_1000_households"].better == "higher"
+    assert METRICS["utilisation"].better is None

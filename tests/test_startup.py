@@ -24,7 +24,8 @@ LIGHT_MODULES = {"sim", "sim.cli", "sim.errors", "sim.languages", "sim.metrics",
 # Third-party top-level packages allowed at CLI import: click and its own dependencies.
 LIGHT_PACKAGES = {"click", "colorama"}
 # What the simulation and the charts need, and no light command should load.
-HEAVY = {"mesa", "scipy", "matplotlib", "SALib", "networkx", "solara", "ema_workbench"}
+HEAVY = {"mesa", "scipy", "matplotlib", "SALib", "networkx", "solara", "ema_workbench",
+         "sklearn"}
 
 PROBE = """
 import atexit, json, sys
