@@ -6,8 +6,10 @@ ledger's staff-days and money, and the head counts of the pools whose size never
 (grid workers and zone centres have no turnover), so a price changes only its own line and
 never a day of the simulation. Lines:
 
-- ``staff``: the community's own staff, staff-days at work x monthly pay x 12 / working
-  days a year (a vacant post, between a quit and its replacement, costs nothing);
+- ``staff``: the community's own staff, monthly pay x 12 / working days a year x the days of
+  every post (``costs.pay_vacant_posts``, the default: a post vacant between a quit and its
+  replacement is still paid for, so a reform that raises quits does not look cheaper) or of
+  staff at work only (``staff_days``);
 - ``zone``: a zone committee's service-centre staff, shared equally among the communities
   it guides, for every day of the window (the zone model is in force from day 0);
 - ``grid``: dedicated grid workers, paid by the street, from the grid reform's start day;
@@ -41,7 +43,7 @@ def cost_lines(run: Finished) -> dict[str, float]:
     model, settings = run.model, run.model.settings
     per_day = MONTHS / run.working_days_per_year      # a monthly pay -> yuan per working day
     yuan = dict.fromkeys(LINES, 0.0)
-    yuan["staff"] = run.total("staff_days") * settings["costs.staff_pay_yuan_month"] * per_day
+    yuan["staff"] = paid_staff_days(run) * settings["costs.staff_pay_yuan_month"] * per_day
     zone_staff = zone_staff_per_community(model)[run.members].sum()
     yuan["zone"] = (zone_staff * run.window.days
                     * settings["costs.zone_staff_pay_yuan_month"] * per_day)
@@ -54,6 +56,13 @@ def cost_lines(run: Finished) -> dict[str, float]:
     community_years = run.communities * run.years
     return {line: value / community_years if community_years else 0.0
             for line, value in yuan.items()}
+
+
+def paid_staff_days(run: Finished) -> float:
+    """Staff-days the staff line pays: every post's days, or the days staff were at work."""
+    if run.model.settings["costs.pay_vacant_posts"]:
+        return float(run.model.posts[run.members].sum() * run.window.days)
+    return run.total("staff_days")
 
 
 def in_force_days(start_day: int, window_start: int, window_end: int) -> int:

@@ -130,6 +130,9 @@ class CommunityWorkloadModel(mesa.Model):
             lambda reform, routes: reform.reroute(self.catalog, routes, workforce))
         self.workforce, self.routes = workforce, self.route_schedule.final
         self.admin_pool = self.governance.admin_pool(workforce)
+        own = workforce.is_community_staff
+        self.posts = np.bincount(workforce.community[own], workforce.staff[own],
+                                 minlength=self.city.n_communities)   # before anyone quits
         self.turnover = None
         if scenario["staffing.turnover.enabled"]:
             self.turnover = Turnover.from_scenario(workforce, scenario, streams.get("turnover"))

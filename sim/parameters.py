@@ -158,6 +158,11 @@ CORE: tuple[Param, ...] = (
           "monthly pay of a community staff member, bonuses included",
           "Wuhan 2023: 3,200-3,400 take-home, about 4,000 with bonuses (MECHANISMS.md 6)",
           1, 10**6, plausible=(1600, 5000)),
+    Param("costs.pay_vacant_posts", True, bool,
+          "the staff cost line pays every post, filled or vacant between a quit and its "
+          "replacement (the budget a district commits); false: only staff at work are paid",
+          ASSUMPTION + ": posts are budgeted whether filled or not, and with it a reform "
+          "that raises quits does not look cheaper"),
     Param("costs.reference_wage_yuan_month", 4000.0, float,
           "local monthly wage staff compare their pay with; at this pay the anchor quit "
           "rates hold", ASSUMPTION + ": equal to staff pay, so the baseline keeps the anchors",

@@ -58,3 +58,24 @@ def test_a_price_set_by_a_scenario_changes_its_line_and_nothing_else(priced):
     changed = [name for name in METRICS if not np.isclose(after[name], before[name], rtol=1e-12)]
     assert sorted(changed) == sorted([grid, "cost_yuan_per_community_year"])
     assert len(COSTS) == 6
+
+
+@pytest.fixture(scope="module")
+def with_quits():
+    """A loaded city whose staff quit and wait for replacements."""
+    overrides = [*SYNTHETIC, "city.communities=12", "city.street_offices=2",
+                 "city.zone_committees=0", "simulation.days=120",
+                 "staffing.turnover.base_quit_rate=0.3", "staffing.turnover.hiring_delay_days=40"]
+    return lambda paid: compute_metrics(simulate(load_scenario(
+        SCENARIOS / "baseline.toml", [*overrides, f"costs.pay_vacant_posts={paid}"]), 3, 0))
+
+
+def test_every_post_is_paid_for_filled_or_vacant_by_default(with_quits):
+    metrics = with_quits("true")
+    assert metrics["quits_per_staff_year"] > 0
+    assert metrics["cost_staff_yuan_per_community_year"] == pytest.approx(15 * 4000.0 * 12)
+
+
+def test_without_paying_vacant_posts_a_vacancy_saves_its_pay(with_quits):
+    assert (with_quits("false")["cost_staff_yuan_per_community_year"]
+            < with_quits("true")["cost_staff_yuan_per_community_year"])
