@@ -8,7 +8,6 @@ deep inside the model.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, cast
@@ -17,7 +16,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import DTypeLike
 
-from sim.csv_input import CsvFile, read_rows
+from sim.csv_input import CsvFile, Fail, read_rows, row_failure
 from sim.errors import UserError
 
 PACKAGED_CATALOG = Path(__file__).parent / "data" / "task_catalog.csv"
@@ -122,10 +121,7 @@ def load_catalog(path: str | Path | None = None) -> TaskCatalog:
 
 
 def _check_row(path: Path, line: int, row: dict[str, str]) -> tuple[int, dict]:
-    def fail(column: str, allowed: str) -> UserError:
-        return UserError(f"{path}: row {line}, column '{column}': bad value "
-                         f"{row.get(column)!r}; expected {allowed}")
-
+    fail = row_failure(path, line, row)
     out: dict = {}
     for column in TEXT_COLUMNS:
         value = (row.get(column) or "").strip()
@@ -153,7 +149,7 @@ def _check_row(path: Path, line: int, row: dict[str, str]) -> tuple[int, dict]:
 
 
 def _number(row: dict[str, str], column: str, low: float, high: float,
-            fail: Callable[[str, str], UserError]) -> float:
+            fail: Fail) -> float:
     allowed = f"a finite number in [{low:g}, {high:g}]"
     try:
         value = float((row.get(column) or "").strip())

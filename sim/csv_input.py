@@ -89,9 +89,14 @@ def row_cells(path: Path, line: int, row: dict[str, str | None],
     if None in row:     # DictReader's key for cells beyond the header
         raise UserError(f"{path}: row {line}: more cells than the header has columns "
                         f"({len(row) - 1})")
+    return {c: (row.get(c) or "").strip() for c in columns}, row_failure(path, line, row)
 
+
+def row_failure(path: Path, line: int, row: dict[str, Any]) -> Fail:
+    """``fail(column, allowed)``: the message for a bad cell of this row, naming the file,
+    row, column, bad value and what is allowed."""
     def fail(column: str, allowed: str) -> UserError:
         return UserError(f"{path}: row {line}, column '{column}': bad value "
                          f"{row.get(column)!r}; expected {allowed}")
 
-    return {c: (row.get(c) or "").strip() for c in columns}, fail
+    return fail

@@ -11,12 +11,12 @@ takes to narrow every ledger total to them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
-LEVELS = ("city", "district", "relay", "governance", "community")
 CITY_LABEL = "city"
 
 # Community size bands (households) within which governance models and districts are
@@ -26,21 +26,22 @@ SIZE_BANDS = (0.0, 3000.0, 5000.0, 8000.0, float("inf"))
 ALL_SIZES = "all"         # the band of a table row that covers every size
 
 
+# Each level's labels from the city layout, one per community.
+LABELLERS: dict[str, Callable[[Any], Any]] = {
+    "city": lambda city: np.full(city.n_communities, CITY_LABEL),
+    "district": lambda city: city.district,
+    "relay": lambda city: np.asarray(city.relay_name)[city.relay],
+    "governance": lambda city: city.governance,
+    "community": lambda city: city.community_id,
+}
+LEVELS = tuple(LABELLERS)
+
+
 def labels(model: Any, level: str) -> np.ndarray:
     """Each community's label at ``level`` (a str array over communities)."""
-    city = model.city
-    n = city.n_communities
-    if level == "city":
-        return np.full(n, CITY_LABEL, dtype=object)
-    if level == "district":
-        return np.asarray(city.district, dtype=object)
-    if level == "relay":
-        return np.asarray(city.relay_name, dtype=object)[city.relay]
-    if level == "governance":
-        return np.asarray(city.governance, dtype=object)
-    if level == "community":
-        return np.asarray(city.community_id, dtype=object)
-    raise ValueError(f"unknown level {level!r}; one of {', '.join(LEVELS)}")
+    if level not in LABELLERS:
+        raise ValueError(f"unknown level {level!r}; one of {', '.join(LEVELS)}")
+    return np.asarray(LABELLERS[level](model.city), dtype=object)
 
 
 def members(model: Any, level: str, label: str) -> np.ndarray:
@@ -59,7 +60,7 @@ def size_band(households: np.ndarray) -> np.ndarray:
     """Each community's size band as a label such as '3000-5000' or '8000+'."""
     edges = np.asarray(SIZE_BANDS)
     index = np.searchsorted(edges, households, side="right") - 1
-    names = np.array([_band_name(low, high) for low, high in pairwise(edges)], dtype=object)
+    names = np.array(band_names(), dtype=object)
     return names[np.clip(index, 0, len(names) - 1)]
 
 
