@@ -366,6 +366,65 @@ _TEXT = {
         en="Charts were drawn by commsim plot; their data are in the results folder.",
         zh="图表由 commsim plot 绘制，数据见结果目录。",
     ),
+    # key findings (analysis.findings): one sentence per effect, worded by its interval
+    "finding.raises": Bilingual(
+        en="{scenario} raises {measure} by {amount} {unit}{interval}{price}; {robust}.",
+        zh="{scenario}使{measure}增加{amount}{unit}{interval}{price}；{robust}。"),
+    "finding.cuts": Bilingual(
+        en="{scenario} cuts {measure} by {amount} {unit}{interval}{price}; {robust}.",
+        zh="{scenario}使{measure}减少{amount}{unit}{interval}{price}；{robust}。"),
+    "finding.raises.tentative": Bilingual(
+        en="{scenario} appears to raise {measure} by {amount} {unit}{interval}{price}; {robust}.",
+        zh="{scenario}似乎使{measure}增加{amount}{unit}{interval}{price}；{robust}。"),
+    "finding.cuts.tentative": Bilingual(
+        en="{scenario} appears to cut {measure} by {amount} {unit}{interval}{price}; {robust}.",
+        zh="{scenario}似乎使{measure}减少{amount}{unit}{interval}{price}；{robust}。"),
+    "finding.unclear": Bilingual(
+        en="{scenario} makes no clear difference to {measure}{interval}; {robust}.",
+        zh="{scenario}对{measure}没有明显影响{interval}；{robust}。"),
+    "finding.measure.resident_hours": Bilingual(
+        en="resident-facing working time", zh="每个社区每年面向居民的工作时间"),
+    "finding.measure.admin_share": Bilingual(
+        en="the administrative share of working time", zh="行政事务占工作时间的比例"),
+    "finding.measure.overdue_rate": Bilingual(
+        en="the share of administrative items finished late", zh="行政事务的逾期比例"),
+    "finding.unit.hours": Bilingual(en="hours per community-year", zh="小时"),
+    "finding.unit.points": Bilingual(en="percentage points", zh="个百分点"),
+    "finding.paren": Bilingual(en=" ({text})", zh="（{text}）"),
+    "finding.amount": Bilingual(en="{amount} {unit}", zh="{amount}{unit}"),
+    "finding.ci": Bilingual(en="95% interval {low} to {high}", zh="95%区间{low}至{high}"),
+    "finding.range": Bilingual(en="replicate range {low} to {high}",
+                               zh="重复间范围{low}至{high}"),
+    "finding.no_interval": Bilingual(en="one replicate, no interval", zh="仅1次重复，无区间"),
+    "finding.price": Bilingual(en=", at {price} yuan per hour gained",
+                               zh="，每增加1小时花费{price}元"),
+    "finding.free": Bilingual(en=", at no extra cost", zh="，无需额外费用"),
+    "finding.worlds": Bilingual(en="it does so in {share} of {worlds} plausible worlds",
+                                zh="在{worlds}个可信世界中的{share}里成立"),
+    "finding.worlds.unclear": Bilingual(
+        en="it improves it in {share} of {worlds} plausible worlds",
+        zh="在{worlds}个可信世界中，{share}有所改善"),
+    "finding.untested": Bilingual(en="not tested across plausible worlds",
+                                  zh="尚未在可信世界中检验"),
+    "finding.cost": Bilingual(
+        en="Per hour of resident-facing time gained, {cheap} costs least, {cheap_price} yuan"
+        "{interval}, and {dear} most, {dear_price} yuan.",
+        zh="每增加1小时面向居民的工作时间，{cheap}花费最少，为{cheap_price}元{interval}；"
+        "{dear}花费最多，为{dear_price}元。"),
+    # the brief's summary table (analysis.findings.summary_table)
+    "summary.hours": Bilingual(en="Resident-facing hours gained per community-year [interval]",
+                               zh="每社区每年增加的面向居民工时 [区间]"),
+    "summary.admin": Bilingual(en="Administrative share", zh="行政事务占比"),
+    "summary.overdue": Bilingual(en="Overdue rate", zh="逾期比例"),
+    "summary.cost": Bilingual(en="Extra cost, yuan per community-year",
+                              zh="额外费用（元/社区·年）"),
+    "summary.price": Bilingual(en="Yuan per hour gained", zh="每增加1小时的费用（元）"),
+    "summary.robust": Bilingual(en="Gains resident time in (plausible worlds)",
+                                zh="增加居民工时的可信世界占比"),
+    "summary.worlds": Bilingual(en="{share} of {worlds}", zh="{worlds}个中的{share}"),
+    "summary.free": Bilingual(en="no extra cost", zh="无需额外费用"),
+    "summary.no_gain": Bilingual(en="no gain", zh="无增加"),
+    "summary.untested": Bilingual(en="not tested", zh="未检验"),
     "sample.grid": Bilingual(en="a full grid", zh="全因子网格"),
     "sample.lhs": Bilingual(en="a Latin hypercube", zh="拉丁超立方"),
     # sensitivity analysis (analysis.sensitivity)

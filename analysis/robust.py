@@ -11,6 +11,9 @@ scenario discovery (``sim.robust.discover``) then locate.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,6 +22,7 @@ import pandas as pd
 from analysis import numbers
 from analysis.labels import is_share
 from analysis.summary import paired_differences
+from sim.errors import UserError
 from sim.metrics import KEY_METRICS, METRICS
 
 WORLD_LOW, WORLD_HIGH = 2.5, 97.5        # percentiles of the world effects
@@ -208,3 +212,73 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as plain dicts, NaN as None (JSON has no NaN)."""
     return [{str(k): (None if isinstance(v, float) and not np.isfinite(v) else v)
              for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+# --- a robust comparison's folder, read back for the brief ------------------------------------
+
+WORLD_EFFECTS, COMPARISON = "world_effects.csv", "comparison.json"
+
+
+@dataclass(frozen=True)
+class RobustFolder:
+    """What ``compare --ensemble --out DIR`` wrote, as the brief reads it: every world's
+    effect, the ensemble's provenance and the scenario discovery."""
+
+    folder: Path
+    world_effects: pd.DataFrame           # world, scenario, metric, effect, ci_low, ...
+    document: dict[str, Any]              # comparison.json: seed, reps, ensemble, robust
+
+    @property
+    def scenarios(self) -> list[str]:
+        return list(self.document["scenarios"])
+
+    @property
+    def worlds(self) -> int:
+        return int(self.document["ensemble"]["worlds"])
+
+    @property
+    def ensemble(self) -> dict[str, Any]:
+        """The ensemble's own record: priors, targets, n, seed, rounds, kept."""
+        return dict(self.document["ensemble"].get("ensemble", {}))
+
+    @property
+    def discovery(self) -> list[dict[str, Any]]:
+        return list(self.document["robust"].get("discovery", []))
+
+    def effects(self, scenario: str, metric: str) -> np.ndarray:
+        """One scenario's effect on ``metric`` in every world, world by world."""
+        rows = self.world_effects[(self.world_effects["scenario"] == scenario)
+                                  & (self.world_effects["metric"] == metric)]
+        return rows.sort_values("world")["effect"].to_numpy(dtype=float)
+
+    def check_covers(self, scenarios: list[str], where: str) -> None:
+        """Every scenario of the brief must have run in the worlds, against the same
+        baseline: a robustness borrowed from another comparison would be a false claim."""
+        mine = self.scenarios
+        missing = [s for s in scenarios if s not in mine]
+        if missing or mine[:1] != scenarios[:1]:
+            raise UserError(
+                f"{where} {self.folder}: its robust comparison ran {', '.join(mine)} (baseline "
+                f"{mine[0] if mine else 'none'}); the results need {', '.join(scenarios)} "
+                f"with baseline {scenarios[0]}" + (f"; missing {', '.join(missing)}"
+                                                   if missing else "")
+                + ". Run compare --ensemble with the same scenarios, baseline first")
+
+
+def load_robust_folder(folder: Path, where: str = "--robust") -> RobustFolder:
+    """Read a robust comparison's folder, saying clearly when it is not one."""
+    folder = Path(folder)
+    effects_path, document_path = folder / WORLD_EFFECTS, folder / COMPARISON
+    for path in (effects_path, document_path):
+        if not path.is_file():
+            raise UserError(f"{where} {folder}: no {path.name} there; give the folder written "
+                            "by 'commsim compare ... --ensemble DIR --out FOLDER'")
+    try:
+        document = json.loads(document_path.read_text(encoding="utf-8"))
+        effects = pd.read_csv(effects_path)
+    except (OSError, ValueError) as err:
+        raise UserError(f"{where} {folder}: cannot read its files: {err}") from None
+    if "robust" not in document or "ensemble" not in document:
+        raise UserError(f"{where} {folder}: {COMPARISON} is a plain comparison's; give the "
+                        "folder of 'commsim compare ... --ensemble DIR --out FOLDER'")
+    return RobustFolder(folder, effects, document)

@@ -52,7 +52,8 @@ class Worlds:
         record = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
         return {"folder": str(self.folder), "worlds": len(self.table), "keys": self.keys,
                 "ensemble": {k: record.get(k) for k in ("priors", "targets", "n", "seed",
-                                                        "kept", "git_revision")
+                                                        "rounds", "kept", "round_list",
+                                                        "git_revision")
                              if k in record}}
 
 
