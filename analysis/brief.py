@@ -1,73 +1,76 @@
-"""A short policy brief of a results folder: a PDF to hand out and a Markdown twin to edit.
+"""A short policy brief of a results folder: a typeset PDF to hand out, a Markdown twin to edit,
+and a JSON twin holding the numbers its findings state.
 
-The PDF opens with the title, the key findings as a table (each metric by
-scenario: mean and interval, and the paired difference from the baseline
-where there is one; every interval's method is named in its column or
-heading and in the methods) and a methods paragraph (model, scenarios, replicates,
-seeds, version); then one page per chart. The Markdown file says the same
-with the charts as PNG files in a folder beside it, so the text can be
-edited without the charts being redrawn. Both come from the same table rows
-and sentences, so they cannot disagree.
+A comparison's brief is built for a reader who opens only the first page. It opens with three
+to five key findings written as sentences (analysis.findings: each with its number, interval,
+price and robustness across plausible worlds), a note saying what the intervals cover, and one
+summary table (per scenario: resident-facing hours gained, administrative share, overdue
+rate, extra cost, cost per hour gained, robustness). Then the charts, with captions; then the
+methods: model, design, what the intervals do and do not cover, and the assumptions the
+conclusions hinge on (scenario discovery over the plausible worlds). An appendix keeps every
+key metric by scenario with its paired difference. Robustness needs a robust comparison of the
+same scenarios (``compare --ensemble ... --out DIR``, then ``brief --robust DIR``); without
+one the brief says the findings were not tested across plausible worlds.
+
+A run's or a sweep's brief has no reforms to state findings about: it opens with the table of
+key results instead. Every brief is one ``analysis.typeset.Document``, typeset by Typst and
+written as Markdown from the same blocks, so the PDF and its twin cannot disagree.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any
 
 import pandas as pd
-from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from analysis import labels as lb
 from analysis import numbers
 from analysis.charts import DEFAULT_THRESHOLD, Drawing, available, breakdown_levels
+from analysis.cost_effect import results_per_replicate, summarise
+from analysis.findings import Finding, key_findings, percent, summary_table
 from analysis.results import Results, load_results, row_at
-from analysis.style import (
-    TEXT_GREY,
-    Canvas,
-    display_name,
-    house_style,
-    line_height,
-    save,
-    source_line,
-    wrap,
-)
+from analysis.robust import RobustFolder, load_robust_folder
+from analysis.style import display_name, house_style, save, source_line
 from analysis.summary import RANGE, T_LOG, T_LOGIT
+from analysis.typeset import (
+    Block,
+    Document,
+    Figure,
+    Findings,
+    Heading,
+    PageBreak,
+    Paragraph,
+    Table,
+    to_markdown,
+    write_pdf,
+)
 from sim.errors import UserError
 from sim.languages import check_lang
 from sim.metrics import KEY_METRICS, METRICS
-from sim.output import check_writable, output_errors, replacing, write_text
+from sim.output import check_writable, output_errors, write_text
 
-A4_WIDTH, A4_HEIGHT = 8.27, 11.69
-MARGIN = 0.8
-CHART_TOP, CHART_HEIGHT = 0.75, 8.4
-CHART_PAGE = Canvas(A4_WIDTH, A4_HEIGHT, top=CHART_TOP, side=MARGIN - 0.15,
-                    bottom=A4_HEIGHT - CHART_TOP - CHART_HEIGHT)
 MOST_CHARTS = 5
 BRIEF_HINT = ("each file of the brief is written whole or not at all; free space or choose "
               "another --out, then run brief again")
-TITLE_PT, HEADING_PT, BODY_PT, TABLE_PT, FOOT_PT = 18, 12, 9.5, 7.5, 7
 
 
-@dataclass
-class Table:
-    """The findings: text cells, the share of the text width each column takes, and
-    which rows open a group (a rule is drawn above them). A row of one cell is a group
-    heading that spans the whole width."""
+@dataclass(frozen=True)
+class Sources:
+    """What a brief is written from: the results, their costs per hour gained (a
+    comparison's; analysis.cost_effect) and the robust comparison if given."""
 
-    header: list[str]
-    rows: list[list[str]]
-    widths: list[float]
-    opens: list[bool]
+    results: Results
+    cost: dict[str, Any] | None = None
+    robust: RobustFolder | None = None
 
 
-# --- the findings table ----------------------------------------------------------------------
+# --- the tables ------------------------------------------------------------------------------
 
 def band(metric: str, mean: float, low: float, high: float, lang: str,
-          difference: bool = False) -> str:
+         difference: bool = False) -> str:
     """'mean [low, high]' as shown: shares in percent, their differences in points."""
     share = lb.is_share(metric)
     unit = lb.text("diff.pp", lang) if difference and share else ""
@@ -75,7 +78,6 @@ def band(metric: str, mean: float, low: float, high: float, lang: str,
 
 
 def _band_of(metric: str, entry: pd.Series, lang: str) -> str:
-    """The band of a summary row: its mean and interval."""
     return band(metric, entry["mean"], entry["ci_low"], entry["ci_high"], lang)
 
 
@@ -86,25 +88,24 @@ def _run_table(results: Results, lang: str) -> Table:
     rows = [[lb.metric_label(m, lang), _band_of(m, entry, lang),
              lb.method_label(entry["method"], lang)] for m, entry in entries.items()]
     header = [lb.text(k, lang) for k in ("brief.metric", "brief.mean", "brief.interval")]
-    return Table(header, rows, [0.45, 0.25, 0.3], [True] * len(rows))
+    return Table(header, rows, [False, True, False], widths=[0.45, 0.25, 0.3])
 
 
 def _compare_table(results: Results, lang: str) -> Table:
-    """A heading row per metric, then each scenario's mean and difference from the baseline."""
+    """A heading row per key metric, then each scenario's mean and difference from the
+    baseline: the appendix of a comparison's brief."""
     summary = results.summary.set_index(["metric", "scenario"])
-    rows, opens = [], []
+    rows: list[list[str]] = []
     for metric in KEY_METRICS:
         rows.append([_heading(results.summary, metric, lang)])
-        opens.append(True)
         for name in results.scenarios:
             entry = row_at(summary, (metric, name))
-            diff = "—" if name == results.baseline else band(
+            diff = numbers.MISSING if name == results.baseline else band(
                 metric, entry["diff"], entry["diff_low"], entry["diff_high"], lang, True)
             rows.append([display_name(results, name, lang), _band_of(metric, entry, lang),
                          diff])
-            opens.append(False)
     header = [lb.text(k, lang) for k in ("brief.scenario", "brief.mean", "brief.diff")]
-    return Table(header, rows, [0.3, 0.3, 0.4], opens)
+    return Table(header, rows, [False, True, True], widths=[0.3, 0.3, 0.4])
 
 
 def _heading(summary: pd.DataFrame, metric: str, lang: str) -> str:
@@ -136,15 +137,17 @@ def _sweep_table(results: Results, lang: str) -> Table:
                                                       for m in KEY_METRICS]
     key_width = 0.1
     rest = (1 - key_width * len(keys)) / len(KEY_METRICS)
-    return Table(header, rows, [key_width] * len(keys) + [rest] * len(KEY_METRICS),
-                 [True] * len(rows))
+    return Table(header, rows, [False] * len(keys) + [True] * len(KEY_METRICS),
+                 widths=[key_width] * len(keys) + [rest] * len(KEY_METRICS))
 
 
 def findings_table(results: Results, lang: str) -> Table:
-    """The key findings, as fits the folder: by scenario, by design point, or one run."""
+    """Every key metric, as fits the folder: by scenario, by design point, or one run."""
     builders = {"run": _run_table, "compare": _compare_table, "sweep": _sweep_table}
     return builders[results.kind](results, lang)
 
+
+# --- the methods -----------------------------------------------------------------------------
 
 def methods(results: Results, lang: str) -> str:
     """The methods paragraph: model, scenarios, replicates, seeds, version, folder."""
@@ -196,95 +199,57 @@ def intervals(results: Results, lang: str) -> list[str]:
     return sentences
 
 
-# --- laying text out on A4 pages -------------------------------------------------------------
-
-class RowLayout(NamedTuple):
-    """A table row ready to draw: its cells' lines, column widths, font size and height."""
-
-    cells: list[list[str]]
-    widths: list[float]
-    size: float
-    height: float
-
-
-class Flow:
-    """Places lines top to bottom on A4 pages, turning the page when one is full."""
-
-    def __init__(self) -> None:
-        self.pages: list[Figure] = []
-        self.y = 0.0
-        self.turn()
-
-    @property
-    def page(self) -> Figure:
-        return self.pages[-1]
-
-    def turn(self) -> None:
-        self.pages.append(Figure(figsize=(A4_WIDTH, A4_HEIGHT)))
-        self.y = MARGIN
-
-    def fits(self, height: float) -> bool:
-        return self.y + height <= A4_HEIGHT - MARGIN
-
-    def paragraph(self, words: str, size: float, colour: str = "#111111",
-                  after: float = 0.12) -> None:
-        for line in wrap(words, A4_WIDTH - 2 * MARGIN, size):
-            if not self.fits(line_height(size)):
-                self.turn()
-            self.page.text(MARGIN / A4_WIDTH, 1 - self.y / A4_HEIGHT, line, size=size,
-                           color=colour, va="top")
-            self.y += line_height(size)
-        self.y += after
-
-    def rule(self, colour: str = "#BBBBBB", width: float = 0.5) -> None:
-        y = 1 - (self.y - 0.03) / A4_HEIGHT
-        self.page.add_artist(Line2D([MARGIN / A4_WIDTH, 1 - MARGIN / A4_WIDTH], [y, y],
-                                    color=colour, linewidth=width))
-
-    @staticmethod
-    def _cells(cells: list[str], widths: list[float]) -> RowLayout:
-        """Each cell wrapped to its column. A single cell is a group heading: it spans the
-        width, a little larger."""
-        heading = len(cells) < len(widths)
-        size, widths = (TABLE_PT + 1, [1.0]) if heading else (TABLE_PT, widths)
-        text_width = A4_WIDTH - 2 * MARGIN
-        wrapped = [wrap(cell, w * text_width - 0.08, size)
-                   for cell, w in zip(cells, widths, strict=True)]
-        return RowLayout(wrapped, widths, size,
-                         max(map(len, wrapped)) * line_height(size) + 0.07)
-
-    def row(self, cells: list[str], widths: list[float], colour: str = "#111111") -> None:
-        """A table row whose cells wrap within their columns."""
-        wrapped, widths, size, height = self._cells(cells, widths)
-        x = 0.0
-        for lines, w in zip(wrapped, widths, strict=True):
-            self.page.text((MARGIN + x) / A4_WIDTH, 1 - (self.y + 0.035) / A4_HEIGHT,
-                           "\n".join(lines), size=size, color=colour, va="top",
-                           linespacing=1.25)
-            x += w * (A4_WIDTH - 2 * MARGIN)
-        self.y += height
-
-    def table(self, table: Table, continued: str) -> None:
-        """The table, its header repeated under a 'continued' heading on every new page."""
-        self._header(table)
-        for cells, opens in zip(table.rows, table.opens, strict=True):
-            if not self.fits(self._cells(cells, table.widths).height):
-                self.turn()
-                self.paragraph(continued, HEADING_PT, after=0.08)
-                self._header(table)
-            elif opens:
-                self.rule()
-            self.row(cells, table.widths)
-        self.rule(colour="#555555", width=0.8)
-        self.y += 0.2
-
-    def _header(self, table: Table) -> None:
-        self.rule(colour="#555555", width=0.8)
-        self.row(table.header, table.widths, colour=TEXT_GREY)
-        self.rule(colour="#555555", width=0.8)
+def coverage(sources: Sources, lang: str) -> str:
+    """What the findings' intervals and robustness cover, and what they do not: read on the
+    first page, beside the findings."""
+    results, robust = sources.results, sources.robust
+    noise = lb.text("brief.covers.noise", lang, reps=results.reps)
+    if robust is None:
+        worlds = lb.text("brief.covers.untested", lang)
+    else:
+        record = robust.ensemble
+        worlds = lb.text("brief.covers.worlds", lang, worlds=robust.worlds,
+                         keys=len(record.get("priors", [])),
+                         targets=len(record.get("targets", [])),
+                         drawn=_drawn(record), acceptance=_acceptance(record))
+    return lb.sentences([noise, worlds, lb.text("brief.covers.not", lang)], lang)
 
 
-# --- the brief -------------------------------------------------------------------------------
+def _drawn(record: dict[str, Any]) -> int:
+    """Worlds drawn over every round of the ensemble."""
+    rounds = record.get("round_list") or []
+    return int(sum(r["worlds"] for r in rounds)) if rounds else int(record.get("n") or 0)
+
+
+def _acceptance(record: dict[str, Any]) -> str:
+    drawn = _drawn(record)
+    return percent(record.get("kept", 0) / drawn) if drawn else numbers.MISSING
+
+
+def hinges(sources: Sources, lang: str) -> list[str]:
+    """The assumptions the conclusions hinge on: each reform whose improvement of the
+    discovery metric (resident-facing hours by default) depends on a prior key, with the
+    key, its threshold and the shares of worlds improving either side."""
+    if sources.robust is None:
+        return [lb.text("brief.hinges.untested", lang)]
+    names = {n: display_name(sources.results, n, lang) for n in sources.results.scenarios}
+    lines = []
+    for entry in sources.robust.discovery:
+        if not entry.get("splits"):
+            continue
+        split = entry["splits"][0]
+        lines.append(lb.text(
+            "brief.hinges", lang, scenario=names.get(entry["scenario"], entry["scenario"]),
+            metric=lb.inline(lb.metric_name(entry["metric"], lang), lang),
+            key=lb.inline(lb.key_name(split["key"], lang), lang), raw=split["key"],
+            threshold=numbers.number(split["threshold"],
+                                     digits=numbers.digits_for(split["threshold"]) + 1),
+            below=percent(split["improving_at_or_below"]), above=percent(split["improving_above"]),
+            share=percent(entry["share_improving"])))
+    return lines or [lb.text("brief.hinges.none", lang, worlds=sources.robust.worlds)]
+
+
+# --- the document ----------------------------------------------------------------------------
 
 def brief_charts(results: Results, threshold: float) -> list[Drawing]:
     """Up to five of the folder's charts, in the order a reader needs them: those whose
@@ -295,65 +260,68 @@ def brief_charts(results: Results, threshold: float) -> list[Drawing]:
     return [drawing for _, drawing in ranked[:MOST_CHARTS]]
 
 
-def _first_pages(results: Results, lang: str, table: Table, method: str) -> list[Figure]:
-    flow = Flow()
-    flow.paragraph(lb.text("brief.title", lang), TITLE_PT, after=0.05)
-    flow.paragraph(source_line(results, lang), FOOT_PT + 1, colour=TEXT_GREY, after=0.3)
-    flow.paragraph(lb.text("brief.findings", lang), HEADING_PT, after=0.08)
-    flow.table(table, lb.text("brief.continued", lang))
-    flow.paragraph(lb.text("brief.methods", lang), HEADING_PT, after=0.08)
-    flow.paragraph(method, BODY_PT)
-    return flow.pages
+def _opening(sources: Sources, findings: list[Finding], lang: str) -> list[Block]:
+    """The first page: findings, what they cover, the summary table."""
+    results = sources.results
+    if results.kind != "compare":
+        return [Heading(lb.text("brief.results", lang)), findings_table(results, lang)]
+    assert sources.cost is not None
+    table = summary_table(results, sources.cost, lang, sources.robust)
+    return [Heading(lb.text("brief.findings", lang)), Findings([f.text for f in findings]),
+            Paragraph(coverage(sources, lang), small=True),
+            Heading(lb.text("brief.summary", lang)),
+            Table(table.header, table.rows, table.numeric,
+                  caption=lb.text("brief.summary.caption", lang,
+                                  baseline=display_name(results, results.baseline, lang)),
+                  widths=[1.3, 1.6, 0.9, 0.9, 1.1, 0.9, 1.1])]
 
 
-def _chart_page(drawing: Drawing, lang: str) -> Figure:
-    """One chart on an A4 page, with the brief's title above it and its caption below."""
-    page = drawing.draw(lang, canvas=CHART_PAGE)
-    page.text(MARGIN / A4_WIDTH, 1 - 0.4 / A4_HEIGHT, lb.text("brief.title", lang),
-              size=FOOT_PT, color=TEXT_GREY, va="top")
-    y = CHART_TOP + CHART_HEIGHT + 0.3
-    caption = drawing.chart.caption.pick(lang)
-    for line in wrap(caption, A4_WIDTH - 2 * MARGIN, BODY_PT):
-        page.text(MARGIN / A4_WIDTH, 1 - y / A4_HEIGHT, line, size=BODY_PT, va="top")
-        y += line_height(BODY_PT)
-    return page
+def _methods(sources: Sources, lang: str) -> list[Block]:
+    results = sources.results
+    blocks: list[Block] = [Heading(lb.text("brief.methods", lang)),
+                           Paragraph(methods(results, lang))]
+    if results.kind == "compare":
+        blocks += [Paragraph(coverage(sources, lang)),
+                   Heading(lb.text("brief.hinges.heading", lang), level=2),
+                   *(Paragraph(line) for line in hinges(sources, lang)),
+                   PageBreak(), Heading(lb.text("brief.appendix", lang)),
+                   findings_table(results, lang)]
+    return blocks
 
 
-def _number_pages(pages: list[Figure], lang: str) -> None:
-    for n, page in enumerate(pages, start=1):
-        page.text(1 - MARGIN / A4_WIDTH, 0.4 / A4_HEIGHT, lb.text("brief.page", lang, n=n),
-                  size=FOOT_PT, color=TEXT_GREY, ha="right")
+def document(sources: Sources, lang: str, findings: list[Finding],
+             images: list[tuple[Drawing, Path]]) -> Document:
+    """The whole brief as one document; ``images`` are the charts drawn beside it."""
+    results = sources.results
+    blocks: list[Block] = [Paragraph(source_line(results, lang), small=True),
+                           *_opening(sources, findings, lang)]
+    if images:
+        blocks += [PageBreak(), Heading(lb.text("brief.charts", lang))]
+        blocks += [Figure(path, drawing.chart.caption.pick(lang)) for drawing, path in images]
+    blocks += [PageBreak(), *_methods(sources, lang)]
+    title = lb.text("brief.title", lang)
+    return Document(title, lang, header=title,
+                    footer=lb.text("brief.footer", lang, version=results.version,
+                                   git=results.git, seed=results.seed),
+                    page_label=lb.text("brief.page", lang), blocks=blocks)
 
 
-def _write_pdf(pages: list[Figure], path: Path, title: str) -> None:
-    """All pages into one PDF, written beside the target and renamed into place."""
-    with replacing(path) as tmp, PdfPages(tmp, metadata={"Title": title, "Creator": "commsim",
-                                                         "CreationDate": None}) as pdf:
-        for page in pages:
-            pdf.savefig(page)
+def brief_findings(sources: Sources, lang: str) -> list[Finding]:
+    """A comparison's key findings; none for a run or a sweep."""
+    if sources.cost is None:
+        return []
+    return key_findings(sources.results, sources.cost, lang, sources.robust)
 
 
-def _markdown_table(table: Table) -> list[str]:
-    def line(cells: list[str]) -> str:
-        if len(cells) == 1:                        # a group heading: bold, other cells empty
-            cells = [f"**{cells[0]}**", *[""] * (len(table.header) - 1)]
-        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
-    return [line(table.header), line(["---"] * len(table.header)),
-            *(line(row) for row in table.rows)]
+def findings_record(sources: Sources, lang: str, findings: list[Finding]) -> dict[str, Any]:
+    """The brief's JSON twin: each finding's sentence and the numbers it states."""
+    return {"folder": str(sources.results.folder), "lang": lang,
+            "robust": None if sources.robust is None else str(sources.robust.folder),
+            "findings": [{"text": f.text, "kind": f.kind, "numbers": f.numbers}
+                         for f in findings]}
 
 
-def _write_markdown(results: Results, lang: str, table: Table, method: str, path: Path,
-                    images: list[tuple[Drawing, Path]]) -> None:
-    parts = [f"# {lb.text('brief.title', lang)}", "", source_line(results, lang), "",
-             f"## {lb.text('brief.findings', lang)}", "", *_markdown_table(table), "",
-             f"## {lb.text('brief.charts', lang)}", ""]
-    for drawing, image in images:
-        caption = drawing.chart.caption.pick(lang)
-        parts += [f"![{caption}]({image.parent.name}/{image.name})", "", f"*{caption}*", ""]
-    parts += [f"## {lb.text('brief.methods', lang)}", "", method, "",
-              lb.text("brief.charts_note", lang), ""]
-    write_text(path, "\n".join(parts))
-
+# --- writing it ------------------------------------------------------------------------------
 
 def check_target(out: Path) -> Path:
     if out.suffix.lower() != ".pdf":
@@ -364,24 +332,40 @@ def check_target(out: Path) -> Path:
     return out
 
 
+def load_sources(folder: Path, robust: Path | None = None) -> Sources:
+    """The results folder and, if given, the robust comparison of the same scenarios."""
+    results = load_results(folder)
+    if results.kind != "compare":
+        if robust is not None:
+            raise UserError(f"--robust {robust}: robustness is for comparisons; {folder} "
+                            f"holds a {results.kind}")
+        return Sources(results)
+    cost = summarise(results_per_replicate(results), results.scenarios)
+    if robust is None:
+        return Sources(results, cost)
+    worlds = load_robust_folder(robust)
+    worlds.check_covers(results.scenarios, "--robust")
+    return Sources(results, cost, worlds)
+
+
 def write_brief(folder: Path, out: Path, lang: str = "en",
-                threshold: float = DEFAULT_THRESHOLD) -> list[Path]:
-    """Write the PDF brief, its Markdown twin and the twin's images; return the files."""
+                threshold: float = DEFAULT_THRESHOLD, robust: Path | None = None) -> list[Path]:
+    """Write the PDF brief, its Markdown and JSON twins and the charts' images; return the
+    PDF, the Markdown file and the images."""
     check_lang(lang)
     out = check_target(Path(out))
-    results = load_results(folder)
+    sources = load_sources(folder, robust)
     check_writable(out, inside=False)
     markdown, image_dir = out.with_suffix(".md"), out.parent / f"{out.stem}_images"
-    charts = brief_charts(results, threshold)
+    charts = brief_charts(sources.results, threshold)
     with house_style(), output_errors(out, hint=BRIEF_HINT):
         out.parent.mkdir(parents=True, exist_ok=True)
-        table, method = findings_table(results, lang), methods(results, lang)
-        pages = _first_pages(results, lang, table, method)
-        pages += [_chart_page(drawing, lang) for drawing in charts]
-        _number_pages(pages, lang)
-        _write_pdf(pages, out, lb.text("brief.title", lang))
         images = [(drawing, save(drawing.draw(lang), image_dir / f"{drawing.name}_{lang}.png"))
                   for drawing in charts]
-        _write_markdown(results, lang, table, method, markdown, images)
+        findings = brief_findings(sources, lang)
+        brief = document(sources, lang, findings, images)
+        write_pdf(brief, out)
+        write_text(markdown, to_markdown(brief, out.parent))
+        write_text(out.with_suffix(".json"), json.dumps(
+            findings_record(sources, lang, findings), indent=2, ensure_ascii=False))
     return [out, markdown, *(path for _, path in images)]
-

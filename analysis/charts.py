@@ -320,7 +320,7 @@ def where_hours_go(results: Results, lang: str, canvas: Canvas = STANDARD) -> Fi
 
 
 register(Chart(
-    name="hours", fits=has_weekly, draw=where_hours_go, brief_rank=4,
+    name="hours", fits=has_weekly, draw=where_hours_go, brief_rank=5,
     title=Bilingual(en="Where the hours go", zh="工作时间都去了哪里"),
     subtitle=Bilingual(
         en="Hours worked per community and year, by kind of work and by administrative category; "
@@ -397,7 +397,7 @@ def freed_hours(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figur
 
 register(Chart(
     name="freed", fits=lambda results: compares(results) and fh.fits(results.weekly),
-    draw=freed_hours, brief_rank=2,
+    draw=freed_hours, brief_rank=3,
     title=Bilingual(en="Where the freed hours went", zh="减负腾出的时间去了哪里"),
     subtitle=Bilingual(
         en="Administrative hours (tasks and grid duties) each scenario frees against {base}, per "
@@ -469,7 +469,7 @@ def _cost_fits(results: Results) -> bool:
 
 
 register(Chart(
-    name="cost", fits=_cost_fits, draw=cost_effectiveness,
+    name="cost", fits=_cost_fits, draw=cost_effectiveness, brief_rank=2,
     title=Bilingual(en="What each resident-facing hour costs", zh="每增加一小时面向居民工作的成本"),
     subtitle=Bilingual(
         en="Extra cost and resident-facing hours gained (services, self-governance, "
@@ -541,7 +541,7 @@ def across_communities(results: Results, lang: str, canvas: Canvas = STANDARD) -
 
 
 register(Chart(
-    name="communities", fits=has_weekly, draw=across_communities, brief_rank=7,
+    name="communities", fits=has_weekly, draw=across_communities, brief_rank=8,
     title=Bilingual(en="Across communities: large and small", zh="不同规模社区的负担"),
     subtitle=Bilingual(
         en="Each dot is one community in one replicate{only}; lines join the median of each size "
@@ -643,7 +643,7 @@ def by_group(results: Results, lang: str, level: str, canvas: Canvas = STANDARD)
 
 register(Chart(
     name="breakdown", fits=lambda results: bool(breakdown_levels(results)), draw=by_group,
-    files=_breakdown_files, brief_rank=6,
+    files=_breakdown_files, brief_rank=7,
     title=Bilingual(en="Results by {level} within community size bands",
                     zh="按{level}和社区规模分组的结果"),
     subtitle=Bilingual(
@@ -724,7 +724,7 @@ def through_the_year(results: Results, lang: str, canvas: Canvas = STANDARD) -> 
 
 
 register(Chart(
-    name="through_year", fits=has_weekly, draw=through_the_year, brief_rank=5,
+    name="through_year", fits=has_weekly, draw=through_the_year, brief_rank=6,
     title=Bilingual(en="Through the year", zh="全年走势"),
     subtitle=Bilingual(
         en="City per week; line: median over {reps} replicates, band: lowest to highest "
@@ -877,7 +877,7 @@ def burden_over_time(results: Results, lang: str, canvas: Canvas = STANDARD) -> 
 
 
 register(Chart(
-    name="burden", fits=burden_fits, draw=burden_over_time, brief_rank=3,
+    name="burden", fits=burden_fits, draw=burden_over_time, brief_rank=4,
     title=Bilingual(en="Administrative burden over time", zh="行政负担的时间走势"),
     subtitle=Bilingual(
         en="Per community; each point: {weeks} working weeks of the measured period at their "
@@ -1012,7 +1012,7 @@ def _response_files(results: Results) -> dict[str, dict[str, Any]]:
 
 register(Chart(
     name="response", fits=lambda results: 0 < len(results.keys) != 2,
-    draw=response_curves, files=_response_files, brief_rank=10,
+    draw=response_curves, files=_response_files, brief_rank=11,
     title=Bilingual(en="Response to {key}", zh="结果随{key}的变化"),
     subtitle=Bilingual(
         en="Mean over replicates; band: {interval}",
@@ -1077,7 +1077,7 @@ def heatmap(results: Results, lang: str, canvas: Canvas = STANDARD) -> Figure:
 
 register(Chart(
     name="heatmap", fits=lambda results: len(results.keys) >= 2,
-    draw=heatmap, brief_rank=9,
+    draw=heatmap, brief_rank=10,
     title=Bilingual(en="Results by {x} and {y}", zh="{x}与{y}组合下的结果"),
     subtitle=Bilingual(en="Mean over replicates in each cell", zh="每格为各次重复的均值"),
     caption=Bilingual(
@@ -1166,7 +1166,7 @@ def staffing_frontier(results: Results, lang: str, threshold: float = DEFAULT_TH
 
 register(Chart(
     name="frontier", fits=frontier_fits, draw=staffing_frontier, options=("threshold",),
-    brief_rank=8,
+    brief_rank=9,
     title=Bilingual(
         en="Staff needed to keep the overdue rate at or below {threshold}",
         zh="逾期率不超过{threshold}所需的人员"),

@@ -50,11 +50,16 @@ def plot_command(results_dir: Path, out: Path | None, lang: str, fmt: str,
               help="The PDF to write (default: RESULTS_DIR/brief_LANG.pdf); the Markdown "
                    "version and its images go beside it.")
 @threshold_option
-def brief_command(results_dir: Path, lang: str, out: Path | None, threshold: float) -> None:
-    """Write a short policy brief of RESULTS_DIR: findings table, charts, methods."""
+@click.option("--robust", type=click.Path(path_type=Path), default=None, metavar="DIR",
+              help="The folder of 'compare ... --ensemble ... --out DIR' for the same "
+                   "scenarios: each finding then says in how many plausible worlds it holds.")
+def brief_command(results_dir: Path, lang: str, out: Path | None, threshold: float,
+                  robust: Path | None) -> None:
+    """Write a short policy brief of RESULTS_DIR: key findings, summary table, charts,
+    methods (a typeset PDF, a Markdown twin and a JSON twin of the findings' numbers)."""
     from analysis.brief import write_brief
 
     pdf, markdown, *images = write_brief(results_dir, out or results_dir / f"brief_{lang}.pdf",
-                                         lang, threshold)
+                                         lang, threshold, robust)
     click.echo(f"brief written to {pdf}")
     click.echo(f"editable version: {markdown} with {len(images)} image(s) beside it")

@@ -311,7 +311,60 @@ _TEXT = {
         zh="{metric}。区间：{means}；差值：{diffs}",
     ),
     "brief.column": Bilingual(en="{metric} [{means}]", zh="{metric} [{means}]"),
-    "brief.page": Bilingual(en="page {n}", zh="第{n}页"),
+    "brief.page": Bilingual(en="page {n} of {total}", zh="第 {n} 页，共 {total} 页"),
+    "brief.footer": Bilingual(en="commsim {version} (git {git}), seed {seed}",
+                              zh="commsim {version}（git {git}），随机种子{seed}"),
+    "brief.results": Bilingual(en="Key results", zh="主要结果"),
+    "brief.summary": Bilingual(en="Summary", zh="汇总"),
+    "brief.summary.caption": Bilingual(
+        en="Each scenario against {baseline}, per community-year: hours and cost are paired "
+        "differences (mean [95% interval over replicates]); shares are the scenario's own "
+        "levels; the last column is the share of plausible worlds in which the scenario "
+        "gains resident-facing time.",
+        zh="各情景与{baseline}相比，按每社区每年计：工时和费用为配对差值（均值 [重复间95%区间]）；"
+        "占比为该情景自身水平；最后一列为该情景增加面向居民工时的可信世界占比。"),
+    "brief.covers.noise": Bilingual(
+        en="Intervals cover the noise of {reps} paired replicates in the calibrated city: "
+        "how much an effect would move with other random draws of the same city.",
+        zh="区间反映校准城市中{reps}次配对重复的随机波动，即同一城市在其他随机抽样下效应的变动幅度。"),
+    "brief.covers.worlds": Bilingual(
+        en="Robustness is the share of {worlds} plausible worlds in which the effect goes the "
+        "way stated: parameter sets of {keys} uncertain assumptions that keep all {targets} "
+        "calibration patterns ({worlds} kept of {drawn} drawn, {acceptance}).",
+        zh="稳健性为{worlds}个可信世界中效应方向与所述一致的比例：可信世界是{keys}个不确定假设的"
+        "参数组合，且全部{targets}项校准模式均成立（共抽取{drawn}个，保留{worlds}个，"
+        "接受率{acceptance}）。"),
+    "brief.covers.untested": Bilingual(
+        en="The findings were not tested across plausible worlds: they hold for the calibrated "
+        "parameter set only (run compare --ensemble and pass its folder to brief --robust).",
+        zh="这些结果尚未在可信世界中检验，仅适用于校准后的参数组合"
+        "（可运行 compare --ensemble，并将其目录传给 brief --robust）。"),
+    "brief.covers.not": Bilingual(
+        en="Neither covers the model's structure (how departments, offices and staff are "
+        "assumed to behave), errors in the field data, or reforms implemented otherwise than "
+        "the scenarios assume.",
+        zh="二者均不涵盖模型结构（对部门、街道和工作人员行为方式的假设）、田野数据的误差，"
+        "以及与情景假设不同的改革执行方式。"),
+    "brief.hinges.heading": Bilingual(en="Assumptions the conclusions hinge on",
+                                      zh="结论所依赖的假设"),
+    "brief.hinges": Bilingual(
+        en="{scenario} improves {metric} in {share} of plausible worlds; whether it does "
+        "hinges most on {key} ({raw}): it improves it in {below} of worlds where that is at "
+        "or below {threshold}, in {above} where it is above.",
+        zh="{scenario}在{share}的可信世界中改善{metric}；是否改善主要取决于{key}"
+        "（{raw}）：该值不超过{threshold}时，{below}的世界有所改善；超过时为{above}。"),
+    "brief.hinges.none": Bilingual(
+        en="No reform's effect hinges on one assumption: for each, the "
+        "{worlds} plausible worlds agree, or no single assumption separates those that "
+        "disagree.",
+        zh="没有一项改革的效果取决于单一假设：各项改革在{worlds}个可信世界中"
+        "结论一致，或没有单一假设能区分结论不同的世界。"),
+    "brief.hinges.untested": Bilingual(
+        en="Not examined: scenario discovery needs the plausible worlds of a robust "
+        "comparison.",
+        zh="未分析：情景发现需要稳健比较中的可信世界。"),
+    "brief.appendix": Bilingual(en="Appendix: key metrics by scenario",
+                                zh="附录：各情景的主要指标"),
     "brief.model": Bilingual(
         en="Model: commsim {version} (git {git}), an agent-based simulation (Mesa 3) of a Chinese "
         "city's residents' committees: government departments push administrative tasks down "
