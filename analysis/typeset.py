@@ -294,9 +294,10 @@ def compile_pdf(source: str, root: Path) -> bytes:
     try:
         compiler = typst.Compiler(root=root, font_paths=fonts(), ignore_system_fonts=True)
         pdf = compiler.compile(source.encode("utf-8"), format="pdf")
-    except typst.TypstError as error:
-        raise RuntimeError(f"Typst could not compile the document: {error.message}\n"
-                           f"{error.diagnostic}") from error
+    except typst.TypstError as error:   # its diagnostic names the error and where it is
+        detail = getattr(error, "diagnostic", "") or str(error)
+        raise RuntimeError(f"Typst could not compile the document (a bug in "
+                           f"analysis/typeset.py):\n{detail}") from error
     if not isinstance(pdf, bytes):
         raise RuntimeError("Typst gave no single PDF")   # it gives a list only for images
     return pdf
