@@ -20,6 +20,7 @@ Markdown, so the two files cannot disagree.
 from __future__ import annotations
 
 import functools
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -218,16 +219,15 @@ def _cell(text: str, numeric: bool, bold: bool = False) -> str:
 
 def _table(block: Table) -> str:
     """A booktabs table: heavy rules above and below, a light one under the header and
-    above each group heading, no vertical rules."""
+    above each group heading, no vertical rules. The header's rules repeat with it on each
+    page the table runs onto. Centred, like a figure, with or without a caption."""
     columns = len(block.header)
-    widths = ([f"{w}fr" for w in block.widths] if block.widths else ["auto"] * columns)
-    lines = [f"table(columns: ({', '.join(widths)},), stroke: none, "
-             "inset: (x: 6pt, y: 4pt),",
-             f"  table.hline(stroke: {RULE_HEAVY}),",
-             "  table.header(" + ", ".join(_cell(text, num, bold=True)
-                                           for text, num in zip(block.header, block.numeric,
-                                                                strict=True)) + "),",
-             f"  table.hline(stroke: {RULE_LIGHT}),"]
+    widths = [f"{w}fr" for w in block.widths] if block.widths else ["auto"] * columns
+    head = ", ".join(_cell(text, num, bold=True)
+                     for text, num in zip(block.header, block.numeric, strict=True))
+    lines = [f"table(columns: ({', '.join(widths)},), stroke: none, inset: (x: 6pt, y: 4pt),",
+             f"  table.header(table.hline(stroke: {RULE_HEAVY}), {head}, "
+             f"table.hline(stroke: {RULE_LIGHT})),"]
     for index, row in enumerate(block.rows):
         if len(row) == 1 and columns > 1:
             if index:
@@ -235,16 +235,13 @@ def _table(block: Table) -> str:
             lines.append(f"  table.cell(colspan: {columns}, align: left, "
                          f"strong({literal(row[0])})),")
         else:
-            lines.append("  " + ", ".join(_cell(text, num)
-                                          for text, num in zip(row, block.numeric,
-                                                               strict=True)) + ",")
-    lines.append(f"  table.hline(stroke: {RULE_HEAVY}),")
-    lines.append(")")
-    table = "\n".join(lines)
+            lines.append("  " + ", ".join(_cell(text, num) for text, num
+                                          in zip(row, block.numeric, strict=True)) + ",")
+    lines += [f"  table.hline(stroke: {RULE_HEAVY}),", ")"]
+    body = '{\n  set text(number-width: "tabular")\n  ' + "\n  ".join(lines) + "\n}"
     if block.caption is None:
-        return f"#{{\n  set text(number-width: \"tabular\")\n{table}\n}}"
-    return (f"#figure(kind: table, caption: {literal(block.caption)}, {{\n"
-            f"  set text(number-width: \"tabular\")\n{table}\n}})")
+        return f"#align(center, {body})"
+    return f"#figure(kind: table, caption: {literal(block.caption)}, {body})"
 
 
 def _figure(block: Figure, root: Path) -> str:
@@ -293,11 +290,13 @@ def compile_pdf(source: str, root: Path) -> bytes:
     cannot make one), so it is raised as such, with Typst's message."""
     try:
         compiler = typst.Compiler(root=root, font_paths=fonts(), ignore_system_fonts=True)
-        pdf = compiler.compile(source.encode("utf-8"), format="pdf")
+        pdf, notes = compiler.compile_with_warnings(source.encode("utf-8"), format="pdf")
     except typst.TypstError as error:   # its diagnostic names the error and where it is
         detail = getattr(error, "diagnostic", "") or str(error)
         raise RuntimeError(f"Typst could not compile the document (a bug in "
                            f"analysis/typeset.py):\n{detail}") from error
+    for note in notes:   # e.g. a font it cannot find, whose text would print as blanks
+        warnings.warn(note, stacklevel=2)
     if not isinstance(pdf, bytes):
         raise RuntimeError("Typst gave no single PDF")   # it gives a list only for images
     return pdf
