@@ -167,7 +167,7 @@ def _page_label(label: str) -> str:
         at, key = min(cuts)
         if at:
             parts.append(literal(rest[:at]))
-        parts.append("str(here().page())" if key == "{n}"
+        parts.append("str(counter(page).get().first())" if key == "{n}"
                      else "str(counter(page).final().first())")
         rest = rest[at + len(key):]
     return " + ".join(parts) or '""'
@@ -222,7 +222,7 @@ def _table(block: Table) -> str:
     above each group heading, no vertical rules. The header's rules repeat with it on each
     page the table runs onto. Centred, like a figure, with or without a caption."""
     columns = len(block.header)
-    widths = [f"{w}fr" for w in block.widths] if block.widths else ["auto"] * columns
+    widths = [f"{w:g}fr" for w in block.widths] if block.widths else ["auto"] * columns
     head = ", ".join(_cell(text, num, bold=True)
                      for text, num in zip(block.header, block.numeric, strict=True))
     lines = [f"table(columns: ({', '.join(widths)},), stroke: none, inset: (x: 6pt, y: 4pt),",
