@@ -206,11 +206,13 @@ def coverage(sources: Sources, lang: str) -> str:
     noise = lb.text("brief.covers.noise", lang, reps=results.reps)
     if robust is None:
         worlds = lb.text("brief.covers.untested", lang)
+    elif not robust.ensemble.get("targets"):
+        worlds = lb.text("brief.covers.unrecorded", lang, worlds=robust.worlds,
+                         keys=len(robust.keys), folder=robust.document["ensemble"]["folder"])
     else:
         record = robust.ensemble
         worlds = lb.text("brief.covers.worlds", lang, worlds=robust.worlds,
-                         keys=len(record.get("priors", [])),
-                         targets=len(record.get("targets", [])),
+                         keys=len(robust.keys), targets=len(record["targets"]),
                          drawn=_drawn(record), acceptance=_acceptance(record))
     return lb.sentences([noise, worlds, lb.text("brief.covers.not", lang)], lang)
 
@@ -273,7 +275,7 @@ def _opening(sources: Sources, findings: list[Finding], lang: str) -> list[Block
             Table(table.header, table.rows, table.numeric,
                   caption=lb.text("brief.summary.caption", lang,
                                   baseline=display_name(results, results.baseline, lang)),
-                  widths=[1.3, 1.6, 0.9, 0.9, 1.1, 0.9, 1.1])]
+                  widths=[1.45, 2.0, 0.85, 0.8, 1.05, 0.85, 1.0])]
 
 
 def _methods(sources: Sources, lang: str) -> list[Block]:
@@ -303,7 +305,8 @@ def document(sources: Sources, lang: str, findings: list[Finding],
     return Document(title, lang, header=title,
                     footer=lb.text("brief.footer", lang, version=results.version,
                                    git=results.git, seed=results.seed),
-                    page_label=lb.text("brief.page", lang), blocks=blocks)
+                    page_label=lb.text("brief.page", lang, n="{n}", total="{total}"),
+                    blocks=blocks)
 
 
 def brief_findings(sources: Sources, lang: str) -> list[Finding]:

@@ -39,7 +39,7 @@ from analysis import numbers
 from analysis.results import Results, row_at
 from analysis.robust import RobustFolder
 from analysis.style import display_name
-from sim.metrics import HIGHER, LOWER
+from sim.metrics import HIGHER, LOWER, METRICS
 
 MOST_FINDINGS = 4        # effect findings; the cost finding may make it five
 LEAST_FINDINGS = 3       # "no clear difference" findings fill up to this many
@@ -384,8 +384,8 @@ class SummaryTable:
     numeric: list[bool]
 
 
-SUMMARY_COLUMNS = ("brief.scenario", "summary.hours", "summary.admin", "summary.overdue",
-                   "summary.cost", "summary.price", "summary.robust")
+SUMMARY_COLUMNS = ("brief.scenario", "summary.hours", "summary.admin", "overdue_rate",
+                   "summary.cost", "summary.price", "summary.robust")   # a metric: its name
 
 
 def summary_table(results: Results, cost: dict[str, Any], lang: str,
@@ -402,14 +402,16 @@ def summary_table(results: Results, cost: dict[str, Any], lang: str,
         gains = [numbers.MISSING] * 4 if name == results.baseline else \
             _gains(found[name], priced[name], lang)
         rows.append([display_name(results, name, lang), gains[0], *levels, *gains[1:]])
-    return SummaryTable([lb.text(k, lang) for k in SUMMARY_COLUMNS], rows,
+    header = [lb.metric_name(k, lang) if k in METRICS else lb.text(k, lang)
+              for k in SUMMARY_COLUMNS]
+    return SummaryTable(header, rows,
                         [False, *[True] * (len(SUMMARY_COLUMNS) - 1)])
 
 
 def _gains(effect: Effect, entry: dict[str, Any], lang: str) -> list[str]:
     """Hours gained [interval], extra cost, yuan per hour, share of worlds gaining."""
     hours = numbers.band(effect.mean, effect.low, effect.high, sign=True,
-                         digits=numbers.digits_for(effect.mean))
+                         digits=numbers.digits_for(effect.mean)).replace(", ", ",\u00a0")
     spent = entry["extra_cost"]
     cost = numbers.number(spent["mean"], sign=True, digits=0)
     price = entry["yuan_per_hour"]

@@ -334,6 +334,12 @@ _TEXT = {
         zh="稳健性为{worlds}个可信世界中效应方向与所述一致的比例：可信世界是{keys}个不确定假设的"
         "参数组合，且全部{targets}项校准模式均成立（共抽取{drawn}个，保留{worlds}个，"
         "接受率{acceptance}）。"),
+    "brief.covers.unrecorded": Bilingual(
+        en="Robustness is the share of the {worlds} worlds of {folder} in which the effect goes "
+        "the way stated; they differ in {keys} assumption(s), and the folder does not record "
+        "how they were drawn or which calibration patterns they keep.",
+        zh="稳健性为{folder}中{worlds}个世界里效应方向与所述一致的比例；这些世界在{keys}个假设上"
+        "不同，该目录未记录其抽取方式及所满足的校准模式。"),
     "brief.covers.untested": Bilingual(
         en="The findings were not tested across plausible worlds: they hold for the calibrated "
         "parameter set only (run compare --ensemble and pass its folder to brief --robust).",
@@ -467,12 +473,11 @@ _TEXT = {
     # the brief's summary table (analysis.findings.summary_table)
     "summary.hours": Bilingual(en="Resident-facing hours gained per community-year [interval]",
                                zh="每社区每年增加的面向居民工时 [区间]"),
-    "summary.admin": Bilingual(en="Administrative share", zh="行政事务占比"),
-    "summary.overdue": Bilingual(en="Overdue rate", zh="逾期比例"),
+    "summary.admin": Bilingual(en="Admin share", zh="行政事务占比"),
     "summary.cost": Bilingual(en="Extra cost, yuan per community-year",
                               zh="额外费用（元/社区·年）"),
     "summary.price": Bilingual(en="Yuan per hour gained", zh="每增加1小时的费用（元）"),
-    "summary.robust": Bilingual(en="Gains resident time in (plausible worlds)",
+    "summary.robust": Bilingual(en="Worlds where it gains",
                                 zh="增加居民工时的可信世界占比"),
     "summary.worlds": Bilingual(en="{share} of {worlds}", zh="{worlds}个中的{share}"),
     "summary.free": Bilingual(en="no extra cost", zh="无需额外费用"),

@@ -237,6 +237,11 @@ class RobustFolder:
         return int(self.document["ensemble"]["worlds"])
 
     @property
+    def keys(self) -> list[str]:
+        """The prior keys the worlds differ in."""
+        return list(self.document["ensemble"].get("keys", []))
+
+    @property
     def ensemble(self) -> dict[str, Any]:
         """The ensemble's own record: priors, targets, n, seed, rounds, kept."""
         return dict(self.document["ensemble"].get("ensemble", {}))

@@ -31,7 +31,7 @@ from sim.languages import Bilingual, check_lang
 from sim.output import replacing
 
 FONT_FAMILY = "Noto Sans CJK SC"
-TEXT_PT, SMALL_PT, TITLE_PT, FURNITURE_PT = 10, 8, 18, 7.5
+TEXT_PT, SMALL_PT, TABLE_PT, TITLE_PT, FURNITURE_PT = 10, 8, 8.5, 18, 7.5
 HEADING_PT = {1: 13, 2: 11, 3: 10}
 RULE_HEAVY, RULE_LIGHT = "0.8pt", "0.4pt"
 GREY = "luma(40%)"
@@ -187,7 +187,7 @@ def _preamble(doc: Document) -> list[str]:
         f"{_page_label(doc.page_label)} }},",
         ")",
         f'#set text(font: "{FONT_FAMILY}", fallback: false, size: {TEXT_PT}pt, '
-        f'lang: "{doc.lang}", region: "{REGIONS.pick(doc.lang)}")',
+        f'lang: "{doc.lang}", region: "{REGIONS.pick(doc.lang)}", hyphenate: false)',
         "#set par(justify: true, leading: 0.75em, spacing: 1.1em)",
         *(f"#show heading.where(level: {level}): set text(size: {size}pt)"
           for level, size in HEADING_PT.items()),
@@ -225,7 +225,7 @@ def _table(block: Table) -> str:
     widths = [f"{w:g}fr" for w in block.widths] if block.widths else ["auto"] * columns
     head = ", ".join(_cell(text, num, bold=True)
                      for text, num in zip(block.header, block.numeric, strict=True))
-    lines = [f"table(columns: ({', '.join(widths)},), stroke: none, inset: (x: 6pt, y: 4pt),",
+    lines = [f"table(columns: ({', '.join(widths)},), stroke: none, inset: (x: 4pt, y: 3.5pt),",
              f"  table.header(table.hline(stroke: {RULE_HEAVY}), {head}, "
              f"table.hline(stroke: {RULE_LIGHT})),"]
     for index, row in enumerate(block.rows):
@@ -238,7 +238,9 @@ def _table(block: Table) -> str:
             lines.append("  " + ", ".join(_cell(text, num) for text, num
                                           in zip(row, block.numeric, strict=True)) + ",")
     lines += [f"  table.hline(stroke: {RULE_HEAVY}),", ")"]
-    body = '{\n  set text(number-width: "tabular")\n  ' + "\n  ".join(lines) + "\n}"
+    settings = (f'set text(number-width: "tabular", size: {TABLE_PT}pt, hyphenate: false)\n'
+                "  set par(justify: false)\n  ")
+    body = "{\n  " + settings + "\n  ".join(lines) + "\n}"
     if block.caption is None:
         return f"#align(center, {body})"
     return f"#figure(kind: table, caption: {literal(block.caption)}, {body})"

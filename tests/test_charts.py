@@ -277,7 +277,7 @@ def test_a_chart_without_a_brief_rank_is_plotted_but_left_out_of_the_brief(folde
     results = load_results(folders["compare"])
     assert "extra" in [d.name for d in charts.available(results)]
     in_brief = [d.name for d in brief_charts(results, 0.05)]
-    assert "extra" not in in_brief and in_brief[:2] == ["differences", "freed"]
+    assert "extra" not in in_brief and in_brief[:3] == ["differences", "cost", "freed"]
 
 
 def test_a_chart_name_is_registered_once():

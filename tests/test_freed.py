@@ -117,9 +117,9 @@ def test_the_chart_is_drawn_for_a_compare_folder(folder, tmp_path, lang):
 
 
 @pytest.mark.slow
-def test_the_brief_includes_the_chart_right_after_the_differences(folder, tmp_path):
-    assert [d.name for d in brief_charts(load_results(folder), 0.05)][:2] == [
-        "differences", "freed"]
+def test_the_brief_includes_the_chart_after_the_differences_and_the_cost(folder, tmp_path):
+    assert [d.name for d in brief_charts(load_results(folder), 0.05)][:3] == [
+        "differences", "cost", "freed"]
     out = tmp_path / "brief_en.pdf"
     result = CliRunner().invoke(main, ["brief", str(folder), "--lang", "en", "--out", str(out)])
     assert result.exit_code == 0, result.output
