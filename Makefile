@@ -17,13 +17,18 @@ FLAGSHIP ?= results/flagship
 # The shipped plausible worlds of the baseline (`make worlds`).
 WORLDS = scenarios/ensembles/baseline
 
-# The flagship: the baseline against every reform, paired replicates, charts and zh/en briefs.
+# The flagship: the baseline against every reform, paired replicates, charts and zh/en briefs;
+# then the same comparison in each shipped plausible world (`make worlds`), two replicates per
+# world, into results/flagship/robust: does each effect hold across the assumptions
+# the calibration bands leave open?
 # The reforms are the scenario files that set flagship_order, in that order
 # (`commsim scenarios --flagship`), so a new flagship scenario needs no edit here.
 run: $(STAMP)
 	reforms=$$($(BIN)/commsim scenarios --flagship) || exit 1; \
-	$(BIN)/commsim compare scenarios/baseline.toml $$(printf 'scenarios/%s.toml ' $$reforms) \
-	    --reps 3 --seed 1 --out $(FLAGSHIP) --overwrite
+	compared="scenarios/baseline.toml $$(printf 'scenarios/%s.toml ' $$reforms)"; \
+	$(BIN)/commsim compare $$compared --reps 3 --seed 1 --out $(FLAGSHIP) --overwrite || exit 1; \
+	$(BIN)/commsim compare $$compared --ensemble $(WORLDS) --reps 2 --seed 1 \
+	    --out $(FLAGSHIP)/robust --overwrite
 	for lang in en zh; do \
 	    $(BIN)/commsim plot $(FLAGSHIP) --lang $$lang --out $(FLAGSHIP)/charts || exit 1; \
 	    $(BIN)/commsim brief $(FLAGSHIP) --lang $$lang --out $(FLAGSHIP)/brief_$$lang.pdf || exit 1; \
