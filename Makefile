@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-stamp
 
-.PHONY: install run test test-fast test-newest lint typecheck calibration bench bench-simpy bench-scale regression-refresh validation-report clean
+.PHONY: install run worlds test test-fast test-newest lint typecheck calibration bench bench-simpy bench-scale regression-refresh validation-report clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,19 +14,43 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 FLAGSHIP ?= results/flagship
+# The shipped plausible worlds of the baseline (`make worlds`).
+WORLDS = scenarios/ensembles/baseline
 
-# The flagship: the baseline against every reform, paired replicates, charts and zh/en briefs.
+# The flagship: the baseline against every reform, paired replicates; then the same comparison
+# in each shipped plausible world (`make worlds`), two replicates per world, into
+# results/flagship/robust: does each effect hold across the assumptions the calibration bands
+# leave open? Then charts and zh/en briefs whose findings say in how many worlds they hold.
 # The reforms are the scenario files that set flagship_order, in that order
 # (`commsim scenarios --flagship`), so a new flagship scenario needs no edit here.
 run: $(STAMP)
 	reforms=$$($(BIN)/commsim scenarios --flagship) || exit 1; \
-	$(BIN)/commsim compare scenarios/baseline.toml $$(printf 'scenarios/%s.toml ' $$reforms) \
-	    --reps 3 --seed 1 --out $(FLAGSHIP) --overwrite
+	compared="scenarios/baseline.toml $$(printf 'scenarios/%s.toml ' $$reforms)"; \
+	$(BIN)/commsim compare $$compared --reps 3 --seed 1 --out $(FLAGSHIP) --overwrite || exit 1; \
+	$(BIN)/commsim compare $$compared --ensemble $(WORLDS) --reps 2 --seed 1 \
+	    --out $(FLAGSHIP)/robust --overwrite
 	for lang in en zh; do \
 	    $(BIN)/commsim plot $(FLAGSHIP) --lang $$lang --out $(FLAGSHIP)/charts || exit 1; \
-	    $(BIN)/commsim brief $(FLAGSHIP) --lang $$lang --out $(FLAGSHIP)/brief_$$lang.pdf || exit 1; \
+	    $(BIN)/commsim brief $(FLAGSHIP) --robust $(FLAGSHIP)/robust --lang $$lang \
+	        --out $(FLAGSHIP)/brief_$$lang.pdf || exit 1; \
 	done
 	@echo "briefs: $(FLAGSHIP)/brief_en.pdf and brief_zh.pdf (editable .md beside them); charts: $(FLAGSHIP)/charts/"
+
+# The baseline's plausible worlds shipped in scenarios/ensembles/baseline (package data), which
+# `make run` compares the reforms across (docs/model.md 8, "Plausible worlds"): exactly
+#   commsim ensemble scenarios/baseline.toml --n 40 --rounds 3 --min-kept 20 --seed 7 --workers 2
+# about a minute on 2 cores. It runs in results/ensembles/baseline, whose round_N sweep folders
+# stay there (not shipped); the kept worlds, provenance and chart are copied over. Rerun it and
+# commit the folder when tests/test_shipped_worlds.py says the model no longer reproduces them.
+WORLDS_RUN = results/ensembles/baseline
+
+worlds: $(STAMP)
+	$(BIN)/commsim ensemble scenarios/baseline.toml --n 40 --rounds 3 --min-kept 20 --seed 7 \
+	    --workers 2 --quiet --out $(WORLDS_RUN) --overwrite
+	mkdir -p $(WORLDS)
+	for name in worlds.parquet worlds.csv ensemble.json ranges.png; do \
+	    cp $(WORLDS_RUN)/$$name $(WORLDS)/$$name || exit 1; \
+	done
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

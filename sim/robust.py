@@ -42,9 +42,9 @@ class Worlds:
     keys: list[str]
 
     def overrides(self, row: int) -> dict[str, Any]:
-        """One world's prior values, as overrides (integers stay integers)."""
-        values = self.table.iloc[row]
-        return {key: _plain(values[key]) for key in self.keys}
+        """One world's prior values, as overrides (integers stay integers: read by column, as
+        a mixed row would turn them into floats and a design point's seed hashes its types)."""
+        return {key: _plain(self.table[key].iloc[row]) for key in self.keys}
 
     def provenance(self) -> dict[str, Any]:
         """What the ensemble folder says of itself (``ensemble.json``), if it is there."""

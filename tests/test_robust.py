@@ -94,6 +94,11 @@ def test_a_scenario_setting_a_world_key_itself_is_warned_about(tmp_path):
     assert len(notes) == 1 and STAFF in notes[0] and "baseline#2" in notes[0]
 
 
+def test_a_world_keeps_its_integer_keys_integers(tmp_path):
+    write_worlds(tmp_path, **{"assessment.period_days": [32], "tasks.effort_scale": [1.0]})
+    assert repr(load_worlds(tmp_path).overrides(0)["assessment.period_days"]) == "32"
+
+
 @pytest.mark.parametrize("columns, message", [
     (None, "no worlds.parquet"),
     ({STAFF: []}, "keeps no world"),

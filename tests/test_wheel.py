@@ -28,6 +28,8 @@ pytestmark = pytest.mark.slow      # every test builds or installs the wheel
 
 BIN = "Scripts" if os.name == "nt" else "bin"
 SOURCES = ("pyproject.toml", "README.md", "sim", "analysis", "scenarios")
+# Scenario files, rosters and the kept worlds of scenarios/ensembles/ (`make worlds`).
+SHIPPED_DATA = (".toml", ".csv", ".parquet", ".json", ".png")
 # The shipped baseline as installed, its Hefei roster included, for a few days.
 TINY = ["--set", "simulation.days=5", "--reps", "1"]
 
@@ -73,7 +75,7 @@ def test_the_wheel_carries_every_shipped_scenario(installed):
         shipped = {n.removeprefix("scenarios/") for n in archive.namelist()
                    if n.startswith("scenarios/")}
     wanted = {p.relative_to(ROOT / "scenarios").as_posix()
-              for p in (ROOT / "scenarios").rglob("*") if p.suffix in (".toml", ".csv")}
+              for p in (ROOT / "scenarios").rglob("*") if p.suffix in SHIPPED_DATA}
     assert wanted | {"__init__.py", "rosters/make_hefei.py"} <= shipped
 
 
