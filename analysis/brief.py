@@ -212,8 +212,13 @@ def coverage(sources: Sources, lang: str) -> str:
     else:
         record = robust.ensemble
         worlds = lb.text("brief.covers.worlds", lang, worlds=robust.worlds,
-                         keys=len(robust.keys), targets=len(record["targets"]),
+                         keys=len(record["priors"]), targets=len(record["targets"]),
                          drawn=_drawn(record), acceptance=_acceptance(record))
+    if robust is not None:
+        reform_keys = len(robust.document.get("reform_priors", []))
+        worlds = lb.sentences([worlds, lb.text("brief.covers.reforms", lang, keys=reform_keys)
+                               if reform_keys else lb.text("brief.covers.no_reforms", lang)],
+                              lang)
     return lb.sentences([noise, worlds, lb.text("brief.covers.not", lang)], lang)
 
 

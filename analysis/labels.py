@@ -334,6 +334,14 @@ _TEXT = {
         zh="稳健性为{worlds}个可信世界中效应方向与所述一致的比例：可信世界是{keys}个不确定假设的"
         "参数组合，且全部{targets}项校准模式均成立（共抽取{drawn}个，保留{worlds}个，"
         "接受率{acceptance}）。"),
+    "brief.covers.reforms": Bilingual(
+        en="Each world also draws the {keys} uncertain assumptions only the reforms read "
+        "(such as how strictly a reform is enforced and how fast that decays), over their "
+        "plausible ranges.",
+        zh="每个世界还在合理范围内抽取仅改革情景使用的{keys}个不确定假设（如改革执行的严格程度及其衰减速度）。"),
+    "brief.covers.no_reforms": Bilingual(
+        en="The reforms' own assumptions were kept at the scenarios' values in every world.",
+        zh="各世界中改革自身的假设均保持情景设定值。"),
     "brief.covers.unrecorded": Bilingual(
         en="Robustness is the share of the {worlds} worlds of {folder} in which the effect goes "
         "the way stated; they differ in {keys} assumption(s), and the folder does not record "

@@ -220,11 +220,15 @@ def _write_run(folder: Path, result: RunResult, summary: dict, elapsed: float) -
               default="resident_hours_per_1000_households", show_default=True,
               help="With --ensemble: the metric whose improvement scenario discovery explains "
                    "by the worlds' prior keys.")
+@click.option("--reform-priors/--no-reform-priors", default=True, show_default=True,
+              help="With --ensemble: also draw, per world, the uncertain keys only the "
+                   "reforms read (their plausible ranges; docs/model.md 8).")
 @format_option
 def compare_command(scenarios: tuple[Path, ...], reps: int, seed: int,
                     overrides: tuple[str, ...], workers: int | None, scheduler: str | None,
                     out: Path | None, overwrite: bool, budget: float | None,
-                    ensemble: Path | None, discover_metric: str, fmt: str) -> None:
+                    ensemble: Path | None, discover_metric: str, reform_priors: bool,
+                    fmt: str) -> None:
     """Run SCENARIOS on the same replicate seeds; show each and its paired difference
     from the first, where its freed hours went and what each resident-facing hour gained
     cost. With --ensemble, across plausible worlds instead (docs/model.md 8)."""
@@ -235,7 +239,8 @@ def compare_command(scenarios: tuple[Path, ...], reps: int, seed: int,
                             "scenarios on one world first")
         _robust_compare([_load(path, overrides) for path in scenarios], ensemble,
                         discover_metric, reps=reps, seed=seed, workers=workers,
-                        scheduler=scheduler, out=out, overwrite=overwrite, fmt=fmt)
+                        scheduler=scheduler, out=out, overwrite=overwrite, fmt=fmt,
+                        reform_priors=reform_priors)
         return
     from analysis.cost_effect import comparison_per_replicate, format_cost_effect, summarise
     from analysis.freed import format_freed, summarise_freed
@@ -297,15 +302,26 @@ def _write_comparison(folder: Path, comparison: Comparison, scenarios: list,
 
 def _robust_compare(loaded: list[Scenario], folder: Path, metric: str, *, reps: int, seed: int,
                     workers: int | None, scheduler: str | None, out: Path | None,
-                    overwrite: bool, fmt: str) -> None:
+                    overwrite: bool, fmt: str, reform_priors: bool) -> None:
     """``compare --ensemble``: the scenarios in every kept world, effects across worlds."""
     from analysis.robust import format_robust, robust_document
+    from sim.ensemble import prior_text
     from sim.output import check_target, write_folder
-    from sim.robust import compare_in_worlds, load_worlds, overridden
+    from sim.robust import (
+        compare_in_worlds,
+        load_worlds,
+        overridden,
+        with_reform_draws,
+    )
+    from sim.robust import (
+        reform_priors as reforms_read,
+    )
 
     worlds = load_worlds(folder)
     for note in overridden(loaded, worlds):
         click.echo(f"commsim: warning: {note}", err=True)
+    drawn = reforms_read(loaded, worlds) if reform_priors else []
+    worlds = with_reform_draws(worlds, drawn, seed)
     if out is not None:
         check_target(out, overwrite)
     comparison = compare_in_worlds(loaded, worlds, reps=reps, seed=seed, workers=workers,
@@ -313,7 +329,8 @@ def _robust_compare(loaded: list[Scenario], folder: Path, metric: str, *, reps: 
     robust = robust_document(comparison.metrics, comparison.names,
                              worlds.table.set_index("world")[worlds.keys], metric)
     document = {"seed": seed, "reps": reps, "scenarios": comparison.names,
-                "ensemble": worlds.provenance(), "robust": robust["record"]}
+                "ensemble": worlds.provenance(), "robust": robust["record"],
+                "reform_priors": [prior_text(v) for v in drawn]}
     if out is not None:
         write_folder(out, lambda tmp: _write_robust(tmp, comparison, loaded, document, robust,
                                                     worlds.table), overwrite)
@@ -321,7 +338,9 @@ def _robust_compare(loaded: list[Scenario], folder: Path, metric: str, *, reps: 
         click.echo(json.dumps(document, indent=2))
         return
     click.echo(f"{len(loaded)} scenarios in {len(worlds.table)} plausible world(s) of "
-               f"{folder}, {reps} paired replicates each (the same in every world), seed {seed}")
+               f"{folder}, {reps} paired replicates each (the same in every world), seed {seed}"
+               + (f"; {len(drawn)} uncertain key(s) only the reforms read drawn per world"
+                  if drawn else ""))
     click.echo(format_robust(robust["table"], robust["ranking"], robust["discovery"],
                              comparison.names[0]))
     if out is not None:

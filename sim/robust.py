@@ -22,7 +22,8 @@ from typing import Any
 import pandas as pd
 
 from sim.compare import Cell, Comparison, measured_years, run_cells, unique_names
-from sim.ensemble import PROVENANCE, WORLDS
+from sim.design import Vary
+from sim.ensemble import PROVENANCE, WORLDS, counts
 from sim.errors import UserError
 from sim.metrics import METRICS
 from sim.parameters import PARAMETERS
@@ -102,6 +103,45 @@ def overridden(scenarios: list[Scenario], worlds: Worlds) -> list[str]:
             f"{first[key]!r}); each world's value replaces both, so that difference is not "
             "compared" for name, scenario in zip(names[1:], scenarios[1:], strict=True)
             for key in worlds.keys if scenario[key] != first[key]]
+
+
+def reform_priors(scenarios: list[Scenario], worlds: Worlds) -> list[Vary]:
+    """The uncertain keys only the reforms read, over their plausible ranges.
+
+    An ensemble of the baseline varies what the baseline reads; a reform's own assumptions
+    (how often an access list's gate approves, how much funding departments pay, how strictly
+    a campaign is enforced and how fast that decays) do not count there, so no world varies
+    them, and a reform would look robust to assumptions nobody tested. Drawn per world, they
+    cannot unsettle the worlds' calibration (the first scenario does not read them). Left at
+    the scenario's values: keys the worlds already vary, and the keys that say what a reform
+    is or how big (``Reform.size_keys``, ``Reform.policy_keys``), which are chosen, not
+    uncertain.
+    """
+    from sim.reforms import REFORMS  # the reform classes load the model
+
+    chosen = {key for cls in REFORMS.values() for key in (*cls.size_keys, *cls.policy_keys)}
+    first, rest = scenarios[0], scenarios[1:]
+    return [Vary(p.key, low=float(p.plausible[0]), high=float(p.plausible[1]))
+            for p in PARAMETERS
+            if p.plausible and p.kind in (int, float) and p.key not in worlds.keys
+            and p.key not in chosen and not counts(first, p)
+            and any(counts(scenario, p) for scenario in rest)]
+
+
+def with_reform_draws(worlds: Worlds, priors: list[Vary], seed: int) -> Worlds:
+    """The worlds, each with one Latin-hypercube draw of ``priors`` (seeded by ``seed``; the
+    same values for every scenario in a world, so common random numbers hold)."""
+    if not priors:
+        return worlds
+    import numpy as np
+    from scipy.stats import qmc
+
+    sampler = qmc.LatinHypercube(d=len(priors), rng=np.random.default_rng(
+        np.random.SeedSequence(seed, spawn_key=(2,))))
+    draws = sampler.random(len(worlds.table))
+    columns = {v.key: [v.from_unit(u) for u in draws[:, i]] for i, v in enumerate(priors)}
+    table = worlds.table.assign(**columns)
+    return Worlds(worlds.folder, table, [*worlds.keys, *columns])
 
 
 def compare_in_worlds(scenarios: list[Scenario], worlds: Worlds, *, reps: int = 5,

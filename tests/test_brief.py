@@ -235,6 +235,7 @@ def test_methods_say_what_the_intervals_cover_and_what_the_conclusions_hinge_on(
     text = robust_briefs["en"].with_suffix(".md").read_text(encoding="utf-8")
     assert "Robustness is the share of 3 plausible worlds" in text
     assert "parameter sets of 2 uncertain assumptions" in text and "3 kept of 3 drawn" in text
+    assert re.search(r"Each world also draws the \d+ uncertain assumptions only the reforms", text)
     assert "## Assumptions the conclusions hinge on" in text
     assert "Neither covers the model's structure" in text
 

@@ -14,7 +14,15 @@ from analysis.summary import paired_differences
 from sim.cli import main
 from sim.compare import compare
 from sim.ensemble import WORLDS
-from sim.robust import compare_in_worlds, discover, load_worlds, overridden
+from sim.robust import (
+    compare_in_worlds,
+    discover,
+    in_world,
+    load_worlds,
+    overridden,
+    reform_priors,
+    with_reform_draws,
+)
 from sim.scenario import load_scenario
 from tests.conftest import SCENARIOS, SYNTHETIC
 
@@ -155,3 +163,50 @@ def test_the_ranking_orders_by_median_effect_and_counts_worlds_holding_each_rank
     ranks = ranking(world_effects(metrics, list(values)), list(values), ("admin_share",))
     assert list(ranks["scenario"]) == ["b", "c", "a"]
     assert list(ranks["share_at_rank"]) == pytest.approx([2 / 3, 2 / 3, 1.0])
+
+
+# --- the reforms' own assumptions, drawn per world ------------------------------------------------
+
+def test_reform_priors_are_the_uncertain_keys_only_the_reforms_read(tmp_path):
+    write_worlds(tmp_path, **{STAFF: [6, 8]})
+    scenarios = [load_scenario(SCENARIOS / f"{name}.toml", TINY)
+                 for name in ("baseline", "access_list", "protected_time")]
+    keys = {v.key for v in reform_priors(scenarios, load_worlds(tmp_path))}
+    assert {"reforms.access_list.approval_rate", "reforms.enforcement.strictness"} <= keys
+    assert "reforms.protected_time.share" not in keys        # what the reform is: chosen
+    assert "tasks.effort_scale" not in keys                   # the baseline reads it
+    assert STAFF not in keys                                  # the worlds vary it already
+
+
+def test_each_world_draws_the_reform_priors_once_within_their_ranges(tmp_path):
+    write_worlds(tmp_path, **{STAFF: [5, 6, 7, 8]})
+    worlds = load_worlds(tmp_path)
+    scenarios = [load_scenario(SCENARIOS / f"{name}.toml", TINY)
+                 for name in ("baseline", "access_list")]
+    priors = reform_priors(scenarios, worlds)
+    drawn = with_reform_draws(worlds, priors, seed=4)
+    again = with_reform_draws(worlds, priors, seed=4)
+    pd.testing.assert_frame_equal(drawn.table, again.table)
+    rate = drawn.table["reforms.access_list.approval_rate"]
+    assert rate.between(0.2, 0.8).all() and rate.nunique() == 4
+    assert drawn.keys == [STAFF, *(v.key for v in priors)]
+    per_scenario = {in_world(s, drawn, 1)["reforms.access_list.approval_rate"]
+                    for s in scenarios}
+    assert per_scenario == {rate.iloc[1]}        # one value for every scenario in a world
+
+
+@pytest.mark.parametrize("flag, expect_keys", [("--reform-priors", True),
+                                               ("--no-reform-priors", False)])
+def test_the_comparison_records_the_reform_priors_it_drew(tmp_path, flag, expect_keys):
+    write_worlds(tmp_path / "ens", **{STAFF: [4, 8]})
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["compare", "baseline", "access_list", "--ensemble",
+                                       str(tmp_path / "ens"), "--reps", "2", "--workers", "1",
+                                       flag, "--out", str(out), *TINY_SET])
+    assert result.exit_code == 0, result.output
+    document = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
+    recorded = any(p.startswith("reforms.access_list.approval_rate=")
+                   for p in document["reform_priors"])
+    assert recorded is expect_keys
+    worlds = pd.read_csv(out / "worlds.csv")
+    assert ("reforms.access_list.approval_rate" in worlds.columns) is expect_keys

@@ -79,6 +79,10 @@ class Reform:
     # reported at its own cost).
     cost_line: ClassVar[str] = ""
     size_keys: ClassVar[tuple[str, ...]] = ()
+    # Keys that say what the reform is (its share, its threshold), chosen by whoever enacts
+    # it rather than uncertain: a robust comparison keeps them at the scenario's values
+    # (sim.robust.reform_priors), as it keeps ``size_keys``.
+    policy_keys: ClassVar[tuple[str, ...]] = ()
     flat_yuan_year = 0.0   # a flat yearly cost per community, if its from_scenario sets one
 
     @classmethod

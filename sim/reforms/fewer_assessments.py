@@ -22,6 +22,7 @@ class FewerAssessments(Reform):
     the assessment intensity falls by ``cut``)."""
 
     name = "fewer_assessments"
+    policy_keys = ("reforms.fewer_assessments.cut",)   # the reform's size, chosen, not uncertain
     build_order = 6
     label = Bilingual(en="Fewer assessments", zh="精简考核")
     parameters = (

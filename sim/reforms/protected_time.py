@@ -24,6 +24,7 @@ class ProtectedTime(Reform):
     """
 
     name = "protected_time"
+    policy_keys = ("reforms.protected_time.share",)   # the reform's size, chosen, not uncertain
     build_order = 5
     label = Bilingual(en="Protected self-gov. time", zh="自治保障时间")
     parameters = (

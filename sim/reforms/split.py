@@ -26,6 +26,7 @@ class SplitCommunities(Reform):
     """
 
     name = "split"
+    policy_keys = ("reforms.split.max_households",)   # the reform's size, chosen, not uncertain
     build_order = 0
     label = Bilingual(en="Split large communities", zh="拆分超大社区")
     starts_later = False    # it reshapes the city, so it is in force from day 0
