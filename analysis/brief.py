@@ -240,9 +240,11 @@ def hinges(sources: Sources, lang: str) -> list[str]:
     if sources.robust is None:
         return [lb.text("brief.hinges.untested", lang)]
     names = {n: display_name(sources.results, n, lang) for n in sources.results.scenarios}
-    lines = []
+    lines, unanimous = [], []
     for entry in sources.robust.discovery:
         if not entry.get("splits"):
+            if entry.get("share_improving") in (0.0, 1.0):
+                unanimous.append(entry)
             continue
         split = entry["splits"][0]
         lines.append(lb.text(
@@ -253,6 +255,14 @@ def hinges(sources: Sources, lang: str) -> list[str]:
                                      digits=numbers.digits_for(split["threshold"]) + 1),
             below=percent(split["improving_at_or_below"]), above=percent(split["improving_above"]),
             share=percent(entry["share_improving"])))
+    for share in (1.0, 0.0):
+        agreeing = [names.get(e["scenario"], e["scenario"]) for e in unanimous
+                    if e["share_improving"] == share]
+        if agreeing:
+            lines.append(lb.text("brief.hinges.all" if share else "brief.hinges.never", lang,
+                                 scenarios=lb.join(agreeing, lang, most=99),
+                                 metric=lb.inline(lb.metric_name(unanimous[0]["metric"], lang),
+                                                  lang), worlds=sources.robust.worlds))
     return lines or [lb.text("brief.hinges.none", lang, worlds=sources.robust.worlds)]
 
 

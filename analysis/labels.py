@@ -367,6 +367,13 @@ _TEXT = {
         "or below {threshold}, in {above} where it is above.",
         zh="{scenario}在{share}的可信世界中改善{metric}；是否改善主要取决于{key}"
         "（{raw}）：该值不超过{threshold}时，{below}的世界有所改善；超过时为{above}。"),
+    "brief.hinges.all": Bilingual(
+        en="{scenarios} improve {metric} in all {worlds} plausible worlds: no assumption the "
+        "worlds vary decides it.",
+        zh="{scenarios}在全部{worlds}个可信世界中均改善{metric}：可信世界所变动的假设均不改变这一结论。"),
+    "brief.hinges.never": Bilingual(
+        en="{scenarios} improve {metric} in none of the {worlds} plausible worlds.",
+        zh="{scenarios}在{worlds}个可信世界中均未改善{metric}。"),
     "brief.hinges.none": Bilingual(
         en="No reform's effect hinges on one assumption: for each, the "
         "{worlds} plausible worlds agree, or no single assumption separates those that "
