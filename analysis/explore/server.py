@@ -93,7 +93,8 @@ def start(scenario_file: Path, host: str, port: int) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "solara", "run", PAGE, "--host", host,
                "--port", str(port), "--production", "--no-open", "--no-check-version",
                "--log-level", "warning"]
-    return subprocess.Popen(command, env=env, cwd=os.getcwd())
+    # Solara's own lines go to stderr: stdout carries only commsim's (the address).
+    return subprocess.Popen(command, env=env, cwd=os.getcwd(), stdout=sys.stderr)
 
 
 def wait_until_up(process: subprocess.Popen[bytes], url: str) -> None:

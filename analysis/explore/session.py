@@ -98,6 +98,10 @@ class Choices:
         """The scenario these choices make of ``base``, validated (a UserError otherwise)."""
         return settings_of(base, self.overrides(base))
 
+    def set_options(self, base: Scenario) -> list[str]:
+        """The same settings as ``commsim run``'s ``--set KEY=VALUE`` options."""
+        return [f"{key}={toml_value(value)}" for key, value in self.overrides(base).items()]
+
     def baseline(self, base: Scenario) -> Scenario:
         """The same scenario with every reform off: the comparison's other arm."""
         off = {f"reforms.{name}.enabled": False for name in REFORMS}
