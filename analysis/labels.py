@@ -288,8 +288,6 @@ _TEXT = {
                                    zh="每周居民参与与志愿工时"),
     "explore.participation": Bilingual(en="Participation (% of households)",
                                        zh="参与率（占户数%）"),
-    "explore.volunteers": Bilingual(en="Volunteer hours per 1,000 households",
-                                    zh="每千户志愿工时"),
     "explore.discretionary": Bilingual(en="Discretionary resident work", zh="主动服务居民"),
     "explore.grid": Bilingual(en="Communities (click one)", zh="社区（点击查看）"),
     "explore.colour.admin_share": Bilingual(en="Colour: administrative share",

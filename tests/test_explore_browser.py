@@ -116,17 +116,25 @@ def test_the_page_shows_the_clis_numbers(server, tmp_path):
         first_view = time.perf_counter() - started
         (ARTIFACTS / "explore_first_view.txt").write_text(f"{first_view:.1f} s\n")
 
+        day = "document.querySelector('.commsim-day').innerText"
+        page.click(".commsim-play")
+        page.wait_for_function(f"!{day}.startsWith('Working day 0 of')")
+        page.click(".commsim-pause")
+        page.wait_for_selector(".commsim-play:not([disabled])")
+        paused = page.inner_text(".commsim-day")
+        page.wait_for_timeout(500)
+        assert page.inner_text(".commsim-day") == paused
+        page.click(".commsim-reset")
+        page.wait_for_function(f"{day}.startsWith('Working day 0 of')")
         page.click(".commsim-step")
-        page.wait_for_function("document.querySelector('.commsim-day').innerText"
-                               ".startsWith('Working day 5 of')")
+        page.wait_for_function(f"{day}.startsWith('Working day 5 of')")
         field = page.locator(".commsim-control-staffing-staff_per_community input")
         field.fill(str(STAFF))
         field.press("Enter")            # a new setting rebuilds the model: back to day 0
-        page.wait_for_function("document.querySelector('.commsim-day').innerText"
-                               ".startsWith('Working day 0 of')")
+        page.wait_for_function(f"{day}.startsWith('Working day 0 of')")
         page.click(".commsim-to-end")
         page.wait_for_function(
-            "document.querySelector('.commsim-day').innerText.startsWith('Working day 250 of')"
+            f"{day}.startsWith('Working day 250 of')"
             " && document.querySelector('.commsim-metric-admin_share').innerText !== '—'")
         on_page = {name: page.inner_text(f".commsim-metric-{name}") for name in KEY_METRICS}
 

@@ -294,7 +294,8 @@ def _residents_figure(weekly: dict[str, np.ndarray], lang: str) -> Figure:
                   label=text("explore.participation", lang))
         twin = axes.twinx()
         twin.plot(weekly["week"], weekly["volunteer_hours"], linestyle="--",
-                  color=OKABE_ITO["blue"], label=text("explore.volunteers", lang))
+                  color=OKABE_ITO["blue"],
+                  label=metric_name("volunteer_hours_per_1000_households", lang))
         twin.grid(False)
         handles = axes.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
         axes.legend(handles=handles, loc="lower left", fontsize=6.5)
