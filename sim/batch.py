@@ -41,14 +41,16 @@ from sim.scenario import Scenario, load_scenario
 WHERE = "CommunityBatchModel"
 
 
-def settings_of(scenario: str | Path | Scenario, settings: dict[str, Any]) -> Scenario:
+def settings_of(scenario: str | Path | Scenario, settings: dict[str, Any],
+                where: str = WHERE) -> Scenario:
     """The scenario with keyword settings applied: keys dotted or with '__' for the dots,
-    each validated (an unknown key or bad value raises the CLI's UserError)."""
+    each validated (an unknown key or bad value raises the CLI's UserError, which begins
+    with ``where``)."""
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if not settings:
         return loaded
     return loaded.updated({key.replace("__", "."): value for key, value in settings.items()},
-                          WHERE)
+                          where)
 
 
 def _finding(name: str, model: CommunityBatchModel) -> float:

@@ -36,10 +36,19 @@ from analysis.explore.session import (
     shown,
     shown_difference,
 )
-from analysis.labels import key_label, kind_label, metric_name, reform_label, text
+from analysis.labels import (
+    key_label,
+    kind_label,
+    metric_name,
+    reform_label,
+    text,
+    value_label,
+)
+from analysis.numbers import number
 from analysis.style import KIND_LOOKS, OKABE_ITO, house_style
 from sim.errors import UserError
 from sim.languages import LANGS
+from sim.metrics import METRICS
 from sim.parameters import BY_KEY
 from sim.scenario import Scenario
 
@@ -338,7 +347,8 @@ def _Community(session: Session, index: int, lang: str, tick: int) -> None:
     state = session.community(index)
     with solara.Card(text("explore.community", lang, name=state["name"]),
                      classes=["commsim-community-state"]):
-        _Table([[name, _value(value)] for name, value in state.items()])
+        _Table([[_state_label(name, lang), _value(name, value, lang)]
+                for name, value in state.items()])
 
 
 @solara.component
@@ -357,9 +367,18 @@ def _Table(rows: list[list[str]], header: list[str] | None = None) -> None:
     solara.HTML(tag="table", unsafe_innerHTML=head + body, classes=["commsim-table"])
 
 
-def _value(value: Any) -> str:
+def _state_label(name: str, lang: str) -> str:
+    """An agent attribute's label: the metric's where it is one, else the page's own."""
+    return metric_name(name, lang) if name in METRICS else text(f"explore.state.{name}", lang)
+
+
+def _value(name: str, value: Any, lang: str) -> str:
+    if isinstance(value, bool):
+        return value_label(name, value, lang)
+    if name in METRICS:
+        return shown(name, value)
     if isinstance(value, float):
-        return shown("admin_share", value) if 0 <= value <= 1 else f"{value:,.1f}"
+        return number(value)
     return str(value)
 
 

@@ -47,6 +47,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
                       "residents.participation.volunteer_hours_per_household"),
 }
 COLOUR_BY = ("admin_share", "backlog_hours")     # what the grid of communities shows
+WHERE = "explore"                                 # where a bad setting's message says it came
 
 
 def reform_keys() -> dict[str, tuple[str, ...]]:
@@ -96,7 +97,7 @@ class Choices:
 
     def scenario(self, base: Scenario) -> Scenario:
         """The scenario these choices make of ``base``, validated (a UserError otherwise)."""
-        return settings_of(base, self.overrides(base))
+        return settings_of(base, self.overrides(base), WHERE)
 
     def set_options(self, base: Scenario) -> list[str]:
         """The same settings as ``commsim run``'s ``--set KEY=VALUE`` options."""
@@ -105,7 +106,7 @@ class Choices:
     def baseline(self, base: Scenario) -> Scenario:
         """The same scenario with every reform off: the comparison's other arm."""
         off = {f"reforms.{name}.enabled": False for name in REFORMS}
-        return settings_of(self.scenario(base), off)
+        return settings_of(self.scenario(base), off, WHERE)
 
 
 def scenario_toml(base: Scenario, choices: Choices, path: Path) -> str:
