@@ -17,7 +17,9 @@ order and the random streams are the CLI's), with
   the closing step equal ``commsim run``'s for the same scenario, seed and replicate;
 * ``seed`` and ``replicate`` as the CLI's: runs that differ only in a reform's switch and
   share seed and replicate draw the same random numbers (common random numbers), so
-  ``batch_run`` over a switch with ``replicate=range(n)`` gives paired runs.
+  ``batch_run`` over a switch with ``replicate=range(n)`` gives paired runs. The seed is a
+  setting (``"seed": 1`` among the parameters) or, on Mesa 3.5, ``batch_run(..., rng=1)``;
+  ``iterations`` would only repeat identical runs.
 
 The ``datacollector`` exists only here, and only with ``collect=True`` (the default for
 this class): the base model, the CLI and the benchmarks never build one.
@@ -31,8 +33,10 @@ from pathlib import Path
 from typing import Any
 
 import mesa
+import numpy as np
 
 from sim.communities import COMMUNITY_STATE, Community
+from sim.errors import UserError
 from sim.metrics import METRICS, compute_metrics, so_far
 from sim.model import CommunityWorkloadModel
 from sim.parameters import DAYS_PER_WEEK
@@ -51,6 +55,20 @@ def settings_of(scenario: str | Path | Scenario, settings: dict[str, Any],
         return loaded
     return loaded.updated({key.replace("__", "."): value for key, value in settings.items()},
                           where)
+
+
+def master_seed(seed: Any, rng: Any) -> int:
+    """The CLI's ``--seed`` from what Mesa passes: ``seed`` as a setting, or ``rng``, which
+    Mesa 3.5's ``batch_run`` fills from its own ``rng=`` list (None unless given). ``seed``
+    is not a named argument here because Mesa 3.5 would then overwrite it with that ``rng``."""
+    for name, value in (("seed", seed), ("rng", rng)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+            raise UserError(f"{WHERE}: {name}={value!r}: expected a whole number 0 or more "
+                            "(every random stream is derived from it, as from --seed)")
+        return int(value)
+    return 0
 
 
 def _finding(name: str, model: CommunityBatchModel) -> float:
@@ -72,9 +90,10 @@ class CommunityBatchModel(CommunityWorkloadModel):
     ``sim.communities.COMMUNITY_STATE`` (None on agents that are not communities).
     """
 
-    def __init__(self, scenario: str | Path | Scenario = "baseline", seed: int = 0,
-                 replicate: int = 0, *, collect: bool = True, agents: bool = False,
+    def __init__(self, scenario: str | Path | Scenario = "baseline", replicate: int = 0, *,
+                 rng: Any = None, collect: bool = True, agents: bool = False,
                  **settings: Any):
+        seed = master_seed(settings.pop("seed", None), rng)
         super().__init__(settings_of(scenario, settings), seed=seed, replicate=replicate)
         self.warmup_days = self.settings["simulation.warmup_days"]
         self.findings: dict[str, float] = {}

@@ -7,9 +7,11 @@ differ only in a reform must stay paired (common random numbers).
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import mesa
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -87,6 +89,29 @@ def test_batch_run_over_a_reform_switch_gives_paired_runs_of_the_clis_numbers():
     after = final.pivot_table(index="replicate", columns="reforms.access_list.enabled",
                               values="admin_share")
     assert (after[True] < after[False]).all()
+
+
+def test_the_seed_comes_as_a_setting_or_as_mesas_rng():
+    """Mesa 3.5's batch_run passes its ``rng=`` values as the model's ``rng`` (None unless
+    given), so the seed cannot be a named argument it would overwrite."""
+    by_seed = _finished(CommunityBatchModel("baseline", seed=5, collect=False, **SMALL))
+    by_rng = _finished(CommunityBatchModel("baseline", rng=5, collect=False, **SMALL))
+    assert by_seed.seed == by_rng.seed == 5
+    assert (by_seed.ledger.weekly == by_rng.ledger.weekly).all()
+    with pytest.raises(UserError, match=r"rng=.*whole number"):
+        CommunityBatchModel("baseline", rng=np.random.default_rng(1), **SMALL)
+
+
+@pytest.mark.skipif("rng" not in inspect.signature(mesa.batch_run).parameters,
+                    reason="this Mesa's batch_run takes no rng (before 3.4)")
+def test_batch_run_rng_seeds_every_combination_alike():
+    rows = pd.DataFrame(mesa.batch_run(
+        CommunityBatchModel, {"reforms.access_list.enabled": [False, True], **SMALL,
+                              "governance.by_district": [{}]},
+        rng=[9], display_progress=False))
+    expected = run_replicate(load_scenario("baseline").updated(SMALL, "test"), 9, 0).metrics
+    plain = rows[~rows["reforms.access_list.enabled"]].iloc[-1]
+    assert _same(plain["admin_share"], expected["admin_share"])
 
 
 def test_settings_take_dotted_keys_or_double_underscores():
