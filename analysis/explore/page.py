@@ -3,8 +3,10 @@
 Solara directly rather than Mesa's SolaraViz: the page keeps its language when switched
 (SolaraViz rebuilds the model on any control), steps a paired baseline beside the model and
 writes the settings out as a scenario file, none of which SolaraViz's model parameters
-can do. The model is the CLI's (``analysis.explore.session`` over ``sim.batch``); this
-module only draws. Elements carry ``commsim-*`` classes so a browser test can find them.
+can do; and Mesa 3.3's SolaraViz does not render with the Vuetify 3 widgets (ipyvuetify 3)
+that the offline-capable solara 1.58.2 brings (it asks for ``v.TabsItems``, gone there).
+The model is the CLI's (``analysis.explore.session`` over ``sim.batch``); this module only
+draws. Elements carry ``commsim-*`` classes so a browser test can find them.
 Run by ``commsim explore`` (``solara run analysis.explore.page:Page``), which names the
 scenario in the environment variable ``COMMSIM_EXPLORE_SCENARIO``.
 """
