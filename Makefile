@@ -4,11 +4,11 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-stamp
 
-.PHONY: install run worlds test test-fast test-newest lint typecheck calibration bench bench-simpy bench-scale regression-refresh validation-report clean
+.PHONY: install explore run worlds test test-fast test-newest lint typecheck calibration bench bench-simpy bench-scale regression-refresh validation-report clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,explore]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -16,6 +16,11 @@ install: $(STAMP)
 FLAGSHIP ?= results/flagship
 # The shipped plausible worlds of the baseline (`make worlds`).
 WORLDS = scenarios/ensembles/baseline
+
+# The explore page in a browser (the [explore] extra, which `make install` brings too): the
+# baseline on a small synthetic city; prints its address. EXPLORE_ARGS, e.g. "--port 9000".
+explore: $(STAMP)
+	$(BIN)/commsim explore $(EXPLORE_ARGS)
 
 # The flagship: the baseline against every reform, paired replicates; then the same comparison
 # in each shipped plausible world (`make worlds`), two replicates per world, into

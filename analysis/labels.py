@@ -196,6 +196,25 @@ KEY_LABELS: dict[str, Bilingual[Label]] = {
     "assessment.pressure_threshold": Bilingual(
         en=Label("Assessment pass mark", ""), zh=Label("考核达标线", "")
     ),
+    "assessment.enabled": Bilingual(
+        en=Label("Street-office assessment", ""), zh=Label("街道考核", "")
+    ),
+    "assessment.period_days": Bilingual(
+        en=Label("Days between assessments", "days"), zh=Label("考核间隔", "天")
+    ),
+    "residents.participation.enabled": Bilingual(
+        en=Label("Residents respond", ""), zh=Label("居民参与响应", "")
+    ),
+    "residents.participation.baseline": Bilingual(
+        en=Label("Participation at the start", "%"), zh=Label("初始参与率", "%")
+    ),
+    "residents.participation.volunteer_share": Bilingual(
+        en=Label("Volunteer hours on resident work", "%"), zh=Label("志愿工时用于居民事务比例", "%")
+    ),
+    "residents.participation.volunteer_hours_per_household": Bilingual(
+        en=Label("Volunteer hours per participating household", "hours/year"),
+        zh=Label("每参与户志愿工时", "小时/年"),
+    ),
 }
 
 # Named values of swept keys: governance models, priority rules, staffing bases, switches.
@@ -233,6 +252,71 @@ _TEXT = {
     # across communities
     "communities.only": Bilingual(en=" (baseline only)", zh="（仅基准情景）"),
     "communities.x": Bilingual(en="households (log scale)", zh="户数（对数刻度）"),
+    # the explore page (analysis/explore)
+    "explore.title": Bilingual(en="commsim explorer: where committees' hours go",
+                               zh="commsim 探索：社区工作时间都去哪了"),
+    "explore.full_city": Bilingual(en="Full city (otherwise 40 synthetic communities)",
+                                   zh="完整城市（否则为40个合成社区）"),
+    "explore.years": Bilingual(en="Years simulated", zh="模拟年数"),
+    "explore.start_day": Bilingual(en="Reforms start on working day", zh="改革起始工作日"),
+    "explore.seed": Bilingual(en="Seed", zh="随机种子"),
+    "explore.compare": Bilingual(en="Compare with the baseline (every reform off)",
+                                 zh="与基准对比（关闭全部改革）"),
+    "explore.play": Bilingual(en="Play", zh="播放"),
+    "explore.pause": Bilingual(en="Pause", zh="暂停"),
+    "explore.step": Bilingual(en="Step a week", zh="前进一周"),
+    "explore.to_end": Bilingual(en="Run to the end", zh="运行到结束"),
+    "explore.reset": Bilingual(en="Reset", zh="重置"),
+    "explore.day": Bilingual(en="Working day {day} of {days}", zh="第{day}个工作日（共{days}个）"),
+    "explore.warmup": Bilingual(en="warm-up: not measured yet", zh="预热期：尚未计入指标"),
+    "explore.group.staffing": Bilingual(en="Staffing", zh="人员配备"),
+    "explore.group.governance": Bilingual(en="Governance", zh="治理模式"),
+    "explore.group.reforms": Bilingual(en="Reforms", zh="改革措施"),
+    "explore.group.assessment": Bilingual(en="Assessment", zh="考核"),
+    "explore.group.participation": Bilingual(en="Participation", zh="居民参与"),
+    "explore.group.run": Bilingual(en="Run", zh="运行"),
+    "explore.findings": Bilingual(en="Findings so far (measured days)",
+                                  zh="目前结果（计入指标的工作日）"),
+    "explore.hours": Bilingual(en="Hours per community per week, by kind of work",
+                               zh="每社区每周工时：按工作性质"),
+    "explore.pressure": Bilingual(en="Backlog, overtime and overdue items per week",
+                                  zh="每周积压、加班与逾期事项"),
+    "explore.backlog": Bilingual(en="Backlog (hours per community)", zh="积压（小时/社区）"),
+    "explore.overtime": Bilingual(en="Overtime (hours per staff member)", zh="加班（小时/人）"),
+    "explore.overdue": Bilingual(en="Overdue open items per community", zh="每社区逾期未办事项"),
+    "explore.residents": Bilingual(en="Participation and volunteer hours per week",
+                                   zh="每周居民参与与志愿工时"),
+    "explore.participation": Bilingual(en="Participation (% of households)",
+                                       zh="参与率（占户数%）"),
+    "explore.discretionary": Bilingual(en="Discretionary resident work", zh="主动服务居民"),
+    "explore.grid": Bilingual(en="Communities (click one)", zh="社区（点击查看）"),
+    "explore.colour.admin_share": Bilingual(en="Colour: administrative share",
+                                            zh="颜色：行政事务占比"),
+    "explore.colour.backlog_hours": Bilingual(en="Colour: backlog hours", zh="颜色：积压工时"),
+    "explore.community": Bilingual(en="Community {name}", zh="社区 {name}"),
+    "explore.difference": Bilingual(en="Paired difference from the baseline, same seed",
+                                    zh="与基准的配对差异（相同随机种子）"),
+    "explore.this_run": Bilingual(en="These settings", zh="当前设置"),
+    "explore.baseline": Bilingual(en="Baseline", zh="基准"),
+    "explore.minus": Bilingual(en="Difference", zh="差异"),
+    "explore.save": Bilingual(en="Write scenario file", zh="写出情景文件"),
+    "explore.save_path": Bilingual(en="Scenario file to write", zh="情景文件路径"),
+    "explore.saved": Bilingual(en="Written to {path}; run it with: {command}",
+                               zh="已写入 {path}；运行：{command}"),
+    "explore.language": Bilingual(en="中文", zh="English"),
+    # a community agent's state (sim.communities.COMMUNITY_STATE; metrics keep their own names)
+    "explore.state.community_id": Bilingual(en="Id", zh="编号"),
+    "explore.state.name": Bilingual(en="Name", zh="名称"),
+    "explore.state.district": Bilingual(en="District", zh="区"),
+    "explore.state.governance": Bilingual(en="Governance model", zh="治理模式"),
+    "explore.state.households": Bilingual(en="Households", zh="户数"),
+    "explore.state.staff": Bilingual(en="Staff at work", zh="在岗工作人员"),
+    "explore.state.open_items": Bilingual(en="Open items", zh="未办结事项"),
+    "explore.state.overdue_items": Bilingual(en="Open items past their deadline",
+                                             zh="已逾期未办结事项"),
+    "explore.state.backlog_hours": Bilingual(en="Backlog now (hours)", zh="当前积压（小时）"),
+    "explore.state.pressed": Bilingual(en="Pressed by its street office",
+                                       zh="考核不达标（被督办）"),
     # through the year
     "weekly.only": Bilingual(en=" (baseline only)", zh="（仅基准情景）"),
     "weekly.x": Bilingual(en="working week", zh="工作周"),

@@ -22,6 +22,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sim.batch import CommunityBatchModel
     from sim.catalog import TaskCatalog, load_catalog
     from sim.compare import compare
     from sim.errors import UserError
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 # Public name -> the module that defines it.
 _SOURCES: dict[str, str] = {
+    "CommunityBatchModel": "sim.batch",
     "TaskCatalog": "sim.catalog", "load_catalog": "sim.catalog",
     "compare": "sim.compare",
     "UserError": "sim.errors",
@@ -55,8 +57,9 @@ _SOURCES: dict[str, str] = {
 }
 
 __all__ = [
-    "AccessList", "CommunityWorkloadModel", "DigitalService", "FundingFollowsTask",
-    "GridDelegation", "ProtectedTime", "Reform", "RunResult", "Scenario", "SplitCommunities",
+    "AccessList", "CommunityBatchModel", "CommunityWorkloadModel", "DigitalService",
+    "FundingFollowsTask", "GridDelegation", "ProtectedTime", "Reform", "RunResult", "Scenario",
+    "SplitCommunities",
     "TaskCatalog", "UserError", "compare", "default_scenario", "load_catalog", "load_scenario",
     "run", "sweep",
 ]

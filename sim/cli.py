@@ -1,5 +1,5 @@
 """The ``commsim`` command line: run, compare, sweep, ensemble, calibrate, sensitivity, plot,
-brief, scenarios, params, tasks, validate.
+brief, explore, scenarios, params, tasks, validate.
 
 A SCENARIO argument is a file, or the name of a shipped scenario (``baseline``).
 Heavy modules (the model, Mesa, pandas, SciPy, SALib, matplotlib) are imported
@@ -842,6 +842,24 @@ def catalog_summary(catalog: TaskCatalog, households: float, days: int = 250) ->
              frame.groupby("category").agg(types=("kind", "size"),
                                            instances=("instances", "sum")).round(0).to_string()]
     return "\n".join(lines)
+
+
+@main.command("explore")
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path), default="baseline")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to serve the page on (loopback: this machine only).")
+@click.option("--port", type=click.IntRange(min=1, max=65535), default=8765, show_default=True)
+@click.option("--no-browser", is_flag=True, help="Only print the page's address.")
+def explore_command(scenario: Path, host: str, port: int, no_browser: bool) -> None:
+    """Explore SCENARIO (default: the baseline, on a 40-community synthetic city) in a
+    browser page: turn staffing, governance and reforms, watch the year run, write the
+    settings out as a scenario file. Needs the [explore] extra."""
+    try:
+        from analysis.explore.server import explore
+    except ImportError as err:
+        raise UserError(f"commsim explore needs the [explore] extra ({err.name} is missing): "
+                        "install with pip install 'commsim[explore]' or make explore") from None
+    explore(scenario, host, port, not no_browser, click.echo)
 
 
 @main.command("validate")

@@ -9,12 +9,13 @@ spends the day's hours in passes, closes finished and abandoned work, and
 keeps the books of all of it in the ledger as it happens.
 
 ``Community`` is the Mesa agent for one committee: a handle through which a
-notebook (or a future interactive page) reads that committee's state, a view
+notebook, a Mesa DataCollector or the explore page reads that committee's state, a view
 of the arrays above.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import mesa
@@ -24,6 +25,7 @@ from sim.catalog import ADMIN, SELFGOV, SERVICE, TaskCatalog
 from sim.documentation import Documentation
 from sim.instances import FORMAL, INFORMAL, Batch
 from sim.ledger import DAYS_PER_WEEK, Ledger
+from sim.metrics import METRICS, Finished, so_far
 from sim.policies import PriorityPolicy
 from sim.reforms import Reform, Schedule, active, assessment_cut, reserved_hours
 from sim.residents import co_produce
@@ -503,3 +505,45 @@ class Community(mesa.Agent):
     def backlog_hours(self) -> float:
         queue = self.model.queue
         return float(queue.remaining[queue.community == self.index].sum())
+
+    @property
+    def overdue_items(self) -> int:
+        """Open items already past their deadline."""
+        queue = self.model.queue
+        return int(np.count_nonzero((queue.community == self.index)
+                                    & (queue.due < self.model.day)))
+
+    @property
+    def admin_share(self) -> float:
+        """Share of own staff's hours on administrative work over the measured days so far
+        (NaN in the warm-up): the city metric of that name, for this community alone."""
+        return self._metric("admin_share")
+
+    @property
+    def resident_hours_per_1000_households(self) -> float:
+        """Resident-facing hours per 1,000 households over the measured days so far."""
+        return self._metric("resident_hours_per_1000_households")
+
+    @property
+    def assessment_score(self) -> float:
+        """The street office's latest score of this community (1 before the first)."""
+        return float(self.model.assessment.score[self.index])
+
+    @property
+    def pressed(self) -> bool:
+        """Whether that score left the community pressed (assessed work first)."""
+        return bool(self.model.assessment.pressed[self.index])
+
+    def _metric(self, name: str) -> float:
+        window = so_far(self.model)
+        if window is None:
+            return math.nan
+        return METRICS[name].compute(Finished(self.model, window,
+                                              np.array([self.index], dtype=np.int64)))
+
+
+# A community agent's state as attributes, by name: what a Mesa DataCollector's agent reporters
+# or a page's community panel read.
+COMMUNITY_STATE = ("community_id", "name", "district", "governance", "households", "staff",
+                   "open_items", "overdue_items", "backlog_hours", "admin_share",
+                   "resident_hours_per_1000_households", "assessment_score", "pressed")

@@ -61,6 +61,13 @@ def measured(model: Any) -> Window:
     return Window(model.settings["simulation.warmup_days"], model.days)
 
 
+def so_far(model: Any) -> Window | None:
+    """The measured days a model has simulated so far, None while it is still in its warm-up:
+    what a page or a datacollector watching a run shows (at the run's end, ``measured``)."""
+    warmup = model.settings["simulation.warmup_days"]
+    return Window(warmup, model.day) if model.day > warmup else None
+
+
 def year_windows(model: Any) -> list[Window]:
     """The measured period cut into years of ``working_days_per_year`` rounded to whole
     weeks (the ledger cannot split a week); the last may be short, its ``days`` say so."""

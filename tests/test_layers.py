@@ -30,7 +30,8 @@ MODEL = ("sim.model", "sim.departments", "sim.street_offices", "sim.communities"
          "sim.documentation", "sim.instances", "sim.ledger", "sim.workqueue", "sim.policies",
          "sim.streams", "sim.draws", "sim.metrics", "sim.errors", "sim.languages", "sim.groups",
          "sim.csv_input", "sim.costs")
-EXPERIMENTS = ("sim.runner", "sim.compare", "sim.sweep", "sim.design", "sim.calibration",
+EXPERIMENTS = ("sim.runner", "sim.batch", "sim.compare", "sim.sweep", "sim.design",
+               "sim.calibration",
                "sim.ensemble", "sim.bands",
                "sim.executors", "sim.output", "sim.freed", "sim.results_folder",
                "sim.targets", "sim.budget", "sim.robust")

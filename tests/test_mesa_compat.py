@@ -15,6 +15,7 @@ import textwrap
 import mesa
 import pytest
 
+from sim.batch import CommunityBatchModel
 from sim.communities import Community
 from sim.departments import Department
 from sim.model import CommunityWorkloadModel
@@ -55,9 +56,10 @@ def _mesa_names(base: type, instance) -> set[str]:
     return _public(set(dir(base)) | set(vars(instance)))
 
 
-def test_the_model_shadows_no_attribute_of_mesa_model():
+@pytest.mark.parametrize("model_type", [CommunityWorkloadModel, CommunityBatchModel])
+def test_the_model_shadows_no_attribute_of_mesa_model(model_type):
     bare = mesa.Model()
-    ours = _ours(CommunityWorkloadModel, mesa.Model)
+    ours = _ours(model_type, mesa.Model)
     collisions = (ours & _mesa_names(mesa.Model, bare)) - INTENDED
     assert not collisions, f"mesa {mesa.__version__} Model already defines {sorted(collisions)}"
 
