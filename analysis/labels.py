@@ -755,6 +755,11 @@ def key_name(key: str, lang: str) -> str:
     return _key(key, lang).name
 
 
+def key_unit(key: str, lang: str) -> str:
+    """A key's unit as labelled ('%' for a share, which is stored as a fraction)."""
+    return _key(key, lang).unit
+
+
 def key_label(key: str, lang: str) -> str:
     return with_unit(*_key(key, lang), lang)
 

@@ -78,6 +78,24 @@ def server(tmp_path: Path) -> Iterator[tuple[str, list[str], float]]:
         process.wait(timeout=30)
 
 
+def _set_field(page, selector: str, value: str, done: str, attempts: int = 3) -> None:
+    """Type ``value`` into a field and press Enter until the page shows ``done``. On a loaded
+    machine a re-render may replace the field between typing and Enter, losing the value; a
+    person would type it again, and so does this."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(attempts):
+        field = page.locator(selector)
+        field.fill(value)
+        field.press("Enter")
+        try:
+            page.wait_for_function(done, timeout=20_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+
+
 def _cli_numbers(tmp_path: Path) -> dict[str, float]:
     from analysis.explore.session import Choices, load_base
 
@@ -131,10 +149,9 @@ def test_the_page_shows_the_clis_numbers(server, tmp_path):
         page.wait_for_function(f"{day}.startsWith('Working day 0 of')")
         page.click(".commsim-step")
         page.wait_for_function(f"{day}.startsWith('Working day 5 of')")
-        field = page.locator(".commsim-control-staffing-staff_per_community input")
-        field.fill(str(STAFF))
-        field.press("Enter")            # a new setting rebuilds the model: back to day 0
-        page.wait_for_function(f"{day}.startsWith('Working day 0 of')")
+        page.wait_for_selector(".commsim-play:not([disabled])", timeout=60_000)  # settled
+        _set_field(page, ".commsim-control-staffing-staff_per_community input", str(STAFF),
+                   f"{day}.startsWith('Working day 0 of')")   # a new setting: back to day 0
         page.click(".commsim-to-end")
         page.wait_for_function(
             f"{day}.startsWith('Working day 250 of')"

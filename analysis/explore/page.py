@@ -40,6 +40,7 @@ from analysis.explore.session import (
 )
 from analysis.labels import (
     key_label,
+    key_unit,
     kind_label,
     metric_name,
     reform_label,
@@ -215,12 +216,18 @@ def _Key(key: str, value: Any, choices: Choices, set_choices: Callable[[Choices]
     if param.kind is bool:
         _Check(key, label, value, on_value)
     elif param.choices:
-        solara.Select(label, values=list(param.choices), value=value, on_value=on_value,
-                      classes=classes)
+        shown = {value_label(key, choice, lang): choice for choice in param.choices}
+        solara.Select(label, values=list(shown), value=value_label(key, value, lang),
+                      on_value=lambda picked: on_value(shown.get(picked)), classes=classes)
     elif param.kind is int:
         solara.InputInt(label, value=value, on_value=on_value, classes=classes)
     else:
-        solara.InputFloat(label, value=float(value), on_value=on_value, classes=classes)
+        # A share is labelled in percent (the key's unit), so it is shown and typed in percent.
+        scale = 100.0 if key_unit(key, lang) == "%" else 1.0
+        solara.InputFloat(label, value=round(float(value) * scale, 10),
+                          on_value=lambda typed: on_value(None if typed is None
+                                                          else typed / scale),
+                          classes=classes)
 
 
 @solara.component
