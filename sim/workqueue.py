@@ -233,6 +233,7 @@ def heads_pay(items: int, runs: int) -> bool:
     """Whether a pass over ``items`` in ``runs`` runs is cheaper by their heads alone."""
     return items > HEADS_FROM_ITEMS + HEADS_FROM_ITEMS_PER_RUN * runs
 
+
 # How far past a group's capacity (relative to the largest running total or capacity) an item
 # must sit before ``served_prefix`` leaves it out: far above the few units in the last place
 # by which the float running totals can stray from exact ones, far below any hour of work.
