@@ -152,7 +152,7 @@ class Committees:
             protected_left -= self._spend((queue.kind == SERVICE).nonzero()[0], protected_left)
         pressed = self._pressed_work()      # the queue holds the same items all day
         spare = regular - protected - self._pressed_first(regular - protected, pressed)
-        spare -= self._used(queue.allocate(spare))
+        spare -= self._booked(*queue.work_all(spare))
         if self.has_partners:
             spare -= self._returned(self._spend(self._partnered_work(), self._lent(spare)))
         self._overtime(day, pressed)
@@ -250,7 +250,8 @@ class Committees:
         own = self._spend(items, cap, "overtime")
         self.overtime_this_week += own
         if self.has_partners:
-            lent = self._spend(items, self._lent(cap - own), "overtime")
+            # Only partnered pools receive lent hours: the pass reaches their work alone.
+            lent = self._spend(items, self._lent(cap - own), "overtime", few_pools=True)
             self.overtime_this_week += self._returned(lent)
 
     def _plan_own_time(self, day: int, switching: np.ndarray, protected_left: np.ndarray,
@@ -313,22 +314,22 @@ class Committees:
         loss = cost * open_types * self.workforce.is_community_staff
         return np.maximum(hours - loss, 0.0)
 
-    def _spend(self, items: np.ndarray, capacity: np.ndarray,
-               source: str = "staff") -> np.ndarray:
-        """A pass over the listed items (queue positions): hours noted as ``_used`` does,
-        hours used per pool returned, the work done on the listed items only."""
-        queue = self.queue
+    def _spend(self, items: np.ndarray, capacity: np.ndarray, source: str = "staff",
+               few_pools: bool = False) -> np.ndarray:
+        """A pass over the listed items (queue positions): hours noted as ``_booked`` does,
+        hours used per pool returned, the work done on the listed items only (on the heads
+        of the few pools' runs when only ``few_pools`` have hours)."""
         if not len(items) or not (capacity > 0).any():
             return np.zeros(len(self.workforce))
-        share = queue.allocate_items(items, capacity)
-        self._worked[source][items] += share
-        return np.bincount(queue.pool[items], share, minlength=len(self.workforce))
+        return self._booked(*self.queue.work_items(items, capacity, few_pools), source)
 
-    def _used(self, worked: np.ndarray, source: str = "staff") -> np.ndarray:
-        """Note a pass's hours (booked once the day's passes are done); return hours used
-        per pool."""
-        self._worked[source] += worked
-        return np.bincount(self.queue.pool, worked, minlength=len(self.workforce))
+    def _booked(self, items: np.ndarray | slice, share: np.ndarray,
+                source: str = "staff") -> np.ndarray:
+        """Note a pass's hours on the items it reached (booked once the day's passes are
+        done); return hours used per pool. Items a pass did not reach would add zeros: the
+        sums come out the same without them."""
+        self._worked[source][items] += share
+        return np.bincount(self.queue.pool[items], share, minlength=len(self.workforce))
 
     def _record(self, day: int) -> None:
         """Book the day's hours per instance, by who worked them: the queue holds the same
