@@ -39,6 +39,7 @@ from analysis.explore.session import (
     shown_difference,
 )
 from analysis.labels import (
+    group_label,
     key_label,
     key_unit,
     kind_label,
@@ -388,7 +389,7 @@ def _value(name: str, value: Any, lang: str) -> str:
         return shown(name, value)
     if isinstance(value, float):
         return number(value)
-    return str(value)
+    return group_label(name, str(value), lang)   # a governance model by its name
 
 
 @solara.component
