@@ -214,6 +214,11 @@ def coverage(sources: Sources, lang: str) -> str:
         worlds = lb.text("brief.covers.worlds", lang, worlds=robust.worlds,
                          keys=len(record["priors"]), targets=len(record["targets"]),
                          drawn=_drawn(record), acceptance=_acceptance(record))
+        rounds = record.get("round_list") or []
+        if len(rounds) > 1:
+            worlds = lb.sentences([worlds, lb.text(
+                "brief.covers.narrowed", lang, rounds=len(rounds), first=rounds[0]["kept"],
+                drawn=rounds[0]["worlds"])], lang)
     if robust is not None:
         reform_keys = len(robust.document.get("reform_priors", []))
         worlds = lb.sentences([worlds, lb.text("brief.covers.reforms", lang, keys=reform_keys)
@@ -290,7 +295,7 @@ def _opening(sources: Sources, findings: list[Finding], lang: str) -> list[Block
             Table(table.header, table.rows, table.numeric,
                   caption=lb.text("brief.summary.caption", lang,
                                   baseline=display_name(results, results.baseline, lang)),
-                  widths=[1.45, 2.0, 0.85, 0.8, 1.05, 0.85, 1.0])]
+                  widths=[1.4, 1.85, 0.8, 0.75, 1.05, 0.85, 1.3])]
 
 
 def _methods(sources: Sources, lang: str) -> list[Block]:

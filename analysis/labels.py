@@ -418,6 +418,13 @@ _TEXT = {
         zh="稳健性为{worlds}个可信世界中效应方向与所述一致的比例：可信世界是{keys}个不确定假设的"
         "参数组合，且全部{targets}项校准模式均成立（共抽取{drawn}个，保留{worlds}个，"
         "接受率{acceptance}）。"),
+    "brief.covers.narrowed": Bilingual(
+        en="The ensemble ran {rounds} rounds: the first kept {first} of {drawn} worlds drawn "
+        "over the whole plausible ranges, and later rounds drew near the worlds kept before, "
+        "so the set maps the neighbourhood of a few worlds rather than every world the "
+        "patterns allow.",
+        zh="该集合共运行{rounds}轮：第一轮在完整合理范围内抽取{drawn}个世界，保留{first}个；"
+        "之后各轮在已保留世界附近抽取，因此这组世界反映的是少数世界的邻域，而非校准模式所允许的全部世界。"),
     "brief.covers.reforms": Bilingual(
         en="Each world also draws the {keys} uncertain assumptions only the reforms read "
         "(such as how strictly a reform is enforced and how fast that decays), over their "
