@@ -20,7 +20,7 @@ written as Markdown from the same blocks, so the PDF and its twin cannot disagre
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +30,9 @@ from analysis import labels as lb
 from analysis import numbers
 from analysis.charts import DEFAULT_THRESHOLD, Drawing, available, breakdown_levels
 from analysis.cost_effect import results_per_replicate, summarise
-from analysis.findings import Finding, key_findings, percent, summary_table
+from analysis.findings import Effect, Finding, effects, key_findings, summary_table
 from analysis.results import Results, load_results, row_at
-from analysis.robust import RobustFolder, load_robust_folder
+from analysis.robust import RobustFolder, load_robust_folder, percent
 from analysis.style import display_name, house_style, save, source_line
 from analysis.summary import RANGE, T_LOG, T_LOGIT
 from analysis.typeset import (
@@ -60,11 +60,13 @@ BRIEF_HINT = ("each file of the brief is written whole or not at all; free space
 @dataclass(frozen=True)
 class Sources:
     """What a brief is written from: the results, their costs per hour gained (a
-    comparison's; analysis.cost_effect) and the robust comparison if given."""
+    comparison's; analysis.cost_effect), the robust comparison if given, and every reform's
+    effect read from them once (analysis.findings.effects)."""
 
     results: Results
     cost: dict[str, Any] | None = None
     robust: RobustFolder | None = None
+    effects: list[Effect] = field(default_factory=list)
 
 
 # --- the tables ------------------------------------------------------------------------------
@@ -288,7 +290,7 @@ def _opening(sources: Sources, findings: list[Finding], lang: str) -> list[Block
     if results.kind != "compare":
         return [Heading(lb.text("brief.results", lang)), findings_table(results, lang)]
     assert sources.cost is not None
-    table = summary_table(results, sources.cost, lang, sources.robust)
+    table = summary_table(results, sources.effects, sources.cost, lang)
     return [Heading(lb.text("brief.findings", lang)), Findings([f.text for f in findings]),
             Paragraph(coverage(sources, lang), small=True),
             Heading(lb.text("brief.summary", lang)),
@@ -333,7 +335,7 @@ def brief_findings(sources: Sources, lang: str) -> list[Finding]:
     """A comparison's key findings; none for a run or a sweep."""
     if sources.cost is None:
         return []
-    return key_findings(sources.results, sources.cost, lang, sources.robust)
+    return key_findings(sources.results, sources.effects, lang)
 
 
 def findings_record(sources: Sources, lang: str, findings: list[Finding]) -> dict[str, Any]:
@@ -364,11 +366,11 @@ def load_sources(folder: Path, robust: Path | None = None) -> Sources:
                             f"holds a {results.kind}")
         return Sources(results)
     cost = summarise(results_per_replicate(results), results.scenarios)
-    if robust is None:
-        return Sources(results, cost)
-    worlds = load_robust_folder(robust)
-    worlds.check_covers(results.scenarios, "--robust")
-    return Sources(results, cost, worlds)
+    worlds = None
+    if robust is not None:
+        worlds = load_robust_folder(robust)
+        worlds.check_covers(results.scenarios, "--robust")
+    return Sources(results, cost, worlds, effects(results, cost, worlds))
 
 
 def write_brief(folder: Path, out: Path, lang: str = "en",

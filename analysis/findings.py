@@ -28,7 +28,7 @@ print the same strings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -37,7 +37,7 @@ import pandas as pd
 from analysis import labels as lb
 from analysis import numbers
 from analysis.results import Results, row_at
-from analysis.robust import RobustFolder
+from analysis.robust import RobustFolder, percent
 from analysis.style import display_name
 from sim.metrics import HIGHER, LOWER, METRICS
 
@@ -160,7 +160,7 @@ def effects(results: Results, cost: dict[str, Any], robust: RobustFolder | None 
             if measure.name == RESIDENT_HOURS:
                 found.append(_hours_effect(results, summary, priced[scenario], measure))
             else:
-                found.append(_share_effect(summary, scenario, measure))
+                found.append(_share_effect(summary, results.baseline, scenario, measure))
     if robust is not None:
         found = [_with_robustness(e, robust) for e in found]
     return found
@@ -177,9 +177,10 @@ def _hours_effect(results: Results, summary: pd.DataFrame, entry: dict[str, Any]
                   str(hours["method"]), _relative(change, level), price=entry["yuan_per_hour"])
 
 
-def _share_effect(summary: pd.DataFrame, scenario: str, measure: Measure) -> Effect:
+def _share_effect(summary: pd.DataFrame, baseline: str, scenario: str,
+                  measure: Measure) -> Effect:
     row = row_at(summary, (measure.name, scenario))
-    base = summary.loc[(measure.name, slice(None)), "mean"].iloc[0]
+    base = row_at(summary, (measure.name, baseline))["mean"]
     return Effect(scenario, measure, float(row["diff"]), _maybe(row["diff_low"]),
                   _maybe(row["diff_high"]), str(row["diff_method"]),
                   _relative(row["diff"], base))
@@ -196,7 +197,7 @@ def _maybe(value: Any) -> float | None:
 def _with_robustness(effect: Effect, robust: RobustFolder) -> Effect:
     values = robust.effects(effect.scenario, effect.measure.robust_metric)
     tested = Robustness(len(values), float((values > 0).mean()), float((values < 0).mean()))
-    return Effect(**{**effect.__dict__, "robustness": tested})
+    return replace(effect, robustness=tested)
 
 
 # --- choosing them ----------------------------------------------------------------------------
@@ -317,11 +318,6 @@ def _robust_clause(effect: Effect, lang: str) -> str:
                    worlds=effect.robustness.worlds)
 
 
-def percent(share: float) -> str:
-    """A share of worlds in whole percent: with tens of worlds, decimals would be noise."""
-    return numbers.number(share, share=True, digits=0)
-
-
 def effect_sentence(effect: Effect, name: str, lang: str) -> str:
     """One effect as a sentence: reform, verb by sign and interval, measure, amount and unit,
     interval, price, robustness."""
@@ -345,10 +341,9 @@ def cost_sentence(cheap: Effect, dear: Effect, names: dict[str, str], lang: str)
                    dear=names[dear.scenario], dear_price=_yuan(dear.price["mean"]))
 
 
-def key_findings(results: Results, cost: dict[str, Any], lang: str,
-                 robust: RobustFolder | None = None) -> list[Finding]:
-    """The brief's opening: three to five sentences, best-supported and largest first."""
-    found = effects(results, cost, robust)
+def key_findings(results: Results, found: list[Effect], lang: str) -> list[Finding]:
+    """The brief's opening from every effect (``effects``): three to five sentences,
+    best-supported and largest first."""
     names = {n: display_name(results, n, lang) for n in results.scenarios}
     findings = [Finding(effect_sentence(e, names[e.scenario], lang), "effect", _record(e))
                 for e in choose(found)]
@@ -388,11 +383,11 @@ SUMMARY_COLUMNS = ("brief.scenario", "summary.hours", "summary.admin", "overdue_
                    "summary.cost", "summary.price", "summary.robust")   # a metric: its name
 
 
-def summary_table(results: Results, cost: dict[str, Any], lang: str,
-                  robust: RobustFolder | None = None) -> SummaryTable:
-    """The brief's one table; the baseline first, with its levels and no gains."""
-    found = {e.scenario: e for e in effects(results, cost, robust)
-             if e.measure.name == RESIDENT_HOURS}
+def summary_table(results: Results, found: list[Effect], cost: dict[str, Any],
+                  lang: str) -> SummaryTable:
+    """The brief's one table from every effect (``effects``) and the costs; the baseline
+    first, with its levels and no gains."""
+    hours = {e.scenario: e for e in found if e.measure.name == RESIDENT_HOURS}
     priced = {entry["name"]: entry for entry in cost["scenarios"]}
     summary = results.summary.set_index(["metric", "scenario"])
     rows = []
@@ -400,7 +395,7 @@ def summary_table(results: Results, cost: dict[str, Any], lang: str,
         levels = [numbers.number(row_at(summary, (m, name))["mean"], share=True, digits=1)
                   for m in ("admin_share", "overdue_rate")]
         gains = [numbers.MISSING] * 4 if name == results.baseline else \
-            _gains(found[name], priced[name], lang)
+            _gains(hours[name], priced[name], lang)
         rows.append([display_name(results, name, lang), gains[0], *levels, *gains[1:]])
     header = [lb.metric_name(k, lang) if k in METRICS else lb.text(k, lang)
               for k in SUMMARY_COLUMNS]

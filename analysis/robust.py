@@ -122,7 +122,7 @@ def discovery(effects: pd.DataFrame, priors: pd.DataFrame, metric: str) -> list[
     return results
 
 
-def _percent(share: float) -> str:
+def percent(share: float) -> str:
     """A share of worlds in whole percent: with tens of worlds, decimals would be noise."""
     return numbers.number(share, share=True, digits=0)
 
@@ -157,7 +157,7 @@ def format_robust(table: pd.DataFrame, ranks: pd.DataFrame, found: list[dict[str
         lines.append(f"{metric}  ({METRICS[metric].better or 'no direction'} is better)")
         for row in _records(table[table["metric"] == metric]):
             share = "" if row["share_improving"] is None \
-                else f"  improves in {_percent(row['share_improving'])}"
+                else f"  improves in {percent(row['share_improving'])}"
             lines.append(f"  {row['scenario']:<24} {_value(row['median_effect'], metric):>12} "
                          f"{_range(row['world_low'], row['world_high'], metric):<28} "
                          f"(within {_range(row['within_low'], row['within_high'], metric)})"
@@ -166,7 +166,7 @@ def format_robust(table: pd.DataFrame, ranks: pd.DataFrame, found: list[dict[str
         lines.append("\nranking by median effect (share of worlds holding that rank)")
         for metric in dict.fromkeys(ranks["metric"]):
             ranked = ", ".join(f"{r['rank']}. {r['scenario']} "
-                               f"({_percent(r['share_at_rank'])})"
+                               f"({percent(r['share_at_rank'])})"
                                for r in _records(ranks[ranks["metric"] == metric]))
             lines.append(f"  {metric}: {ranked}")
     lines += ["", *discovery_lines(found)]
@@ -182,16 +182,16 @@ def discovery_lines(found: list[dict[str, Any]]) -> list[str]:
             lines.append(f"{head}: skipped, {entry['skipped']}")
             continue
         lines.append(f"{head} (improves in "
-                     f"{_percent(entry['share_improving'])} of worlds):")
+                     f"{percent(entry['share_improving'])} of worlds):")
         for split in entry["splits"]:
             value = f"{split['threshold']:.4g}"
             within = f"where {split['within']}, " if split["within"] else ""
             lines.append(f"  {'  ' * split['depth']}{within}the conclusion hinges on "
                          f"{split['key']} "
                          f"<= {value} (improves in "
-                         f"{_percent(split['improving_at_or_below'])} of "
+                         f"{percent(split['improving_at_or_below'])} of "
                          f"{split['worlds_at_or_below']}) / > {value} (in "
-                         f"{_percent(split['improving_above'])} of "
+                         f"{percent(split['improving_above'])} of "
                          f"{split['worlds_above']})")
     return lines
 

@@ -167,7 +167,7 @@ def constructed(tmp_path_factory) -> Path:
 def test_a_scenario_that_makes_things_worse_is_reported_as_worse(constructed):
     results = load_results(constructed)
     cost = summarise(results_per_replicate(results), results.scenarios)
-    texts = [x.text for x in f.key_findings(results, cost, "en")]
+    texts = [x.text for x in f.key_findings(results, f.effects(results, cost), "en")]
     worse = [t for t in texts if t.startswith("fewer_staff")]
     assert any("cuts resident-facing working time by" in t for t in worse), texts
     assert any("raises the share of administrative items finished late" in t for t in worse)
@@ -176,7 +176,7 @@ def test_a_scenario_that_makes_things_worse_is_reported_as_worse(constructed):
 def test_a_scenario_with_no_effect_makes_no_clear_difference(constructed):
     results = load_results(constructed)
     cost = summarise(results_per_replicate(results), results.scenarios)
-    texts = [x.text for x in f.key_findings(results, cost, "zh")]
+    texts = [x.text for x in f.key_findings(results, f.effects(results, cost), "zh")]
     same = [t for t in texts if t.startswith("基准情景 #2")]
     assert same and all("没有明显影响" in t for t in same), texts
 
@@ -186,7 +186,7 @@ def test_findings_state_the_numbers_of_the_results(constructed):
     cost = summarise(results_per_replicate(results), results.scenarios)
     hours = next(e for e in cost["scenarios"] if e["name"] == "fewer_staff")["resident_hours"]
     found = {(x.numbers["scenario"], x.numbers["measure"]): x
-             for x in f.key_findings(results, cost, "en")}
+             for x in f.key_findings(results, f.effects(results, cost), "en")}
     stated = found[("fewer_staff", "resident_hours")]
     assert stated.numbers["mean"] == hours["mean"] and stated.numbers["low"] == hours["ci_low"]
     assert f"by {abs(hours['mean']):,.0f} hours" in stated.text
