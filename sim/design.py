@@ -137,12 +137,20 @@ def design_points(varies: list[Vary], sample: str, n: int | None,
         return [dict(zip(keys, combo, strict=True)) for combo in combos]
     if n is None or n < 1:
         raise UserError("--sample lhs needs --n N, the number of design points (N >= 1)")
-    sampler = qmc.LatinHypercube(d=len(varies), rng=np.random.default_rng(
-        np.random.SeedSequence(seed, spawn_key=(1,))))
-    points = [{v.key: v.from_unit(u) for v, u in zip(varies, row, strict=True)}
-              for row in sampler.random(n)]
+    points = latin_hypercube(varies, n, seed)
     unique = {_canonical(p): p for p in reversed(points)}   # rounding can repeat a point
     return [p for p in points if unique.get(_canonical(p)) is p]
+
+
+def latin_hypercube(varies: list[Vary], n: int, seed: int, stream: int = 1
+                    ) -> list[dict[str, Any]]:
+    """``n`` points of a Latin hypercube over ``varies``, each a {key: value} dict, drawn
+    from ``seed``'s ``stream`` (sweeps draw stream 1; other users take their own, so their
+    draws do not repeat a sweep's). Rounding may repeat a point; callers decide."""
+    sampler = qmc.LatinHypercube(d=len(varies), rng=np.random.default_rng(
+        np.random.SeedSequence(seed, spawn_key=(stream,))))
+    return [{v.key: v.from_unit(u) for v, u in zip(varies, row, strict=True)}
+            for row in sampler.random(n)]
 
 
 def point_seed(master: int, point: dict[str, Any], common: bool) -> int:

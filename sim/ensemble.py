@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,12 +116,17 @@ def counts(scenario: Scenario, param: Param) -> bool:
     return True
 
 
+def plausible_priors(keep: Callable[[Param], bool]) -> list[Vary]:
+    """Every numeric key with a plausible range that ``keep`` accepts, over that range, in
+    the registry's order."""
+    return [Vary(p.key, low=float(p.plausible[0]), high=float(p.plausible[1]))
+            for p in PARAMETERS if p.plausible and p.kind in (int, float) and keep(p)]
+
+
 def default_priors(scenario: Scenario) -> list[Vary]:
     """Every numeric key with a plausible range that counts in ``scenario``, over that range.
     The calibrated keys are among them: the bands are what should narrow them."""
-    return [Vary(p.key, low=float(p.plausible[0]), high=float(p.plausible[1]))
-            for p in PARAMETERS
-            if p.plausible and p.kind in (int, float) and counts(scenario, p)]
+    return plausible_priors(lambda p: counts(scenario, p))
 
 
 @dataclass(frozen=True)

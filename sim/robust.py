@@ -22,8 +22,8 @@ from typing import Any
 import pandas as pd
 
 from sim.compare import Cell, Comparison, measured_years, run_cells, unique_names
-from sim.design import Vary
-from sim.ensemble import PROVENANCE, WORLDS, counts
+from sim.design import Vary, latin_hypercube
+from sim.ensemble import PROVENANCE, WORLDS, counts, plausible_priors
 from sim.errors import UserError
 from sim.metrics import METRICS
 from sim.parameters import PARAMETERS
@@ -31,6 +31,7 @@ from sim.scenario import Scenario
 
 NOT_PRIORS = ("world", "round", "point", "seed")   # worlds.parquet columns that are no key
 KNOWN_KEYS = {p.key for p in PARAMETERS}
+REFORM_DRAWS = 2         # the seed's stream for the reforms' own priors (sweeps draw stream 1)
 DISCOVERY_DEPTH = 2      # a tree deeper than two splits explains, but no longer reads as a rule
 
 
@@ -121,11 +122,9 @@ def reform_priors(scenarios: list[Scenario], worlds: Worlds) -> list[Vary]:
 
     chosen = {key for cls in REFORMS.values() for key in (*cls.size_keys, *cls.policy_keys)}
     first, rest = scenarios[0], scenarios[1:]
-    return [Vary(p.key, low=float(p.plausible[0]), high=float(p.plausible[1]))
-            for p in PARAMETERS
-            if p.plausible and p.kind in (int, float) and p.key not in worlds.keys
-            and p.key not in chosen and not counts(first, p)
-            and any(counts(scenario, p) for scenario in rest)]
+    return plausible_priors(lambda p: p.key not in worlds.keys and p.key not in chosen
+                            and not counts(first, p)
+                            and any(counts(scenario, p) for scenario in rest))
 
 
 def with_reform_draws(worlds: Worlds, priors: list[Vary], seed: int) -> Worlds:
@@ -133,13 +132,8 @@ def with_reform_draws(worlds: Worlds, priors: list[Vary], seed: int) -> Worlds:
     same values for every scenario in a world, so common random numbers hold)."""
     if not priors:
         return worlds
-    import numpy as np
-    from scipy.stats import qmc
-
-    sampler = qmc.LatinHypercube(d=len(priors), rng=np.random.default_rng(
-        np.random.SeedSequence(seed, spawn_key=(2,))))
-    draws = sampler.random(len(worlds.table))
-    columns = {v.key: [v.from_unit(u) for u in draws[:, i]] for i, v in enumerate(priors)}
+    points = latin_hypercube(priors, len(worlds.table), seed, stream=REFORM_DRAWS)
+    columns = {v.key: [point[v.key] for point in points] for v in priors}
     table = worlds.table.assign(**columns)
     return Worlds(worlds.folder, table, [*worlds.keys, *columns])
 
