@@ -134,10 +134,15 @@ class CommunityBatchModel(CommunityWorkloadModel):
         if self.day == self.warmup_days == self.days:
             self.ledger.start_measuring()
 
+    def metrics_so_far(self) -> dict[str, float]:
+        """Every metric over the measured days so far (NaN in the warm-up): after the
+        closing step, ``commsim run``'s for the same scenario, seed and replicate."""
+        window = so_far(self)
+        if window is None:
+            return dict.fromkeys(METRICS, math.nan)
+        return compute_metrics(self, window)
+
     def record(self) -> None:
         """Compute the findings so far and let the datacollector read them."""
-        window = so_far(self)
-        self.findings = (compute_metrics(self, window) if window is not None
-                         else dict.fromkeys(METRICS, math.nan))
-        self.findings["day"] = self.day
+        self.findings = {**self.metrics_so_far(), "day": self.day}
         self.datacollector.collect(self)

@@ -11,7 +11,6 @@ the difference is paired) and steps them together.
 
 from __future__ import annotations
 
-import math
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,7 +23,8 @@ from analysis.numbers import number
 from sim.batch import CommunityBatchModel, settings_of
 from sim.calibration import toml_string, toml_value
 from sim.communities import COMMUNITY_STATE, Community
-from sim.metrics import KEY_METRICS, compute_metrics, so_far
+from sim.freed import ADMIN_FIELDS
+from sim.metrics import KEY_METRICS, so_far
 from sim.parameters import BY_KEY, DAYS_PER_WEEK, PARAMETERS
 from sim.reforms import REFORMS
 from sim.scenario import Scenario, extends_reference, load_scenario
@@ -201,10 +201,7 @@ class Session:
 
 
 def _findings(model: CommunityBatchModel) -> dict[str, float]:
-    window = so_far(model)
-    if window is None:
-        return dict.fromkeys(KEY_METRICS, math.nan)
-    found = compute_metrics(model, window)
+    found = model.metrics_so_far()
     return {name: found[name] for name in KEY_METRICS}
 
 
@@ -222,7 +219,7 @@ def _weekly(model: CommunityBatchModel) -> dict[str, np.ndarray]:
     return {
         "week": np.arange(weeks),
         "warmup_weeks": np.array(model.warmup_days // DAYS_PER_WEEK),
-        "administrative": (field("hours_administrative") + field("grid_duty_hours")).sum(1) / n,
+        "administrative": np.sum([field(name) for name in ADMIN_FIELDS], axis=(0, 2)) / n,
         "service": field("hours_service").sum(axis=1) / n,
         "self_governance": field("hours_self_governance").sum(axis=1) / n,
         "discretionary": field("hours_discretionary").sum(axis=1) / n,
@@ -248,7 +245,7 @@ def _grid(model: CommunityBatchModel, colour_by: str) -> np.ndarray:
     def total(name: str) -> np.ndarray:
         return rows[:, ledger.field_index(name)].sum(axis=0)
 
-    admin = total("hours_administrative") + total("grid_duty_hours")
+    admin = np.sum([total(name) for name in ADMIN_FIELDS], axis=0)
     worked = (admin + total("hours_service") + total("hours_self_governance")
               + total("hours_discretionary"))
     return np.divide(admin, worked, out=np.full(n, np.nan), where=worked > 0)
