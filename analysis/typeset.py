@@ -355,7 +355,7 @@ def _markdown_table(block: Table, number: int, lang: str) -> list[str]:
     if block.caption is not None:
         lines += [_caption_line(CAPTIONS.pick(lang).table, number, block.caption, lang), ""]
     lines.append(_markdown_row([escape(cell) for cell in block.header]))
-    lines.append("| " + " | ".join("---:" if num else "---" for num in block.numeric) + " |")
+    lines.append(_markdown_row(["---:" if num else "---" for num in block.numeric]))
     for cells in block.rows:
         if len(cells) == 1 and columns > 1:
             lines.append(_markdown_row([f"**{escape(cells[0])}**", *[""] * (columns - 1)]))
