@@ -59,6 +59,15 @@ def test_the_page_steps_a_week_and_starts_small():
     assert len(session.weekly()["week"]) == 1
 
 
+def test_once_paused_the_play_loop_steps_no_further_until_resumed():
+    session = Session(load_base("baseline"), Choices())
+    assert session.play_week() and session.model.day == 5
+    session.pause()
+    assert not session.play_week() and session.model.day == 5
+    session.paused.clear()
+    assert session.play_week() and session.model.day == 10
+
+
 def test_a_comparison_is_paired_with_the_baseline():
     choices = Choices(values={"reforms.protected_time.enabled": True, **SHORT}, compare=True)
     session = Session(load_base("baseline"), choices)

@@ -98,10 +98,11 @@ def Page() -> None:
     playing, set_playing = solara.use_state(False)
 
     def play(cancel: threading.Event) -> None:
-        while playing and session is not None and not session.finished:
+        while playing and session is not None:
             if cancel.is_set():
                 return
-            session.step()
+            if not session.play_week():      # paused, or at the end
+                break
             set_tick(lambda t: t + 1)
             time.sleep(PLAY_PAUSE_SECONDS)
         set_playing(False)
@@ -141,10 +142,19 @@ def _Buttons(session: Session, playing: bool, set_playing: Callable[[bool], None
              act: Callable[[Callable[[], None]], Callable[[], None]], lang: str,
              reset: Callable[[], Any]) -> None:
     busy = playing or session.finished
+
+    def play() -> None:
+        session.paused.clear()
+        set_playing(True)
+
+    def pause() -> None:
+        session.pause()          # returns once a week in progress has ended
+        set_playing(False)
+
     with solara.Row():
-        solara.Button(text("explore.play", lang), on_click=lambda: set_playing(True),
+        solara.Button(text("explore.play", lang), on_click=play,
                       disabled=busy, classes=["commsim-play"])
-        solara.Button(text("explore.pause", lang), on_click=lambda: set_playing(False),
+        solara.Button(text("explore.pause", lang), on_click=pause,
                       disabled=not playing, classes=["commsim-pause"])
         solara.Button(text("explore.step", lang), on_click=act(session.step), disabled=busy,
                       classes=["commsim-step"])

@@ -143,6 +143,7 @@ class Session:
     def __init__(self, base: Scenario, choices: Choices):
         self.base, self.choices = base, choices
         self.lock = threading.Lock()
+        self.paused = threading.Event()    # set by pause: the play loop steps no further
         self.model = CommunityBatchModel(choices.scenario(base), seed=choices.seed,
                                          collect=False)
         self.twin = (CommunityBatchModel(choices.baseline(base), seed=choices.seed,
@@ -158,6 +159,24 @@ class Session:
             for model in self._models():
                 if model.day < model.days:
                     model.step()
+
+    def play_week(self) -> bool:
+        """One week for the play loop, unless pause came first (checked under the lock, so
+        once ``pause`` returns no further week starts). False when it did not step."""
+        with self.lock:
+            if self.paused.is_set() or self.finished:
+                return False
+            for model in self._models():
+                if model.day < model.days:
+                    model.step()
+            return True
+
+    def pause(self) -> None:
+        """Stop the play loop and wait for a week in progress to end, so the day shown
+        after pausing is the day it stays at."""
+        self.paused.set()
+        with self.lock:
+            pass
 
     def run_to_end(self) -> None:
         while not self.finished:
