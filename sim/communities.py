@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
+from sim import kernels
 from sim.catalog import ADMIN, SELFGOV, SERVICE, TaskCatalog
 from sim.documentation import Documentation
 from sim.instances import FORMAL, INFORMAL, Batch
@@ -152,7 +153,7 @@ class Committees:
             protected_left -= self._spend((queue.kind == SERVICE).nonzero()[0], protected_left)
         pressed = self._pressed_work()      # the queue holds the same items all day
         spare = regular - protected - self._pressed_first(regular - protected, pressed)
-        spare -= self._booked(*queue.work_all(spare))
+        spare -= queue.work(None, spare, self._worked["staff"])
         if self.has_partners:
             spare -= self._returned(self._spend(self._partnered_work(), self._lent(spare)))
         self._overtime(day, pressed)
@@ -251,7 +252,7 @@ class Committees:
         self.overtime_this_week += own
         if self.has_partners:
             # Only partnered pools receive lent hours: the pass reaches their work alone.
-            lent = self._spend(items, self._lent(cap - own), "overtime", few_pools=True)
+            lent = self._spend(items, self._lent(cap - own), "overtime")
             self.overtime_this_week += self._returned(lent)
 
     def _plan_own_time(self, day: int, switching: np.ndarray, protected_left: np.ndarray,
@@ -302,34 +303,19 @@ class Committees:
         cost = self.switch_cost_hours
         if not cost or not len(queue):
             return hours
-        n_tasks = len(self.catalog)
-        pool_and_type = queue.pool * n_tasks + queue.task
-        # Each open instance claims its (pool, type) cell; of several instances of a cell one
-        # claim stands, so counting the instances whose claim stood counts each open type
-        # once (without scanning every cell, or clearing them: a stale claim is never read).
-        position = np.arange(len(pool_and_type))
-        self._claimed_by[pool_and_type] = position
-        stood = self._claimed_by[pool_and_type] == position
-        open_types = np.bincount(queue.pool[stood], minlength=len(self.workforce))
+        open_types = kernels.open_types(queue.pool, queue.task, len(self.catalog),
+                                        len(self.workforce), self._claimed_by)
         loss = cost * open_types * self.workforce.is_community_staff
         return np.maximum(hours - loss, 0.0)
 
-    def _spend(self, items: np.ndarray, capacity: np.ndarray, source: str = "staff",
-               few_pools: bool = False) -> np.ndarray:
-        """A pass over the listed items (queue positions): hours noted as ``_booked`` does,
-        hours used per pool returned, the work done on the listed items only (on the heads
-        of the few pools' runs when only ``few_pools`` have hours)."""
+    def _spend(self, items: np.ndarray, capacity: np.ndarray,
+               source: str = "staff") -> np.ndarray:
+        """A pass over the listed items (queue positions): their hours noted under
+        ``source`` (booked once the day's passes are done, ``_record``); returns hours used
+        per pool."""
         if not len(items) or not (capacity > 0).any():
             return np.zeros(len(self.workforce))
-        return self._booked(*self.queue.work_items(items, capacity, few_pools), source)
-
-    def _booked(self, items: np.ndarray | slice, share: np.ndarray,
-                source: str = "staff") -> np.ndarray:
-        """Note a pass's hours on the items it reached (booked once the day's passes are
-        done); return hours used per pool. Items a pass did not reach would add zeros: the
-        sums come out the same without them."""
-        self._worked[source][items] += share
-        return np.bincount(self.queue.pool[items], share, minlength=len(self.workforce))
+        return self.queue.work(items, capacity, self._worked[source])
 
     def _record(self, day: int) -> None:
         """Book the day's hours per instance, by who worked them: the queue holds the same

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import kernels
+
 BLOCK_CELLS = 4_000_000    # uniforms held at once by DailyUniforms (16 MB), whatever the city
 # Days a block holds at most: a baseline city's 10 days are 1.2 MB, freshly mapped for each
 # model and read back a day at a time; 50-day blocks (6 MB) made a city-year some 4% slower
@@ -83,19 +85,8 @@ def poisson_cells(mean: np.ndarray, zero_probability: np.ndarray,
     """
     cells = (uniform.ravel() >= zero_probability.ravel()).nonzero()[0]
     lam = mean.ravel()[cells]
-    u = uniform.ravel()[cells].astype(float)
-    counts = np.ones(len(cells), dtype=np.int64)
-    p = np.exp(-lam)
-    cumulative = p.copy()
-    at = np.arange(len(cells))
-    k = 0
-    while at.size and k < 4 * MAX_POISSON_MEAN:
-        k += 1
-        counts[at] = k
-        p = p * lam / k
-        cumulative = cumulative + p
-        more = u >= cumulative
-        at, lam, u, p, cumulative = at[more], lam[more], u[more], p[more], cumulative[more]
+    counts = kernels.poisson_counts(lam, uniform.ravel()[cells], np.exp(-lam),
+                                    int(4 * MAX_POISSON_MEAN))
     return cells, counts
 
 

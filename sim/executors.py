@@ -18,8 +18,9 @@ from typing import Any
 from sim.errors import UserError
 
 SCHEDULER_TIMEOUT_S = 5
-# Modules whose functions run in local worker processes; the fork server imports them once.
-WORKER_MODULES = ("sim.runner",)
+# What the fork server imports once before forking local workers: the runs' modules and the
+# compiled loops, loaded (sim/worker_start.py).
+WORKER_MODULES = ("sim.worker_start",)
 # Background threads the worker modules' imports would start in the fork server, switched off
 # there: NumPy's BLAS pool (OpenBLAS, OpenMP or MKL) and the jemalloc purging thread of pyarrow,
 # which pandas imports. With them the server would fork its workers from a multi-threaded

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import kernels
 from sim.catalog import KINDS
 from sim.parameters import DAYS_PER_WEEK
 
@@ -48,29 +49,25 @@ class Ledger:
     def add(self, day: int, field: str, community: np.ndarray,
             amount: np.ndarray | None = None) -> None:
         """Add ``amount`` (default 1 each) to ``field`` of each listed community."""
-        if not len(community):
-            return
-        counts = np.bincount(community, weights=amount, minlength=self.n_communities)
-        self.weekly[day // DAYS_PER_WEEK, self._field[field]] += counts
+        if len(community):
+            kernels.add_sums(self.weekly[day // DAYS_PER_WEEK, self._field[field]],
+                             community, amount)
 
     def add_hours_by_kind(self, day: int, community: np.ndarray, kind: np.ndarray,
                           hours: np.ndarray) -> None:
         """Staff hours worked, split by the instance's kind."""
-        n = self.n_communities
-        index = kind.astype(np.int64) * n + community
-        split = np.bincount(index, weights=hours, minlength=len(KINDS) * n)
         first = self._field["hours_administrative"]
-        self.weekly[day // DAYS_PER_WEEK, first:first + len(KINDS)] += split.reshape(len(KINDS), n)
+        block = self.weekly[day // DAYS_PER_WEEK, first:first + len(KINDS)]
+        kernels.add_sums(block.reshape(-1), kind.astype(np.int64) * self.n_communities + community,
+                         hours)
 
     def set_stock(self, day: int, field: str, values: np.ndarray) -> None:
         self.weekly[day // DAYS_PER_WEEK, self._field[field]] = values
 
     def add_task(self, field: str, task: np.ndarray, amount: np.ndarray | None = None) -> None:
         """Add ``amount`` (default 1 each) to ``field`` of each listed task type."""
-        if not len(task):
-            return
-        self.by_task[self._task_field[field]] += np.bincount(
-            task, weights=amount, minlength=self.by_task.shape[1])
+        if len(task):
+            kernels.add_sums(self.by_task[self._task_field[field]], task, amount)
 
     def field_index(self, field: str) -> int:
         return self._field[field]

@@ -29,7 +29,7 @@ from sim.instances import Batch
 from sim.ledger import DAYS_PER_WEEK, Ledger
 from sim.scenario import Scenario
 from sim.streams import Streams
-from sim.workqueue import WorkQueue, first_of_group, served
+from sim.workqueue import WorkQueue, served
 
 KEY = "residents.participation."
 RESIDENT_FACING = ("hours_service", "hours_self_governance", "hours_discretionary")
@@ -179,6 +179,6 @@ def co_produce(queue: WorkQueue, capacity: np.ndarray,
     order = np.argsort(_volunteer_key(queue, items), kind="stable")
     items, want = items[order], room[order]
     community = queue.community[items]
-    worked = served(want, community, first_of_group(community), capacity)
+    worked = served(want, community, capacity)
     queue.remaining[items] -= worked
     return items, worked

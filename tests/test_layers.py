@@ -29,12 +29,12 @@ MODEL = ("sim.model", "sim.departments", "sim.street_offices", "sim.communities"
          "sim.scenario", "sim.param", "sim.parameters", "sim.reforms", "sim.enforcement",
          "sim.documentation", "sim.instances", "sim.ledger", "sim.workqueue", "sim.policies",
          "sim.streams", "sim.draws", "sim.metrics", "sim.errors", "sim.languages", "sim.groups",
-         "sim.csv_input", "sim.costs")
+         "sim.csv_input", "sim.costs", "sim.kernels")
 EXPERIMENTS = ("sim.runner", "sim.batch", "sim.compare", "sim.sweep", "sim.design",
                "sim.calibration",
                "sim.ensemble", "sim.bands",
                "sim.executors", "sim.output", "sim.freed", "sim.results_folder",
-               "sim.targets", "sim.budget", "sim.robust")
+               "sim.targets", "sim.budget", "sim.robust", "sim.worker_start")
 CLI = ("sim.cli",)
 ANALYSIS = ("analysis",)               # the whole package
 # `sim/__init__.py` is the public API: it re-exports from the model and the experiments (run,

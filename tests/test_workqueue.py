@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.policies import POLICIES
-from sim.workqueue import WorkQueue, first_of_group, group_starts, served, served_prefix
+from sim.workqueue import WorkQueue
 
 
 def columns(policy, pool, weight, due, arrival, effort, first_task=0):
@@ -122,26 +122,3 @@ def test_reading_listed_items_gives_copies_of_the_named_columns_only():
     taken["remaining"][:] = 0.0
     assert list(taken) == ["task", "remaining"] and taken["task"].tolist() == [0, 2]
     assert queue.remaining.tolist() == [3.0, 2.0, 1.0]
-
-
-def test_a_pass_over_each_pools_head_gives_the_values_of_a_pass_over_every_item():
-    """``served_prefix`` (long queues) gives exactly ``served``'s hours, to the last bit, on
-    the items it reaches, and ``served`` gives every other item none: zero wants, spent and
-    negative capacities included."""
-    rng = np.random.default_rng(12)
-    items = reached_items = 0
-    for _ in range(50):
-        n, pools = int(rng.integers(1, 400)), int(rng.integers(1, 30))
-        pool = np.sort(rng.integers(0, pools, n))
-        want = rng.exponential(3.0, n) * (rng.random(n) < 0.8)
-        capacity = rng.normal(6.0, 8.0, pools)
-        capacity[rng.random(pools) < 0.2] = 0.0
-        dense = served(want, pool, first_of_group(pool), capacity)
-        starts = group_starts(pool)
-        reached, share = served_prefix(want, starts, pool[starts], capacity)
-        assert share.tobytes() == dense[reached].tobytes()
-        rest = np.ones(n, dtype=bool)
-        rest[reached] = False
-        assert not dense[rest].any()
-        items, reached_items = items + n, reached_items + len(reached)
-    assert reached_items < items / 2                 # most of the work is left untouched
