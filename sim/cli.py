@@ -12,7 +12,9 @@ status 2, no traceback.
 
 from __future__ import annotations
 
+import atexit
 import functools
+import gc
 import json
 import sys
 import time
@@ -80,11 +82,22 @@ class CommsimGroup(click.Group):
     """Turns UserError into a clear message and exit status 2."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        _skip_collection_at_exit()
         try:
             return super().invoke(ctx)
         except UserError as err:
             click.echo(f"commsim: error: {err}", err=True)
             ctx.exit(2)
+
+
+def _skip_collection_at_exit() -> None:
+    """At exit, once every other exit handler has run, leave the objects left out of the
+    garbage collection the interpreter makes as it shuts down: tracing the hundreds of
+    thousands of objects NumPy, pandas, Mesa and Numba loaded took 0.15-0.4 s of every
+    command's exit, to free memory the system takes back anyway. Registered first, so it
+    runs last; once, however often a process calls the command."""
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
 
 
 @click.group(cls=CommsimGroup)
