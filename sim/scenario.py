@@ -130,7 +130,10 @@ class Scenario:
         return f"{self.path or self.name}: {key} = {value}"
 
     def nested(self) -> dict[str, Any]:
-        """The resolved values as nested tables, as a TOML file would hold them."""
+        """The resolved values as nested tables, as a TOML file would hold them: a file
+        path relative to the scenario file's folder (as the file reads it), so that a
+        record of the scenario (a results manifest, an ensemble's provenance) names its
+        inputs the same way on every machine the project is checked out on."""
         tree: dict[str, Any] = {"name": self.name, "description": self.description}
         if self.label is not None:
             tree.update({label_key(lang): self.label.pick(lang) for lang in LANGS})
@@ -139,8 +142,18 @@ class Scenario:
             *parents, leaf = key.split(".")
             for part in parents:
                 node = node.setdefault(part, {})
-            node[leaf] = value
+            node[leaf] = self._as_written(value) if key in PATH_KEYS and value else value
         return tree
+
+    def _as_written(self, path: str) -> str:
+        """``path`` relative to the scenario file's folder (POSIX separators), or as it is
+        where there is no such folder or no relative way there (another drive)."""
+        if self.path is None:
+            return path
+        try:
+            return Path(os.path.relpath(path, self.path.parent)).as_posix()
+        except ValueError:
+            return path
 
 
 def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -257,3 +258,15 @@ def test_flagship_order_is_a_file_s_own_and_not_inherited(tmp_path):
     load_scenario(child)                         # the parent's key is read, not inherited
     assert "flagship_order" in read_meta(tmp_path / "parent.toml")
     assert "flagship_order" not in read_meta(child)
+
+
+def test_a_scenario_record_names_its_files_as_the_scenario_file_reads_them(tmp_path):
+    """Records (manifests, an ensemble's provenance) hold the roster's path relative to the
+    scenario's folder, not where this checkout happens to be; the loaded value is absolute."""
+    scenario = load_scenario(SCENARIOS / "baseline.toml")
+    assert scenario["city.roster"] == str((SCENARIOS / "rosters" / "hefei.csv").resolve())
+    assert scenario.nested()["city"]["roster"] == "rosters/hefei.csv"
+    parent = (SCENARIOS / "baseline.toml").as_posix()
+    elsewhere = write(tmp_path, "mine.toml", f'extends = "{parent}"\n')
+    assert load_scenario(elsewhere).nested()["city"]["roster"] == os.path.relpath(
+        SCENARIOS / "rosters" / "hefei.csv", tmp_path).replace(os.sep, "/")
