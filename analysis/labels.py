@@ -269,6 +269,9 @@ _TEXT = {
     "explore.reset": Bilingual(en="Reset", zh="重置"),
     "explore.day": Bilingual(en="Working day {day} of {days}", zh="第{day}个工作日（共{days}个）"),
     "explore.warmup": Bilingual(en="warm-up: not measured yet", zh="预热期：尚未计入指标"),
+    "explore.out_of_range": Bilingual(
+        en="{key}: {value} is outside what the model accepts, {low} to {high}",
+        zh="{key}：{value} 超出模型可接受的范围（{low}至{high}）"),
     "explore.group.staffing": Bilingual(en="Staffing", zh="人员配备"),
     "explore.group.governance": Bilingual(en="Governance", zh="治理模式"),
     "explore.group.reforms": Bilingual(en="Reforms", zh="改革措施"),

@@ -25,6 +25,7 @@ from analysis.explore.session import (
     Choices,
     Session,
     load_base,
+    percent_out_of_range,
     scenario_toml,
     shown,
 )
@@ -84,6 +85,18 @@ def test_a_bad_combination_gets_the_clis_message():
     choices = Choices(values={"staffing.staff_per_community": -3.0})
     with pytest.raises(UserError, match=r"staffing\.staff_per_community"):
         Session(load_base("baseline"), choices)
+
+
+def test_a_share_out_of_range_is_named_in_percent_as_it_was_typed():
+    """The page shows shares in percent, so its message does too (the CLI's would say the
+    bounds are 0 and 1); a share within bounds gets none."""
+    high = Choices(values={"residents.participation.volunteer_share": 1.5})
+    assert percent_out_of_range(high, "en").endswith("150% is outside what the model "
+                                                     "accepts, 0% to 100%")
+    assert "150%" in percent_out_of_range(high, "zh") and "0%至100%" in percent_out_of_range(
+        high, "zh")
+    assert percent_out_of_range(Choices(values={
+        "residents.participation.volunteer_share": 0.5}), "en") is None
 
 
 def test_the_written_scenario_runs_as_explored(tmp_path):

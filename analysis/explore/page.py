@@ -33,6 +33,7 @@ from analysis.explore.session import (
     Choices,
     Session,
     load_base,
+    percent_out_of_range,
     reform_keys,
     scenario_toml,
     shown,
@@ -93,7 +94,9 @@ def Page() -> None:
     choices, set_choices = solara.use_state(Choices())
     resets, set_resets = solara.use_state(0)
     built = solara.use_memo(lambda: _build(base, choices), [choices, resets])
-    session, error = built
+    # A share out of range is named in percent, as typed (the language may change later).
+    problem = percent_out_of_range(choices, lang)
+    session, error = built if problem is None else (None, problem)
     tick, set_tick = solara.use_state(0)
     playing, set_playing = solara.use_state(False)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis.labels import is_share
+from analysis.labels import is_share, key_label, key_unit, text
 from analysis.numbers import number
 from sim.batch import CommunityBatchModel, settings_of
 from sim.calibration import toml_string, toml_value
@@ -107,6 +107,28 @@ class Choices:
         """The same scenario with every reform off: the comparison's other arm."""
         off = {f"reforms.{name}.enabled": False for name in REFORMS}
         return settings_of(self.scenario(base), off, WHERE)
+
+
+def percent_out_of_range(choices: Choices, lang: str) -> str | None:
+    """The page's message for a share typed in percent outside what its key accepts, in
+    percent as it was typed: the model's own message gives the bounds as fractions of 1,
+    which the page never shows. None when every share is within its bounds."""
+    for key, value in choices.values.items():
+        param = BY_KEY[key]
+        if (value is None or isinstance(value, bool) or param.kind is not float
+                or key_unit(key, lang) != "%"):
+            continue
+        low = -np.inf if param.low is None else param.low
+        high = np.inf if param.high is None else param.high
+        if not low <= value <= high:
+            return "commsim: error: " + text(
+                "explore.out_of_range", lang, key=key_label(key, lang), value=_percent(value),
+                low=_percent(low), high=_percent(high))
+    return None
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:g}%"
 
 
 def scenario_toml(base: Scenario, choices: Choices, path: Path) -> str:
