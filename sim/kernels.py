@@ -23,6 +23,7 @@ processes load it in about a quarter of a second (``warm_up``).
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,7 @@ import numpy as np
 # The compiled loops: module attributes made from the ``<name>_loop`` functions below.
 LOOPS = ("serve", "work_items", "open_types", "add_sums", "poisson_counts", "merged_order",
          "gather_merged")
+_COMPILING = threading.Lock()
 
 
 def __getattr__(name: str) -> Any:
@@ -41,15 +43,19 @@ def __getattr__(name: str) -> Any:
 
 
 def _compile() -> None:
-    """Make each loop's compiled version a module attribute; ``allotted`` first, compiled
-    in place: the loops call it, and Numba finds it among this module's names when it
-    compiles them."""
+    """Make each loop's compiled version a module attribute; ``allotted`` and ``within``
+    first, compiled in place: the loops call them, and Numba finds them among this
+    module's names when it compiles the loops."""
     from numba import njit
 
     module = globals()
-    module["allotted"] = njit(cache=True, inline="always")(allotted)
-    for name in LOOPS:
-        module[name] = njit(cache=True)(module[f"{name}_loop"])
+    with _COMPILING:                    # the explorer's threads may reach here together
+        if LOOPS[-1] in module:
+            return
+        for helper in ("allotted", "within"):
+            module[helper] = njit(cache=True, inline="always")(module[helper])
+        for name in LOOPS:
+            module[name] = njit(cache=True)(module[f"{name}_loop"])
 
 
 def warm_up() -> None:
@@ -69,8 +75,18 @@ def allotted(capacity: float, ahead: float, want: float) -> float:
     return hours
 
 
+def within(index: int, size: int) -> int:
+    """``index`` itself if it lies in ``[0, size)``, else an IndexError: compiled code does
+    not check its indexing (checking every access cost a city-year 5-10%), so the loops
+    check the indices they read from the model's arrays, and a stray one fails loudly
+    instead of writing elsewhere."""
+    if index < 0 or index >= size:
+        raise IndexError("a compiled loop met an index outside its array")
+    return index
+
+
 def serve_loop(want: np.ndarray, group: np.ndarray, capacity: np.ndarray,
-          share: np.ndarray) -> None:
+               share: np.ndarray) -> None:
     """The one allocation rule: each group's ``capacity`` goes to its items in order, each
     taking up to what it ``want``s; writes the hours of each item into ``share``.
 
@@ -88,11 +104,12 @@ def serve_loop(want: np.ndarray, group: np.ndarray, capacity: np.ndarray,
         if group[k] != previous:
             start = ahead
             previous = group[k]
-        share[k] = allotted(capacity[group[k]], ahead - start, want[k])
+        share[k] = allotted(capacity[within(group[k], len(capacity))], ahead - start,
+                            want[k])
 
 
 def work_items_loop(remaining: np.ndarray, pool: np.ndarray, items: np.ndarray,
-               capacity: np.ndarray, worked: np.ndarray) -> np.ndarray:
+                    capacity: np.ndarray, worked: np.ndarray) -> np.ndarray:
     """``serve`` with the listed queue positions' ``remaining`` hours as wants and their
     pools as groups (ascending positions, so grouped by pool): each item's hours come
     off its ``remaining`` and are added to its ``worked``; returns the hours used per
@@ -111,7 +128,7 @@ def work_items_loop(remaining: np.ndarray, pool: np.ndarray, items: np.ndarray,
         if group != previous:
             start = ahead
             previous = group
-        hours = allotted(capacity[group], ahead - start, want)
+        hours = allotted(capacity[within(group, len(capacity))], ahead - start, want)
         if hours != 0.0:
             remaining[item] -= hours
             worked[item] += hours
@@ -120,7 +137,7 @@ def work_items_loop(remaining: np.ndarray, pool: np.ndarray, items: np.ndarray,
 
 
 def open_types_loop(pool: np.ndarray, task: np.ndarray, n_tasks: int, n_pools: int,
-               claimed_by: np.ndarray) -> np.ndarray:
+                    claimed_by: np.ndarray) -> np.ndarray:
     """How many distinct task types each pool has open.
 
     Each item claims its (pool, type) cell of ``claimed_by``; the last claim stands, so
@@ -128,7 +145,7 @@ def open_types_loop(pool: np.ndarray, task: np.ndarray, n_tasks: int, n_pools: i
     the table between days (a stale claim is never read).
     """
     for item in range(len(pool)):
-        claimed_by[pool[item] * n_tasks + task[item]] = item
+        claimed_by[within(pool[item] * n_tasks + task[item], len(claimed_by))] = item
     count = np.zeros(n_pools, dtype=np.int64)
     for item in range(len(pool)):
         if claimed_by[pool[item] * n_tasks + task[item]] == item:
@@ -143,16 +160,16 @@ def add_sums_loop(row: np.ndarray, index: np.ndarray, amount: np.ndarray | None)
     sums = np.zeros(len(row))
     if amount is None:
         for k in range(len(index)):
-            sums[index[k]] += 1.0
+            sums[within(index[k], len(sums))] += 1.0
     else:
         for k in range(len(index)):
-            sums[index[k]] += amount[k]
+            sums[within(index[k], len(sums))] += amount[k]
     for cell in range(len(row)):
         row[cell] += sums[cell]
 
 
 def poisson_counts_loop(mean: np.ndarray, uniform: np.ndarray, no_arrival: np.ndarray,
-                   most: int) -> np.ndarray:
+                        most: int) -> np.ndarray:
     """Poisson counts by inverse transform for cells known to have at least one: the least
     k whose cumulative probability exceeds the cell's uniform (at most ``most``), starting
     from the chance of none, ``no_arrival`` (``exp(-mean)``, from NumPy's exp), with each
@@ -174,7 +191,7 @@ def poisson_counts_loop(mean: np.ndarray, uniform: np.ndarray, no_arrival: np.nd
 
 
 def merged_order_loop(kept_keys: np.ndarray, kept_at: np.ndarray, new_keys: np.ndarray,
-                 new_order: np.ndarray) -> np.ndarray:
+                      new_order: np.ndarray) -> np.ndarray:
     """Where each instance of the merged queue comes from: a kept one (its position in the
     old columns, ``kept_at``, whose keys ``kept_keys`` are sorted) or a new one (``-1 -``
     its index among the new ones, which ``new_order`` sorts stably), in key order. A new

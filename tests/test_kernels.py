@@ -134,3 +134,11 @@ def test_a_merge_orders_kept_and_new_items_as_a_stable_sort_of_both():
         fresh = rng.random(n_new)
         assert same_bits(kernels.gather_merged(values, fresh, source),
                          np.r_[values, fresh][expected])
+
+
+def test_a_stray_index_fails_loudly_instead_of_writing_elsewhere():
+    with pytest.raises(IndexError):
+        kernels.add_sums(np.zeros(3), np.array([0, 3]), None)
+    with pytest.raises(IndexError):
+        kernels.open_types(np.array([2]), np.zeros(1, dtype=np.int32), 4, 2,
+                           np.zeros(8, dtype=np.int64))
