@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 # The compiled loops: module attributes made from the ``<name>_loop`` functions below.
-LOOPS = ("serve", "work_items", "open_types", "add_sums", "poisson_counts", "merged_order",
+LOOPS = ("work_items", "open_types", "add_sums", "poisson_counts", "merged_order",
          "gather_merged")
 _COMPILING = threading.Lock()
 
@@ -85,36 +85,19 @@ def within(index: int, size: int) -> int:
     return index
 
 
-def serve_loop(want: np.ndarray, group: np.ndarray, capacity: np.ndarray,
-               share: np.ndarray) -> None:
-    """The one allocation rule: each group's ``capacity`` goes to its items in order, each
-    taking up to what it ``want``s; writes the hours of each item into ``share``.
-
-    Groups are contiguous runs of equal ``group`` values. The hours ahead of an item are
-    the running total of wants before it, less that total at its group's first item, as
-    ``cumsum(want) - want`` less its value at the group's start gives them (the running
-    total goes over every item, not group by group, so the sums are the same to the bit).
-    """
-    total = 0.0
-    start = 0.0
-    previous = -1
-    for k in range(len(want)):
-        total += want[k]
-        ahead = total - want[k]
-        if group[k] != previous:
-            start = ahead
-            previous = group[k]
-        share[k] = allotted(capacity[within(group[k], len(capacity))], ahead - start,
-                            want[k])
-
-
 def work_items_loop(remaining: np.ndarray, pool: np.ndarray, items: np.ndarray,
                     capacity: np.ndarray, worked: np.ndarray) -> np.ndarray:
-    """``serve`` with the listed queue positions' ``remaining`` hours as wants and their
-    pools as groups (ascending positions, so grouped by pool): each item's hours come
-    off its ``remaining`` and are added to its ``worked``; returns the hours used per
-    pool. Items that get nothing (all but each pool's first few, in a long queue) are
-    only added to the running total."""
+    """The one allocation rule, as a pass over the listed queue positions (ascending, so
+    grouped by pool): each pool's ``capacity`` goes to its items in order, each taking up
+    to its ``remaining`` hours; the hours come off ``remaining`` and are added to
+    ``worked``; returns the hours used per pool.
+
+    The hours ahead of an item are the running total of wants before it, less that total
+    at its pool's first listed item, as ``cumsum(want) - want`` less its value at the
+    pool's start gives them (the running total goes over every listed item, not pool by
+    pool, so the sums are the same to the bit). Items that get nothing (all but each
+    pool's first few, in a long queue) are only added to the running total.
+    """
     used = np.zeros(len(capacity))
     total = 0.0
     start = 0.0

@@ -112,14 +112,6 @@ class WorkQueue:
             self.work(None if eligible is None else eligible.nonzero()[0], capacity, worked)
         return worked
 
-    def allocate_items(self, items: np.ndarray, capacity: np.ndarray) -> np.ndarray:
-        """``allocate`` over the listed items only (ascending queue positions, so still
-        sorted by pool): the same sums as over the whole queue with the others at zero.
-        Returns the hours worked on each listed item."""
-        worked = np.zeros(len(self))
-        self.work(items, capacity, worked)
-        return worked[items]
-
     def work(self, items: np.ndarray | None, capacity: np.ndarray,
              worked: np.ndarray) -> np.ndarray:
         """A pass of ``capacity[pool]`` hours over the listed items (ascending queue
@@ -183,9 +175,9 @@ def group_starts(sorted_groups: np.ndarray) -> np.ndarray:
 def served(want: np.ndarray, group: np.ndarray, capacity: np.ndarray) -> np.ndarray:
     """Hours each item gets when each group's ``capacity`` goes to its items in order, each
     taking up to what it ``want``s (groups contiguous): the one allocation rule of every
-    pass (``sim.kernels.serve``)."""
-    share = np.empty(len(want))
-    kernels.serve(want, group, capacity, share)
+    pass (``sim.kernels.work_items``), over every item, ``want`` left as it was."""
+    share = np.zeros(len(want))
+    kernels.work_items(want.copy(), group, np.arange(len(want)), capacity, share)
     return share
 
 

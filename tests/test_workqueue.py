@@ -111,7 +111,9 @@ def test_a_pass_over_listed_items_works_as_a_pass_over_a_mask_of_them():
     eligible = np.array([True, False, True, False, True])
     capacity = np.array([5.0, 2.0])
     worked = masked.allocate(capacity, eligible)
-    share = listed.allocate_items(eligible.nonzero()[0], capacity)
+    share = np.zeros(5)
+    listed.work(eligible.nonzero()[0], capacity, share)
+    share = share[eligible]
     assert worked[eligible].tolist() == share.tolist()
     assert masked.remaining.tolist() == listed.remaining.tolist()
 
